@@ -1,0 +1,23 @@
+/** The outside world a command talks to, passed in so tests can capture it. */
+import { detectTerminal, type TerminalInfo } from '../ui/terminal.js';
+
+export interface CommandIO {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  /** What stdout can show. */
+  term: TerminalInfo;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+export function processIO(): CommandIO {
+  return { stdout: process.stdout, stderr: process.stderr, term: detectTerminal(process.stdout), cwd: process.cwd(), env: process.env };
+}
+
+export const printLines = (io: CommandIO, lines: readonly string[]) => {
+  if (lines.length > 0) io.stdout.write(`${lines.join('\n')}\n`);
+};
+
+export const printJson = (io: CommandIO, value: unknown) => {
+  io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+};

@@ -1,0 +1,272 @@
+/**
+ * One answer file's text → cards, plus the problems found in it. Pure: no file system.
+ *
+ * Rules (documented in README, "Answer files"):
+ * - Front matter `question:` → the whole file is one question.
+ * - Otherwise every heading at the file's shallowest heading level is a question, except
+ *   section names and STAR step names; text under it, down to the next such heading, is its answer.
+ * - Within an answer, a heading that names a section (Key points, Short version, 完整版, …)
+ *   starts that section; other headings (Situation, Task, …) stay inside the section they are in.
+ *   Text outside any named section is the answer as a whole.
+ */
+import { createHash } from 'node:crypto';
+import type { Heading, Html, List, ListItem, Root, RootContent } from 'mdast';
+import { toString } from 'mdast-util-to-string';
+import remarkParse from 'remark-parse';
+import { unified } from 'unified';
+import type { Card, Section, SectionName } from '../core/card.js';
+import { normalizeQuestion, spokenSeconds } from '../core/text.js';
+import { defaultTimeLimit } from '../core/time-limits.js';
+import { readFrontMatter, type FrontMatter } from './front-matter.js';
+import { sectionForHeading } from './section-names.js';
+
+export interface Problem {
+  /** Path relative to the deck folder. */
+  file: string;
+  line: number;
+  severity: 'error' | 'warning';
+  message: string;
+}
+
+export interface ParsedFile {
+  cards: Card[];
+  problems: Problem[];
+}
+
+const STAR_STEPS = /^(situation|task|actions?|results?|reflections?|learnings?|background|context|情境|情景|背景|任务|任務|行动|行動|结果|結果|反思|总结|總結)\s*[:：]?$/iu;
+const ID_COMMENT = /^<!--\s*id:\s*([^\s>]+)\s*-->$/u;
+
+const processor = unified().use(remarkParse);
+
+export function parseAnswerFile(text: string, file: string): ParsedFile {
+  const problems: Problem[] = [];
+  const fm = readFrontMatter(text);
+  if (!fm.ok) return { cards: [], problems: [{ file, line: fm.line, severity: 'error', message: fm.message }] };
+
+  const root = processor.parse(fm.body) as Root;
+  const source = fm.body;
+  const lineOf = (node: { position?: { start: { line: number } } }) => (node.position?.start.line ?? 1) + fm.bodyLineOffset;
+
+  const drafts: QuestionDraft[] = [];
+  if (fm.data.question !== undefined) {
+    drafts.push({ question: fm.data.question, line: fm.data.questionLine ?? 1, nodes: root.children });
+  } else {
+    const isQuestionCandidate = (node: RootContent): node is Heading =>
+      node.type === 'heading' && sectionForHeading(toString(node)) === undefined && !STAR_STEPS.test(toString(node).trim());
+    const candidates = root.children.filter(isQuestionCandidate);
+    if (candidates.length === 0) {
+      const message = fm.hasFrontMatter
+        ? 'no question found; add `question: ...` to the front matter'
+        : 'no question found; start the file with front matter `question: ...` or a heading `# Your question?`';
+      return { cards: [], problems: [{ file, line: 1, severity: 'error', message }] };
+    }
+    const depth = Math.min(...candidates.map((h) => h.depth));
+    const starts = root.children.flatMap((node, index) => (isQuestionCandidate(node) && node.depth === depth ? [index] : []));
+    const preamble = root.children.slice(0, starts[0]);
+    if (preamble.some(hasText)) {
+      problems.push({
+        file,
+        line: lineOf(preamble.find(hasText)!),
+        severity: 'warning',
+        message: 'text before the first question belongs to no question; move it under a question heading or into notes',
+      });
+    }
+    starts.forEach((start, i) => {
+      const heading = root.children[start] as Heading;
+      const question = toString(heading).trim();
+      drafts.push({ question, line: lineOf(heading), nodes: root.children.slice(start + 1, starts[i + 1] ?? root.children.length) });
+    });
+  }
+
+  const cards: Card[] = [];
+  for (const draft of drafts) {
+    if (draft.question === '') {
+      problems.push({ file, line: draft.line, severity: 'error', message: 'question heading is empty; write the question after the #' });
+      continue;
+    }
+    cards.push(buildCard(draft, fm.data, file, source, drafts.length === 1, lineOf, problems));
+  }
+  return { cards, problems };
+}
+
+interface QuestionDraft {
+  question: string;
+  line: number;
+  nodes: RootContent[];
+}
+
+function buildCard(
+  draft: QuestionDraft,
+  meta: FrontMatter,
+  file: string,
+  source: string,
+  onlyQuestionInFile: boolean,
+  lineOf: (node: RootContent) => number,
+  problems: Problem[],
+): Card {
+  let nodes = draft.nodes;
+  let commentId: string | undefined;
+  const first = nodes[0];
+  if (first?.type === 'html') {
+    const match = ID_COMMENT.exec((first as Html).value.trim());
+    if (match) {
+      commentId = match[1];
+      nodes = nodes.slice(1);
+    }
+  }
+
+  const groups = splitSections(nodes);
+  const sections: Partial<Record<SectionName, Section>> = {};
+  const sectionNodes: Partial<Record<SectionName, RootContent[]>> = {};
+  for (const group of groups) {
+    const content = trimBreaks(group.nodes);
+    if (!content.some(hasText)) continue;
+    const markdown = sliceSource(source, content);
+    const existing = sections[group.name];
+    if (existing) {
+      problems.push({
+        file,
+        line: group.line ?? lineOf(content[0]!),
+        severity: 'warning',
+        message: `a second ${SECTION_LABEL[group.name]} section; it was joined to the first, merge them or rename one`,
+      });
+      existing.markdown += `\n\n${markdown}`;
+      existing.spokenSec += spokenSeconds(plainText(content));
+      sectionNodes[group.name]!.push(...content);
+      continue;
+    }
+    sections[group.name] = { markdown, line: group.line ?? lineOf(content[0]!), spokenSec: spokenSeconds(plainText(content)) };
+    sectionNodes[group.name] = content;
+  }
+
+  let keyPoints = listItemsOf(sectionNodes.keyPoints ?? []);
+  let keyPointsSource: Card['keyPointsSource'] = keyPoints.length > 0 ? 'section' : 'none';
+  if (keyPoints.length === 0) {
+    const spoken = sectionNodes.short ?? sectionNodes.answer ?? sectionNodes.full ?? [];
+    keyPoints = boldPhrases(spoken);
+    if (keyPoints.length > 0) keyPointsSource = 'emphasis';
+  }
+
+  const tags = meta.tags;
+  const limit = meta.timeSec !== undefined ? { seconds: meta.timeSec, source: 'front-matter' as const } : fromTags(tags);
+  const pathId = file.replace(/\.(md|markdown)$/i, '');
+  const derivedId = onlyQuestionInFile ? pathId : `${pathId}#${shortHash(normalizeQuestion(draft.question))}`;
+  const id = (onlyQuestionInFile ? meta.id : undefined) ?? commentId ?? derivedId;
+  const idSource: Card['idSource'] = onlyQuestionInFile && meta.id ? 'front-matter' : commentId ? 'comment' : 'derived';
+
+  return {
+    id,
+    idSource,
+    question: draft.question,
+    tags,
+    company: meta.company ?? null,
+    timeLimitSec: limit.seconds,
+    timeLimitSource: limit.source,
+    file,
+    line: draft.line,
+    sections,
+    keyPoints,
+    keyPointsSource,
+    followUps: listItemsOf(sectionNodes.followUps ?? []),
+    contentHash: shortHash(nodes.length > 0 ? normalizeBody(sliceSource(source, nodes)) : ''),
+  };
+}
+
+const SECTION_LABEL: Record<SectionName, string> = {
+  keyPoints: 'key points',
+  short: 'short version',
+  full: 'full version',
+  answer: 'answer',
+  notes: 'notes',
+  followUps: 'follow-up questions',
+};
+
+function fromTags(tags: string[]): { seconds: number; source: 'tag' | 'default' } {
+  const d = defaultTimeLimit(tags);
+  return { seconds: d.seconds, source: d.fromTag ? 'tag' : 'default' };
+}
+
+interface SectionGroup {
+  name: SectionName;
+  line: number | undefined;
+  nodes: RootContent[];
+}
+
+function splitSections(nodes: RootContent[]): SectionGroup[] {
+  const groups: SectionGroup[] = [{ name: 'answer', line: undefined, nodes: [] }];
+  for (const node of nodes) {
+    const name = node.type === 'heading' ? sectionForHeading(toString(node)) : undefined;
+    if (name) groups.push({ name, line: node.position?.start.line, nodes: [] });
+    else groups.at(-1)!.nodes.push(node);
+  }
+  return groups;
+}
+
+function trimBreaks(nodes: RootContent[]): RootContent[] {
+  let start = 0;
+  let end = nodes.length;
+  while (start < end && !hasText(nodes[start]!)) start++;
+  while (end > start && !hasText(nodes[end - 1]!)) end--;
+  return nodes.slice(start, end);
+}
+
+/** Anything a person would say or read; comments and rules are not. */
+function hasText(node: RootContent): boolean {
+  if (node.type === 'html' || node.type === 'thematicBreak') return false;
+  return plainText([node]).trim() !== '';
+}
+
+function plainText(nodes: RootContent[]): string {
+  return nodes
+    .filter((n) => n.type !== 'html')
+    .map((n) => toString(n, { includeHtml: false }))
+    .join('\n');
+}
+
+function sliceSource(source: string, nodes: RootContent[]): string {
+  const start = nodes[0]?.position?.start.offset ?? 0;
+  const end = nodes.at(-1)?.position?.end.offset ?? start;
+  return source.slice(start, end).trim();
+}
+
+function listItemsOf(nodes: RootContent[]): string[] {
+  const items: string[] = [];
+  for (const node of nodes) {
+    if (node.type === 'list') {
+      for (const item of (node as List).children as ListItem[]) {
+        const lead = item.children.find((c) => c.type !== 'list');
+        const text = (lead ? toString(lead) : toString(item)).replace(/\s+/g, ' ').trim();
+        if (text) items.push(text);
+      }
+    } else if (hasText(node) && node.type !== 'heading') {
+      for (const line of plainText([node]).split('\n')) if (line.trim()) items.push(line.trim());
+    }
+  }
+  return items;
+}
+
+function boldPhrases(nodes: RootContent[]): string[] {
+  const found = new Set<string>();
+  const visit = (node: { type: string; children?: unknown[] }) => {
+    if (node.type === 'strong') {
+      const text = toString(node as RootContent).replace(/\s+/g, ' ').replace(/[:：]\s*$/u, '').trim();
+      if (text) found.add(text);
+      return;
+    }
+    for (const child of (node.children ?? []) as { type: string }[]) visit(child);
+  };
+  nodes.forEach((n) => visit(n));
+  return [...found];
+}
+
+function normalizeBody(markdown: string): string {
+  return markdown
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .join('\n')
+    .trim();
+}
+
+export function shortHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 12);
+}
