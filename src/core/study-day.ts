@@ -1,0 +1,39 @@
+/**
+ * Study days, as Anki counts them: a day runs from 4 a.m. to 4 a.m. local time, so a session
+ * past midnight still counts for the evening it started in. Pure: the time zone is an argument.
+ */
+
+export const DAY_ROLLOVER_HOUR = 4;
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string | undefined): Intl.DateTimeFormat {
+  const key = timeZone ?? '';
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23' });
+    formatters.set(key, f);
+  }
+  return f;
+}
+
+/** The study day `at` belongs to, as YYYY-MM-DD, in `timeZone` (default: the machine's). */
+export function studyDay(at: Date, timeZone?: string): string {
+  const shifted = new Date(at.getTime() - DAY_ROLLOVER_HOUR * 3600_000);
+  const parts = formatterFor(timeZone).formatToParts(shifted);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '00';
+  return `${get('year')}-${get('month')}-${get('day')}`;
+}
+
+/** Whole study days from `from` to `to` (negative when `to` is earlier). */
+export function studyDaysBetween(from: Date, to: Date, timeZone?: string): number {
+  const a = Date.parse(`${studyDay(from, timeZone)}T00:00:00Z`);
+  const b = Date.parse(`${studyDay(to, timeZone)}T00:00:00Z`);
+  return Math.round((b - a) / 86_400_000);
+}
+
+/** Adds `days` to a YYYY-MM-DD day. */
+export function addDays(day: string, days: number): string {
+  const t = Date.parse(`${day}T00:00:00Z`) + days * 86_400_000;
+  return new Date(t).toISOString().slice(0, 10);
+}
