@@ -1,0 +1,94 @@
+/**
+ * FSRS scheduling through ts-fsrs (FSRS-6 default parameters). The only module that imports
+ * ts-fsrs: everything else sees prep's MemoryState, converted here at the boundary.
+ */
+import { createEmptyCard, fsrs, generatorParameters, State, type Card as FsrsCard, type FSRS, type Grade as FsrsGrade } from 'ts-fsrs';
+import { UsageError } from './errors.js';
+import type { FsrsPhase, Grade, MemoryState } from './progress-model.js';
+
+export const DEFAULT_RETENTION = 0.9;
+
+const PHASE_TO_STATE: Record<FsrsPhase, State> = { new: State.New, learning: State.Learning, review: State.Review, relearning: State.Relearning };
+const STATE_TO_PHASE: Record<State, FsrsPhase> = { [State.New]: 'new', [State.Learning]: 'learning', [State.Review]: 'review', [State.Relearning]: 'relearning' };
+
+export function parseRetention(value: string | number | undefined): number {
+  if (value === undefined) return DEFAULT_RETENTION;
+  const r = Number(value);
+  if (!Number.isFinite(r) || r < 0.7 || r > 0.99) throw new UsageError(`--retention takes a number from 0.7 to 0.99, not "${value}"; 0.9 is a good start`);
+  return r;
+}
+
+export class Scheduler {
+  private readonly engine: FSRS;
+
+  constructor(readonly retention: number = DEFAULT_RETENTION) {
+    this.engine = fsrs(generatorParameters({ request_retention: retention, enable_fuzz: true, enable_short_term: true }));
+  }
+
+  newMemory(now: Date): MemoryState {
+    return fromFsrs(createEmptyCard(now));
+  }
+
+  /** The memory state each grade would lead to: what drill shows under the grade keys. */
+  preview(memory: MemoryState, now: Date): Record<Grade, MemoryState> {
+    const log = this.engine.repeat(toFsrs(memory), now);
+    return {
+      1: fromFsrs(log[1 as FsrsGrade].card),
+      2: fromFsrs(log[2 as FsrsGrade].card),
+      3: fromFsrs(log[3 as FsrsGrade].card),
+      4: fromFsrs(log[4 as FsrsGrade].card),
+    };
+  }
+
+  grade(memory: MemoryState, grade: Grade, now: Date): MemoryState {
+    return fromFsrs(this.engine.next(toFsrs(memory), now, grade as FsrsGrade).card);
+  }
+
+  /** Probability of recalling the card now (0–1); 0 for a card never reviewed. */
+  retrievability(memory: MemoryState, now: Date): number {
+    if (memory.phase === 'new' || memory.lastReview === null) return 0;
+    return this.engine.get_retrievability(toFsrs(memory), now, false);
+  }
+}
+
+function toFsrs(memory: MemoryState): FsrsCard {
+  return {
+    due: memory.due,
+    stability: memory.stability,
+    difficulty: memory.difficulty,
+    elapsed_days: 0, // deprecated in ts-fsrs 5; it derives elapsed time from last_review
+    scheduled_days: memory.scheduledDays,
+    learning_steps: memory.learningSteps,
+    reps: memory.reps,
+    lapses: memory.lapses,
+    state: PHASE_TO_STATE[memory.phase],
+    ...(memory.lastReview ? { last_review: memory.lastReview } : {}),
+  };
+}
+
+function fromFsrs(card: FsrsCard): MemoryState {
+  return {
+    phase: STATE_TO_PHASE[card.state],
+    due: new Date(card.due),
+    stability: card.stability,
+    difficulty: card.difficulty,
+    reps: card.reps,
+    lapses: card.lapses,
+    learningSteps: card.learning_steps,
+    scheduledDays: card.scheduled_days,
+    lastReview: card.last_review ? new Date(card.last_review) : null,
+  };
+}
+
+/** How far away `due` is, as Anki labels its grade buttons: "1m", "10m", "3h", "4d", "2mo", "1.3y". */
+export function formatInterval(now: Date, due: Date): string {
+  const minutes = Math.max(0, (due.getTime() - now.getTime()) / 60_000);
+  if (minutes < 1) return '<1m';
+  if (minutes < 60) return `${Math.round(minutes)}m`;
+  const hours = minutes / 60;
+  if (hours < 24) return `${Math.round(hours)}h`;
+  const days = hours / 24;
+  if (days < 30) return `${Math.round(days)}d`;
+  if (days < 365) return `${Math.round(days / 30)}mo`;
+  return `${(days / 365).toFixed(1).replace(/\.0$/, '')}y`;
+}
