@@ -30,8 +30,22 @@ const SAFE_ENGINES = { js: refuseCode, javascript: refuseCode };
 const ID_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N}._:/#-]{0,127}$/u;
 
 export function readFrontMatter(text: string): FrontMatterResult {
-  if (!/^---/.test(text)) {
+  // `----` and longer are a markdown rule, not front matter (gray-matter agrees).
+  const opening = /^---(?!-)([^\n]*)/.exec(text);
+  if (!opening) {
     return { ok: true, data: { tags: [] }, body: text, bodyLineOffset: 0, hasFrontMatter: false };
+  }
+  // Decide on the language ourselves, before gray-matter sees it: only YAML is ever parsed,
+  // so no engine name (js, JavaScript, coffee, or an Object.prototype key) can reach an engine.
+  const language = (opening[1] ?? '').trim().toLowerCase();
+  if (language === 'js' || language === 'javascript') {
+    return { ok: false, line: 1, message: 'front matter written as JavaScript is never run; use YAML front matter (a line with just ---)' };
+  }
+  if (language !== '' && language !== 'yaml' && language !== 'yml') {
+    return { ok: false, line: 1, message: 'front matter must be YAML; remove the language name after the opening ---' };
+  }
+  if (!/\n---/.test(text.slice(opening[0].length))) {
+    return { ok: false, line: 1, message: 'front matter has no closing --- line; add a line with just --- after the last key' };
   }
   let parsed: matter.GrayMatterFile<string>;
   try {

@@ -115,7 +115,7 @@ function buildCard(
     }
   }
 
-  const groups = splitSections(nodes);
+  const groups = splitSections(nodes, lineOf);
   const sections: Partial<Record<SectionName, Section>> = {};
   const sectionNodes: Partial<Record<SectionName, RootContent[]>> = {};
   for (const group of groups) {
@@ -192,11 +192,12 @@ interface SectionGroup {
   nodes: RootContent[];
 }
 
-function splitSections(nodes: RootContent[]): SectionGroup[] {
+/** Groups nodes by section heading; `line` is the heading's file line (lineOf adds the front matter's lines). */
+function splitSections(nodes: RootContent[], lineOf: (node: RootContent) => number): SectionGroup[] {
   const groups: SectionGroup[] = [{ name: 'answer', line: undefined, nodes: [] }];
   for (const node of nodes) {
     const name = node.type === 'heading' ? sectionForHeading(toString(node)) : undefined;
-    if (name) groups.push({ name, line: node.position?.start.line, nodes: [] });
+    if (name) groups.push({ name, line: lineOf(node), nodes: [] });
     else groups.at(-1)!.nodes.push(node);
   }
   return groups;
@@ -245,18 +246,20 @@ function listItemsOf(nodes: RootContent[]): string[] {
   return items;
 }
 
+/** Bold phrases in document order; the same phrase bolded twice (any case) counts once. */
 function boldPhrases(nodes: RootContent[]): string[] {
-  const found = new Set<string>();
+  const found = new Map<string, string>();
   const visit = (node: { type: string; children?: unknown[] }) => {
     if (node.type === 'strong') {
       const text = toString(node as RootContent).replace(/\s+/g, ' ').replace(/[:：]\s*$/u, '').trim();
-      if (text) found.add(text);
+      const key = text.normalize('NFKC').toLowerCase();
+      if (text && !found.has(key)) found.set(key, text);
       return;
     }
     for (const child of (node.children ?? []) as { type: string }[]) visit(child);
   };
   nodes.forEach((n) => visit(n));
-  return [...found];
+  return [...found.values()];
 }
 
 function normalizeBody(markdown: string): string {
