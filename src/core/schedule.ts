@@ -5,6 +5,7 @@
 import { createEmptyCard, fsrs, generatorParameters, State, type Card as FsrsCard, type FSRS, type Grade as FsrsGrade } from 'ts-fsrs';
 import { UsageError } from './errors.js';
 import type { FsrsPhase, Grade, MemoryState } from './progress-model.js';
+import { studyDay } from './study-day.js';
 
 export const DEFAULT_RETENTION = 0.9;
 
@@ -91,4 +92,22 @@ export function formatInterval(now: Date, due: Date): string {
   if (days < 30) return `${Math.round(days)}d`;
   if (days < 365) return `${Math.round(days / 30)}mo`;
   return `${(days / 365).toFixed(1).replace(/\.0$/, '')}y`;
+}
+
+/**
+ * Learning cards (graded Again or Hard while new or after a lapse) come back within minutes.
+ * Like Anki, drill shows them again in the same session when they fall due within this window.
+ */
+export const LEARN_AHEAD_MS = 20 * 60_000;
+
+/**
+ * Is the card due at `now`? As Anki counts it: a card in the review phase is due on its study
+ * day (from 4 a.m.), whatever the hour; a learning card is due at its exact time. Never-seen
+ * cards (phase new) are not "due": they are new cards, under the daily new-card limit.
+ */
+export function isDue(memory: MemoryState, now: Date, timeZone?: string): boolean {
+  if (memory.phase === 'new') return false;
+  if (memory.due.getTime() <= now.getTime()) return true;
+  if (memory.phase === 'review') return studyDay(memory.due, timeZone) <= studyDay(now, timeZone);
+  return false;
 }

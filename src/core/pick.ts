@@ -1,0 +1,152 @@
+/**
+ * Which cards a drill session rehearses, and in what order. Pure: time, time zone and history
+ * are arguments.
+ *
+ * - Due cards first, the ones you are most likely to have forgotten (lowest retrievability) first,
+ *   up to the daily review limit (default 100) minus the reviews already done today.
+ * - Then new cards, in deck order, up to the daily new-card limit (default 10) minus the new
+ *   cards already introduced today. "Today" is the study day, which starts at 4 a.m.
+ * - `cram`: every matching card, whatever its schedule, weakest first; no daily limits.
+ * - `shuffle`: the chosen cards in a random order, repeatable with `seed`.
+ * - `limit`: at most this many cards, taken from the front of that order.
+ * Cards with no answer yet ("to prepare") have nothing to reveal and are left out.
+ */
+import { isToPrepare, type Card } from './card.js';
+import type { CardRecord, ProgressData, Review } from './progress-model.js';
+import { isDue, type Scheduler } from './schedule.js';
+import { studyDay } from './study-day.js';
+
+export const DEFAULT_NEW_PER_DAY = 10;
+export const DEFAULT_REVIEWS_PER_DAY = 100;
+
+export interface PickOptions {
+  now: Date;
+  timeZone?: string | undefined;
+  newPerDay?: number | undefined;
+  reviewsPerDay?: number | undefined;
+  limit?: number | undefined;
+  cram?: boolean | undefined;
+  shuffle?: boolean | undefined;
+  seed?: number | undefined;
+}
+
+export interface Picked {
+  card: Card;
+  /** `cram`: picked by --cram; grading it keeps the schedule unless the card is actually due. */
+  mode: 'scheduled' | 'cram';
+  kind: 'due' | 'new' | 'other';
+}
+
+export interface PickResult {
+  queue: Picked[];
+  /** Due cards among the matching ones (before the daily limit). */
+  due: number;
+  /** Never-reviewed cards among the matching ones. */
+  fresh: number;
+  newToday: number;
+  reviewsToday: number;
+  /** New cards held back by the daily new-card limit. */
+  newHeldBack: number;
+  /** Due cards held back by the daily review limit. */
+  dueHeldBack: number;
+  /** Matching cards left out because they have no answer yet. */
+  toPrepare: number;
+}
+
+/** A card that has never been reviewed normally (crammed-only cards stay new). */
+export function isNewRecord(record: CardRecord | undefined): boolean {
+  return record === undefined || record.memory.phase === 'new';
+}
+
+/** Scheduled reviews done on `now`'s study day, and how many of them introduced a new card. */
+export function countToday(reviews: readonly Review[], now: Date, timeZone?: string): { reviews: number; newCards: number } {
+  const today = studyDay(now, timeZone);
+  const seen = new Set<string>();
+  const introducedToday = new Set<string>();
+  let reviewCount = 0;
+  for (const review of reviews) {
+    if (review.mode !== 'scheduled') continue;
+    const first = !seen.has(review.cardId);
+    seen.add(review.cardId);
+    if (studyDay(review.at, timeZone) !== today) continue;
+    if (first) introducedToday.add(review.cardId);
+    else reviewCount++;
+  }
+  return { reviews: reviewCount, newCards: introducedToday.size };
+}
+
+export function pickCards(cards: readonly Card[], data: ProgressData, scheduler: Scheduler, options: PickOptions): PickResult {
+  const { now, timeZone } = options;
+  const ready = cards.filter((c) => !isToPrepare(c));
+  const toPrepare = cards.length - ready.length;
+  const today = countToday(sortedReviews(data.reviews), now, timeZone);
+  const order = new Map(ready.map((c, i) => [c.id, i]));
+  const retrievability = (card: Card) => {
+    const record = data.cards[card.id];
+    return isNewRecord(record) ? 0 : scheduler.retrievability(record!.memory, now);
+  };
+  const weakestFirst = (a: Card, b: Card) => retrievability(a) - retrievability(b) || dueTime(data, a) - dueTime(data, b) || order.get(a.id)! - order.get(b.id)!;
+
+  const dueCards = ready.filter((c) => !isNewRecord(data.cards[c.id]) && isDue(data.cards[c.id]!.memory, now, timeZone));
+  const freshCards = ready.filter((c) => isNewRecord(data.cards[c.id]));
+  let queue: Picked[];
+  let newHeldBack = 0;
+  let dueHeldBack = 0;
+
+  if (options.cram) {
+    const dueIds = new Set(dueCards.map((c) => c.id));
+    queue = [...ready].sort(weakestFirst).map((card) => ({ card, mode: 'cram' as const, kind: dueIds.has(card.id) ? 'due' : isNewRecord(data.cards[card.id]) ? 'new' : 'other' }));
+  } else {
+    const reviewRoom = Math.max(0, (options.reviewsPerDay ?? DEFAULT_REVIEWS_PER_DAY) - today.reviews);
+    const newRoom = Math.max(0, (options.newPerDay ?? DEFAULT_NEW_PER_DAY) - today.newCards);
+    const due = [...dueCards].sort(weakestFirst).slice(0, reviewRoom);
+    const fresh = freshCards.slice(0, newRoom);
+    dueHeldBack = dueCards.length - due.length;
+    newHeldBack = freshCards.length - fresh.length;
+    queue = [...due.map((card) => ({ card, mode: 'scheduled' as const, kind: 'due' as const })), ...fresh.map((card) => ({ card, mode: 'scheduled' as const, kind: 'new' as const }))];
+  }
+  if (options.limit !== undefined) queue = queue.slice(0, options.limit);
+  if (options.shuffle) queue = shuffled(queue, options.seed ?? 1);
+  return { queue, due: dueCards.length, fresh: freshCards.length, newToday: today.newCards, reviewsToday: today.reviews, newHeldBack, dueHeldBack, toPrepare };
+}
+
+/** When the next of these cards falls due after `now` (reviewed cards only); null when none is scheduled. */
+export function nextDue(cards: readonly Card[], records: Readonly<Record<string, CardRecord>>, now: Date): Date | null {
+  let best: number | null = null;
+  for (const card of cards) {
+    const record = records[card.id];
+    if (isNewRecord(record) || isToPrepare(card)) continue;
+    const t = record!.memory.due.getTime();
+    if (t > now.getTime() && (best === null || t < best)) best = t;
+  }
+  return best === null ? null : new Date(best);
+}
+
+function dueTime(data: ProgressData, card: Card): number {
+  return data.cards[card.id]?.memory.due.getTime() ?? 0;
+}
+
+function sortedReviews(reviews: readonly Review[]): readonly Review[] {
+  for (let i = 1; i < reviews.length; i++) {
+    if (reviews[i]!.at.getTime() < reviews[i - 1]!.at.getTime()) return [...reviews].sort((a, b) => a.at.getTime() - b.at.getTime());
+  }
+  return reviews;
+}
+
+/** Fisher–Yates with a small seeded generator (mulberry32): the same seed gives the same order. */
+export function shuffled<T>(items: readonly T[], seed: number): T[] {
+  const out = [...items];
+  let state = seed >>> 0;
+  const random = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
