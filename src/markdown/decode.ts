@@ -34,26 +34,33 @@ function lineAt(bytes: Uint8Array, offset: number): number {
   return line;
 }
 
-function firstInvalidUtf8(bytes: Uint8Array): number {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  // Decode growing prefixes a line at a time; the first prefix that fails holds the bad byte.
-  let start = 0;
-  while (start < bytes.length) {
-    let end = bytes.indexOf(0x0a, start);
-    end = end === -1 ? bytes.length : end + 1;
-    try {
-      decoder.decode(bytes.subarray(start, end));
-    } catch {
-      for (let i = start; i < end; i++) {
-        try {
-          decoder.decode(bytes.subarray(start, i + 1), { stream: true });
-        } catch {
-          return i;
-        }
+/** Offset of the first byte that starts an invalid or incomplete UTF-8 sequence (RFC 3629 ranges). */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const lead = bytes[i]!;
+    let need: number;
+    if (lead < 0x80) {
+      i++;
+      continue;
+    } else if (lead >= 0xc2 && lead <= 0xdf) need = 1;
+    else if (lead >= 0xe0 && lead <= 0xef) need = 2;
+    else if (lead >= 0xf0 && lead <= 0xf4) need = 3;
+    else return i;
+    for (let k = 1; k <= need; k++) {
+      const next = bytes[i + k];
+      let low = 0x80;
+      let high = 0xbf;
+      if (k === 1) {
+        // No overlong forms, no UTF-16 surrogates, nothing above U+10FFFF.
+        if (lead === 0xe0) low = 0xa0;
+        else if (lead === 0xed) high = 0x9f;
+        else if (lead === 0xf0) low = 0x90;
+        else if (lead === 0xf4) high = 0x8f;
       }
-      return start;
+      if (next === undefined || next < low || next > high) return i;
     }
-    start = end;
+    i += need + 1;
   }
   return 0;
 }
