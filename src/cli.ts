@@ -148,6 +148,8 @@ ${examples('prep drill', 'prep drill --tag behavioural --limit 5', 'prep drill -
 export async function main(argv: string[] = process.argv): Promise<void> {
   const program = buildProgram();
   program.exitOverride();
+  // Subcommands copy settings when created, so they need it too: a bad option must exit 2, not 1.
+  for (const command of program.commands) command.exitOverride();
   try {
     await program.parseAsync(argv);
   } catch (error) {

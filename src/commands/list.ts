@@ -30,6 +30,6 @@ export async function run(options: ListOptions, io: CommandIO): Promise<number> 
   }
   printLines(io, [...renderList(cards, io.term.columns, c), '', listFooter(cards, deck.files, c)]);
   const errors = deck.problems.filter((p) => p.severity === 'error').length;
-  if (errors > 0) io.stderr.write(`${errors} ${errors === 1 ? 'file has a problem' : 'problems in files'} kept cards out of this list; run \`prep check\` to see ${errors === 1 ? 'it' : 'them'}.\n`);
+  if (errors > 0) io.stderr.write(`${errors} ${errors === 1 ? 'error in the answer files kept cards' : 'errors in the answer files kept cards'} out of this list; run \`prep check\` to see ${errors === 1 ? 'it' : 'them'}.\n`);
   return 0;
 }
