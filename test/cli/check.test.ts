@@ -1,0 +1,117 @@
+/** `prep check` through the real built binary, on copies of test/fixtures/decks in temp folders. */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const BIN = path.join(repo, 'bin', 'prep.js');
+const ESC = '\u001b';
+let cwd: string;
+
+function prep(args: string[], env: Record<string, string> = {}) {
+  const base: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of ['NO_COLOR', 'FORCE_COLOR', 'COLUMNS', 'PREP_DECK']) delete base[key];
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, env: { ...base, ...env }, encoding: 'utf8' });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+const useDeck = (name: string) => cpSync(path.join(repo, 'test', 'fixtures', 'decks', name), path.join(cwd, 'answers'), { recursive: true });
+
+beforeAll(() => {
+  if (!existsSync(path.join(repo, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing; run `npm run build` (npm test does it) before the CLI tests');
+});
+beforeEach(() => {
+  cwd = mkdtempSync(path.join(tmpdir(), 'prep-check-'));
+});
+afterEach(() => rmSync(cwd, { recursive: true, force: true }));
+
+describe('prep check', () => {
+  it('exits 0 on a good deck; warnings do not fail it', () => {
+    useDeck('good');
+    const { code, stdout, stderr } = prep(['check']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toBe(
+      'answers/technical/index.md:2: warning: no answer yet, so this card is "to prepare"; write the answer under the question\n\nChecked 4 files, 4 cards: 0 errors, 1 warning.\n',
+    );
+  });
+
+  it('exits 1 on a deck with a broken file and names it as file:line', () => {
+    useDeck('broken');
+    const { code, stdout } = prep(['check']);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^answers\/bad-yaml\.md:3: error: front matter is not valid YAML \(.+\); fix the YAML between the --- lines$/m);
+    expect(stdout).toMatch(/Checked 2 files, 1 card: 1 error, 0 warnings\.\n$/);
+  });
+
+  it('lists every problem, in file order, and each kind of broken file', () => {
+    mkdirSync(path.join(cwd, 'answers'));
+    const put = (name: string, content: string | Uint8Array) => writeFileSync(path.join(cwd, 'answers', name), content);
+    put('a-ok.md', '---\nquestion: Why us?\n---\n\nBecause.\n');
+    put('b-binary.md', new Uint8Array([0x23, 0x20, 0x51, 0x0a, 0x00]));
+    put('c-latin1.md', Buffer.concat([Buffer.from('# Caf'), Buffer.from([0xe9]), Buffer.from('?\n')]));
+    put('d-js.md', '---js\n{ question: "x" }\n---\n');
+    put('e-dup.md', '---\nquestion: Why us?\n---\n\nAgain.\n');
+    put('f-time.md', '---\nquestion: Why now?\ntime: later\n---\n');
+    const { code, stdout } = prep(['check']);
+    expect(code).toBe(1);
+    const lines = stdout.split('\n').filter((l) => l.startsWith('answers/'));
+    expect(lines.map((l) => l.split(': ').slice(0, 2).join(': '))).toEqual([
+      'answers/b-binary.md:2: error',
+      'answers/c-latin1.md:1: error',
+      'answers/d-js.md:1: error',
+      'answers/e-dup.md:2: warning',
+      'answers/f-time.md:3: error',
+    ]);
+    expect(stdout).toContain('Checked 6 files, 2 cards: 4 errors, 1 warning.');
+  });
+
+  it('--json reports counts and problems with paths, and the same exit code', () => {
+    useDeck('broken');
+    const { code, stdout } = prep(['check', '--json']);
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout);
+    expect(report).toMatchObject({ deck: 'answers', files: 2, cards: 1, errors: 1, warnings: 0 });
+    expect(report.problems).toEqual([
+      { file: 'bad-yaml.md', line: 3, severity: 'error', message: expect.stringMatching(/not valid YAML/), path: 'answers/bad-yaml.md' },
+    ]);
+  });
+
+  it('--deck points anywhere; paths are shown relative to where you are', () => {
+    cpSync(path.join(repo, 'test', 'fixtures', 'decks', 'broken'), path.join(cwd, 'notes', 'deck'), { recursive: true });
+    const { code, stdout } = prep(['check', '--deck', 'notes/deck']);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^notes\/deck\/bad-yaml\.md:3: error: /m);
+  });
+
+  it('never writes into the deck', () => {
+    useDeck('broken');
+    prep(['check']);
+    expect(readdirSync(path.join(cwd, 'answers')).sort()).toEqual(['bad-yaml.md', 'ok.md']);
+  });
+
+  it('colours errors only when asked: FORCE_COLOR=1 yes, NO_COLOR or a pipe no', () => {
+    useDeck('broken');
+    expect(prep(['check']).stdout).not.toContain(ESC);
+    expect(prep(['check'], { NO_COLOR: '1' }).stdout).not.toContain(ESC);
+    expect(prep(['check'], { FORCE_COLOR: '1' }).stdout).toContain(`${ESC}[31merror`);
+  });
+});
+
+describe('the bundled deck', () => {
+  it('checks clean (exit 0) and lists every card', () => {
+    cpSync(path.join(repo, 'answers'), path.join(cwd, 'answers'), { recursive: true });
+    const check = prep(['check']);
+    expect(check.code).toBe(0);
+    expect(check.stdout).toMatch(/: 0 errors, \d+ warnings?\.\n$/);
+    // The only warnings are the Buyandship questions still to prepare.
+    const warnings = check.stdout.split('\n').filter((l) => l.includes(': warning: '));
+    expect(warnings.every((l) => l.startsWith('answers/buyandship/') && l.includes('"to prepare"'))).toBe(true);
+    const cards = JSON.parse(prep(['list', '--json']).stdout) as { question: string; company: string | null; status: string }[];
+    expect(cards.length).toBe(22);
+    expect(cards.filter((c) => c.company === 'Buyandship' && c.status === 'to-prepare')).toHaveLength(7);
+    expect(cards.map((c) => c.question)).toEqual(expect.arrayContaining(["What's a significant achievement in your work?", '靠谱 Reliable', '你會怎麼選擇 Python 和 Node.js?']));
+  });
+});

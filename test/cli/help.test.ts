@@ -1,0 +1,83 @@
+/** `prep --help` and usage errors, through the real built binary (npm run build first). */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const BIN = path.join(repo, 'bin', 'prep.js');
+let cwd: string;
+
+function prep(args: string[], env: Record<string, string> = {}) {
+  const base: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of ['NO_COLOR', 'FORCE_COLOR', 'COLUMNS', 'PREP_DECK']) delete base[key];
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, env: { ...base, ...env }, encoding: 'utf8' });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+beforeAll(() => {
+  if (!existsSync(path.join(repo, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing; run `npm run build` (npm test does it) before the CLI tests');
+  cwd = mkdtempSync(path.join(tmpdir(), 'prep-help-'));
+});
+afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+
+describe('prep --help', () => {
+  it('exits 0, lists every command and shows examples', () => {
+    const { code, stdout } = prep(['--help']);
+    expect(code).toBe(0);
+    for (const command of ['drill', 'add', 'list', 'stats', 'check', 'import']) expect(stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+    expect(stdout).toContain('Examples:');
+    expect(stdout).toContain('$ prep list');
+  });
+
+  it.each(['list', 'check', 'drill', 'add', 'stats', 'import'])('prep %s --help exits 0 with examples', (command) => {
+    const { code, stdout } = prep([command, '--help']);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`Usage: prep ${command}`);
+    expect(stdout).toContain('Examples:');
+    expect(stdout).toContain(`$ prep ${command}`);
+  });
+
+  it('prep help list is the same help', () => {
+    expect(prep(['help', 'list']).stdout).toBe(prep(['list', '--help']).stdout);
+  });
+
+  it('--version prints the package version', () => {
+    const { code, stdout } = prep(['--version']);
+    expect(code).toBe(0);
+    expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('help has no escape codes when not a terminal', () => {
+    expect(prep(['--help']).stdout).not.toContain('\u001b');
+  });
+});
+
+describe('usage errors exit 2', () => {
+  it.each([
+    [['list', '--bogus'], /unknown option '--bogus'/],
+    [['check', '--nope'], /unknown option '--nope'/],
+    [['list', '--tag'], /argument missing/],
+    [['nosuch'], /unknown command 'nosuch'/],
+    [['drill', '--limit', 'ten'], /--limit takes a whole number/],
+  ])('prep %j', (args, message) => {
+    const { code, stderr, stdout } = prep(args);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+    expect(stdout).toBe('');
+  });
+
+  it('a --deck that does not exist is a usage error that says what to do', () => {
+    const { code, stderr } = prep(['list', '--deck', 'no-such-folder']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^prep: deck folder no-such-folder does not exist; check the path/);
+  });
+
+  it('no answers/ folder anywhere above is a failure (exit 1) that says what to do', () => {
+    const { code, stderr } = prep(['list']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/no answers\/ folder here or above; run `prep add`.*or pass --deck DIR/);
+  });
+});

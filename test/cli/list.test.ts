@@ -1,0 +1,181 @@
+/** `prep list` through the real built binary, on copies of test/fixtures/decks in temp folders. */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import stringWidth from 'string-width';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const BIN = path.join(repo, 'bin', 'prep.js');
+const ESC = '\u001b';
+let cwd: string;
+
+function prep(args: string[], env: Record<string, string> = {}) {
+  const base: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of ['NO_COLOR', 'FORCE_COLOR', 'COLUMNS', 'PREP_DECK']) delete base[key];
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, env: { ...base, ...env }, encoding: 'utf8' });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+const useDeck = (name: string) => cpSync(path.join(repo, 'test', 'fixtures', 'decks', name), path.join(cwd, 'answers'), { recursive: true });
+
+beforeAll(() => {
+  if (!existsSync(path.join(repo, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing; run `npm run build` (npm test does it) before the CLI tests');
+});
+beforeEach(() => {
+  cwd = mkdtempSync(path.join(tmpdir(), 'prep-list-'));
+});
+afterEach(() => rmSync(cwd, { recursive: true, force: true }));
+
+interface Summary {
+  id: string;
+  question: string;
+  tags: string[];
+  company: string | null;
+  file: string;
+  line: number;
+  timeLimitSec: number;
+  versions: string[];
+  status: string;
+}
+
+describe('prep list', () => {
+  it('shows every card as a table with a header and a footer', () => {
+    useDeck('good');
+    const { code, stdout, stderr } = prep(['list']);
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^QUESTION\s+TAGS\s+COMPANY\s+LIMIT\s+VERSIONS\s+SPOKEN$/);
+    expect(stdout).toContain('Tell me about a time you disagreed with your manager.');
+    expect(stdout).toContain('你为什么离开上一家公司？');
+    expect(stdout).toMatch(/What is a database index\?\s+technical\s+Globex\s+3m\s+to prepare/);
+    expect(stdout).toMatch(/Why do you want to work here\?\s+motivation\s+Acme\s+1m\s+answer/);
+    expect(lines.at(-1)).toBe('4 cards in 4 files · 1 to prepare');
+  });
+
+  it('lines up columns by display width when questions are Chinese', () => {
+    useDeck('good');
+    const { stdout } = prep(['list'], { COLUMNS: '200' });
+    const rows = stdout.split('\n').slice(0, 5);
+    // Every row's TAGS cell starts at the same terminal column as the header's TAGS.
+    const tagColumn = (line: string, tag: string) => stringWidth(line.slice(0, line.indexOf(tag)));
+    const expected = tagColumn(rows[0]!, 'TAGS');
+    const tags = ['TAGS', 'behavioural', 'motivation', 'motivation', 'technical'];
+    expect(rows.map((row, i) => tagColumn(row, tags[i]!))).toEqual([expected, expected, expected, expected, expected]);
+    const cjkRow = rows.find((r) => r.includes('字节跳动'))!;
+    expect(stringWidth(cjkRow.slice(0, cjkRow.indexOf('字节跳动')))).toBe(stringWidth(rows[0]!.slice(0, rows[0]!.indexOf('COMPANY'))));
+  });
+
+  it('fits a narrow terminal by shortening the question, measuring Chinese as double width', () => {
+    useDeck('good');
+    const { stdout } = prep(['list'], { COLUMNS: '90' });
+    const table = stdout.split('\n').slice(0, 5);
+    for (const line of table) expect(stringWidth(line)).toBeLessThanOrEqual(90);
+    expect(stdout).toContain('…');
+  });
+
+  it('--json prints a stable array of summaries', () => {
+    useDeck('good');
+    const { code, stdout } = prep(['list', '--json']);
+    expect(code).toBe(0);
+    const cards = JSON.parse(stdout) as Summary[];
+    expect(cards).toHaveLength(4);
+    for (const card of cards) {
+      expect(Object.keys(card)).toEqual(expect.arrayContaining(['id', 'question', 'tags', 'company', 'file', 'timeLimitSec']));
+    }
+    expect(cards.find((c) => c.file === 'motivation/why-us.md')).toMatchObject({
+      id: 'motivation/why-us',
+      question: 'Why do you want to work here?',
+      tags: ['motivation'],
+      company: 'Acme',
+      timeLimitSec: 60,
+      versions: ['answer'],
+      status: 'ready',
+    });
+    expect(cards.find((c) => c.file === 'motivation/离职原因.md')).toMatchObject({ tags: ['motivation', '中文'], company: '字节跳动', timeLimitSec: 90, versions: ['short', 'full'] });
+    expect(cards.find((c) => c.file === 'technical/index.md')).toMatchObject({ company: 'Globex', status: 'to-prepare', versions: [], timeLimitSec: 180 });
+  });
+
+  it('--tag keeps cards with any of the tags, ignoring case', () => {
+    useDeck('good');
+    const one = JSON.parse(prep(['list', '--json', '--tag', 'Behavioural']).stdout) as Summary[];
+    expect(one.map((c) => c.file)).toEqual(['behavioural/conflict.md']);
+    const two = JSON.parse(prep(['list', '--json', '-t', 'technical', '-t', '中文']).stdout) as Summary[];
+    expect(two.map((c) => c.file).sort()).toEqual(['motivation/离职原因.md', 'technical/index.md']);
+  });
+
+  it('--company keeps that company only, ignoring case', () => {
+    useDeck('good');
+    const acme = JSON.parse(prep(['list', '--json', '--company', 'acme']).stdout) as Summary[];
+    expect(acme.map((c) => c.file).sort()).toEqual(['behavioural/conflict.md', 'motivation/why-us.md']);
+    const both = JSON.parse(prep(['list', '--json', '--company', 'Acme', '--tag', 'motivation']).stdout) as Summary[];
+    expect(both.map((c) => c.file)).toEqual(['motivation/why-us.md']);
+  });
+
+  it('says how to see everything when the filters match nothing', () => {
+    useDeck('good');
+    const { code, stdout } = prep(['list', '--company', 'Initech']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/No cards match these filters; run `prep list` without --tag\/--company/);
+    expect(JSON.parse(prep(['list', '--json', '--company', 'Initech']).stdout)).toEqual([]);
+  });
+
+  it('uses --deck, and lists the good cards of a broken deck with a pointer to prep check', () => {
+    cpSync(path.join(repo, 'test', 'fixtures', 'decks', 'broken'), path.join(cwd, 'elsewhere'), { recursive: true });
+    const { code, stdout, stderr } = prep(['list', '--deck', 'elsewhere']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Why do you want to work here?');
+    expect(stderr).toMatch(/1 error in the answer files kept cards out of this list; run `prep check` to see it\./);
+  });
+
+  it('finds answers/ in a parent folder', () => {
+    useDeck('good');
+    mkdirSync(path.join(cwd, 'sub', 'deeper'), { recursive: true });
+    const inner = cwd;
+    cwd = path.join(inner, 'sub', 'deeper');
+    try {
+      expect(JSON.parse(prep(['list', '--json']).stdout)).toHaveLength(4);
+    } finally {
+      cwd = inner;
+    }
+  });
+});
+
+describe('prep list colour and terminal safety', () => {
+  it('has no escape codes when not a terminal', () => {
+    useDeck('good');
+    expect(prep(['list']).stdout).not.toContain(ESC);
+  });
+
+  it('FORCE_COLOR=1 colours the output even when piped', () => {
+    useDeck('good');
+    const { stdout } = prep(['list'], { FORCE_COLOR: '1' });
+    expect(stdout).toContain(`${ESC}[1mQUESTION`);
+    expect(stdout).toContain(`${ESC}[33mto prepare`);
+  });
+
+  it('NO_COLOR turns colour off, and FORCE_COLOR=0 does too', () => {
+    useDeck('good');
+    expect(prep(['list'], { NO_COLOR: '1' }).stdout).not.toContain(ESC);
+    expect(prep(['list'], { FORCE_COLOR: '0' }).stdout).not.toContain(ESC);
+  });
+
+  it('--json never has colour', () => {
+    useDeck('good');
+    expect(prep(['list', '--json'], { FORCE_COLOR: '1' }).stdout).not.toContain(ESC);
+  });
+
+  it('neutralises control characters in card text, even with colour forced', () => {
+    mkdirSync(path.join(cwd, 'answers'));
+    writeFileSync(path.join(cwd, 'answers', 'evil.md'), '---\nquestion: "Hi\\e]0;owned\\u0007 \\e[2J there"\ntags: ["x\\e[31m"]\n---\n\nAnswer.\n');
+    const plain = prep(['list']);
+    expect(plain.stdout).not.toContain(ESC);
+    expect(plain.stdout).not.toContain('\u0007');
+    expect(plain.stdout).toContain('Hi^[]0;owned^G ^[[2J there');
+    const forced = prep(['list'], { FORCE_COLOR: '1' });
+    expect(forced.stdout).not.toContain(`${ESC}]0;`);
+    expect(forced.stdout).not.toContain(`${ESC}[2J`);
+  });
+});
