@@ -28,7 +28,7 @@ export type Input =
   /** The pending event is durable on disk. */
   | { type: 'persisted'; now: Date }
   /** The editor closed; `card` is the card reloaded from its file, null when it is gone. */
-  | { type: 'edited'; card: Card | null; now: Date }
+  | { type: 'edited'; card: Card | null; now: Date; message?: string }
   /** Ctrl-C or a signal: stop now (what was graded is already on disk). */
   | { type: 'interrupt'; now: Date };
 
@@ -158,7 +158,10 @@ export function step(state: SessionState, input: Input, config: SessionConfig): 
     if (s.phase !== 'graded' || !s.pending) return { state: s, effects: [] };
     return { state: show({ ...s, pending: null }, s.pending.next), effects: [] };
   }
-  if (input.type === 'edited') return { state: afterEdit(s, input.card, config), effects: [] };
+  if (input.type === 'edited') {
+    const next = afterEdit(s, input.card, config);
+    return { state: input.message ? { ...next, notice: input.message } : next, effects: [] };
+  }
 
   const key = input.key;
   if (key.type === 'key' && key.name === 'ctrl-c') return end(s, 'interrupted');

@@ -19,10 +19,12 @@ function formatterFor(timeZone: string | undefined): Intl.DateTimeFormat {
 
 /** The study day `at` belongs to, as YYYY-MM-DD, in `timeZone` (default: the machine's). */
 export function studyDay(at: Date, timeZone?: string): string {
-  const shifted = new Date(at.getTime() - DAY_ROLLOVER_HOUR * 3600_000);
-  const parts = formatterFor(timeZone).formatToParts(shifted);
+  // Local wall-clock time, then back one calendar day before 4 a.m. (shifting the instant by
+  // 4 hours instead would be an hour off on daylight-saving days).
+  const parts = formatterFor(timeZone).formatToParts(at);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '00';
-  return `${get('year')}-${get('month')}-${get('day')}`;
+  const day = `${get('year')}-${get('month')}-${get('day')}`;
+  return Number(get('hour')) < DAY_ROLLOVER_HOUR ? addDays(day, -1) : day;
 }
 
 /** Whole study days from `from` to `to` (negative when `to` is earlier). */

@@ -1,0 +1,289 @@
+/**
+ * `prep drill` screens as lines of text. Pure: the session state and the terminal's size and
+ * colours come in, strings go out. Card text is neutralised (sanitize.ts) before any colour is added.
+ */
+import type { ChalkInstance } from 'chalk';
+import { versionForLimit, type Card, type SpokenVersion } from '../core/card.js';
+import type { Coverage } from '../core/keypoints.js';
+import { GRADE_NAMES, type Grade } from '../core/progress-model.js';
+import { formatInterval } from '../core/schedule.js';
+import { currentItem, gradeCounts, limitFor, timerMs, type SessionConfig, type SessionState } from '../core/session.js';
+import { formatDuration } from '../core/text.js';
+import { safeLine, safeText } from './sanitize.js';
+import { displayWidth, truncate, wrap } from './width.js';
+
+export interface Screen {
+  columns: number;
+  rows: number;
+  c: ChalkInstance;
+}
+
+export interface Frame {
+  lines: string[];
+  /** Index in `lines` of the live timer line (question screen only), to update it in place. */
+  timerRow: number | null;
+}
+
+const GRADES: Grade[] = [1, 2, 3, 4];
+const VERSION_TITLE: Record<SpokenVersion, string> = { short: 'Short version', answer: 'Answer', full: 'Full version' };
+
+/** 75_000 → "1:15"; clock style for the timer. */
+export function clock(ms: number): string {
+  const total = Math.floor(Math.max(0, ms) / 1000);
+  return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`;
+}
+
+/** The live timer: elapsed, a bar filling up to the limit, time left; past the limit, overtime in red. */
+export function timerLine(elapsedMs: number, limitSec: number, columns: number, c: ChalkInstance): string {
+  const limitMs = limitSec * 1000;
+  const head = `${clock(elapsedMs)} / ${clock(limitMs)}`;
+  if (elapsedMs > limitMs) {
+    return c.red.bold(`  ${head}  +${clock(elapsedMs - limitMs)} over time`);
+  }
+  const left = `${clock(limitMs - elapsedMs)} left`;
+  const barWidth = Math.max(0, Math.min(30, columns - displayWidth(head) - displayWidth(left) - 8));
+  const filled = Math.min(barWidth, Math.floor((elapsedMs / limitMs) * barWidth));
+  const bar = barWidth > 0 ? ` ${'█'.repeat(filled)}${'░'.repeat(barWidth - filled)} ` : '  ';
+  const late = elapsedMs >= limitMs * 0.8;
+  const colour = late ? c.yellow : c.green;
+  return `  ${c.bold(head)}${colour(bar)}${late ? c.yellow(left) : c.dim(left)}`;
+}
+
+function header(state: SessionState, screen: Screen): string {
+  const { c } = screen;
+  const item = currentItem(state);
+  const total = state.queue.length;
+  const parts = [`prep drill`, `${Math.min(state.position + 1, total)}/${total}`];
+  if (item?.mode === 'cram') parts.push('cram');
+  if (item?.again) parts.push('again');
+  else if (state.records[item?.card.id ?? ''] === undefined) parts.push('new');
+  return c.dim(truncate(parts.join(' · '), screen.columns));
+}
+
+function cardMeta(card: Card, limitSec: number, c: ChalkInstance, columns: number): string {
+  const parts = [...card.tags.map((t) => `#${t}`)];
+  if (card.company) parts.push(`@ ${card.company}`);
+  parts.push(`limit ${formatDuration(limitSec)}`);
+  return c.dim(truncate(safeLine(`  ${parts.join('  ')}`), columns));
+}
+
+function questionLines(card: Card, columns: number, c: ChalkInstance): string[] {
+  return wrap(safeLine(card.question), Math.max(10, columns - 2)).map((l) => c.bold(`  ${l}`));
+}
+
+const KEYS_HINT = 's skip · u undo · e edit · q quit';
+
+export function renderQuestion(state: SessionState, config: Pick<SessionConfig, 'timeLimitSec' | 'typing'>, screen: Screen): Frame {
+  const { c, columns } = screen;
+  const item = currentItem(state);
+  if (!item) return { lines: [], timerRow: null };
+  const limit = limitFor(item, config);
+  const lines = [header(state, screen), '', ...questionLines(item.card, columns, c), cardMeta(item.card, limit, c, columns), ''];
+  const timerRow = lines.length;
+  lines.push(timerLine(timerMs(state), limit, columns, c), '');
+  if (config.typing) {
+    lines.push(c.dim('  Type your answer; Enter checks it against the key points, Tab skips, Ctrl-C quits.'));
+    // Only the end of a long answer fits under the timer; the timer row must stay on screen.
+    const room = Math.max(1, screen.rows - lines.length - 4);
+    const typed = wrap(`${safeText(state.typed)}▌`, Math.max(10, columns - 4)).slice(-room);
+    lines.push(...typed.map((l, i) => `${i === 0 ? c.cyan('> ') : '  '}${l}`));
+  } else {
+    lines.push(c.dim('  Say your answer out loud, then press Enter or Space to reveal.'), c.dim(`  ${KEYS_HINT}`));
+  }
+  if (state.notice) lines.push('', c.yellow(`  ${state.notice}`));
+  return { lines, timerRow };
+}
+
+/** How long the answer took against the limit, after the reveal. */
+export function timeVerdict(elapsedMs: number, limitSec: number, c: ChalkInstance): string {
+  const over = elapsedMs - limitSec * 1000;
+  const took = `Took ${clock(elapsedMs)} of ${clock(limitSec * 1000)}`;
+  return over > 0 ? c.red(`  ${took}: ${formatDuration(Math.ceil(over / 1000))} over time`) : c.green(`  ${took}: within time`);
+}
+
+/** Markdown for reading on a terminal: comments dropped, headings and **bold** in bold, bullets as •. */
+export function markdownLines(markdown: string, width: number, c: ChalkInstance, indent = '  '): string[] {
+  const text = safeText(markdown.replace(/<!--[\s\S]*?-->/g, '')).replace(/\n{3,}/g, '\n\n').trim();
+  if (text === '') return [];
+  const out: string[] = [];
+  for (const raw of text.split('\n')) {
+    const heading = /^#{1,6}\s+(.*)$/.exec(raw);
+    if (heading) {
+      out.push(...wrap(heading[1]!, width - indent.length).map((l) => c.bold(indent + l)));
+      continue;
+    }
+    if (/^\s*(?:\*\*\*+|---+|___+)\s*$/.test(raw)) continue;
+    const line = raw.replace(/^(\s*)[*+-]\s+/, '$1• ');
+    for (const l of wrap(line, width - indent.length)) out.push(indent + emphasis(l, c));
+  }
+  return out;
+}
+
+function emphasis(line: string, c: ChalkInstance): string {
+  return line.replace(/\*\*([^*]+)\*\*|__([^_]+)__/g, (_m, a: string | undefined, b: string | undefined) => c.bold(a ?? b ?? ''));
+}
+
+function keyPointLines(card: Card, coverage: Coverage | null, width: number, c: ChalkInstance): string[] {
+  if (card.keyPoints.length === 0) return [];
+  const title = coverage && coverage.total > 0 ? `KEY POINTS · ${coverage.covered} of ${coverage.total} covered` : 'KEY POINTS';
+  const out = [c.cyan.bold(`  ${title}`)];
+  card.keyPoints.forEach((point, i) => {
+    const check = coverage?.points[i];
+    const mark = !check || check.total === 0 ? c.dim('•') : check.covered ? c.green('✓') : c.red('✗');
+    const wrapped = wrap(safeLine(point), width - 6);
+    wrapped.forEach((l, j) => out.push(`  ${j === 0 ? mark : ' '} ${check && !check.covered && check.total > 0 ? c.red(emphasis(l, c)) : emphasis(l, c)}`));
+  });
+  return out;
+}
+
+function versionTitle(card: Card, version: SpokenVersion, limitSec: number): string {
+  const spoken = card.sections[version]!.spokenSec;
+  const base = `${VERSION_TITLE[version].toUpperCase()} · ~${formatDuration(spoken)} to say`;
+  if (spoken > limitSec) return `${base}, over the ${formatDuration(limitSec)} limit`;
+  const full = card.sections.full;
+  if (version !== 'full' && full && full.spokenSec > limitSec) return `${base} (the full version, ~${formatDuration(full.spokenSec)}, would overrun)`;
+  return base;
+}
+
+/** The answer screen: key points first, then the version that fits the limit, then notes; grade bar at the bottom. */
+export function renderReveal(state: SessionState, config: Pick<SessionConfig, 'timeLimitSec' | 'typing'>, screen: Screen): string[] {
+  const { c, columns, rows } = screen;
+  const item = currentItem(state);
+  if (!item) return [];
+  const card = item.card;
+  const limit = limitFor(item, config);
+  const top = [header(state, screen), '', ...questionLines(card, columns, c), timeVerdict(state.elapsedMs, limit, c), ''];
+
+  const body: string[] = [];
+  body.push(...keyPointLines(card, state.coverage, columns, c));
+  if (config.typing) {
+    if (body.length > 0) body.push('');
+    body.push(c.cyan.bold('  YOU TYPED'));
+    body.push(...(state.typed.trim() === '' ? [c.dim('  (nothing)')] : wrap(safeText(state.typed.trim()), columns - 4).map((l) => c.dim(`  ${l}`))));
+  }
+  const version = versionForLimit(card, limit);
+  if (version) {
+    if (body.length > 0) body.push('');
+    body.push(c.cyan.bold(`  ${versionTitle(card, version, limit)}`));
+    body.push(...markdownLines(card.sections[version]!.markdown, columns, c, '  '));
+  }
+  const notes = card.sections.notes;
+  if (notes && notes.markdown.trim() !== '') {
+    body.push('', c.cyan.bold('  NOTES'), ...markdownLines(notes.markdown, columns, c, '  ').map((l) => c.dim(l)));
+  }
+  if (card.followUps.length > 0) {
+    body.push('', c.cyan.bold('  LIKELY FOLLOW-UPS'), ...card.followUps.flatMap((f) => wrap(`• ${safeLine(f)}`, columns - 4).map((l) => `  ${l}`)));
+  }
+  if (body.length === 0) body.push(c.dim('  (this card has no answer text)'));
+
+  const bottom = ['', ...gradeBar(state.intervals, state.suggested, reason(state, limit), columns, c), c.dim(`  ${KEYS_HINT}`)];
+  if (state.notice) bottom.push(c.yellow(`  ${state.notice}`));
+  const room = rows - top.length - bottom.length;
+  if (Number.isFinite(room) && body.length > room) {
+    const keep = Math.max(1, room - 1);
+    const hidden = body.length - keep;
+    body.splice(keep, hidden, c.dim(`  … ${hidden} more ${hidden === 1 ? 'line' : 'lines'}: enlarge the window, or press e to open the file`));
+  }
+  return [...top, ...body, ...bottom];
+}
+
+function reason(state: SessionState, limitSec: number): string {
+  const parts: string[] = [];
+  if (state.coverage && state.coverage.total > 0) parts.push(`${state.coverage.covered}/${state.coverage.total} key points`);
+  parts.push(state.elapsedMs > limitSec * 1000 ? 'overtime' : 'time');
+  return parts.join(', ');
+}
+
+/** "1 Again <1m  2 Hard 6m  3 Good 1d  4 Easy 4d", the suggested grade highlighted. */
+export function gradeBar(intervals: Record<Grade, string> | null, suggested: Grade | null, why: string, columns: number, c: ChalkInstance): string[] {
+  const colours: Record<Grade, ChalkInstance> = { 1: c.red, 2: c.yellow, 3: c.green, 4: c.blue };
+  const cells = GRADES.map((g) => {
+    const text = `${g} ${GRADE_NAMES[g]}${intervals ? ` ${intervals[g]}` : ''}`;
+    return g === suggested ? colours[g].inverse.bold(` ${text} `) : ` ${colours[g](text)} `;
+  });
+  const lines = [` ${cells.join(' ')}`];
+  const hints: string[] = [];
+  if (suggested !== null) hints.push(`Enter = ${GRADE_NAMES[suggested]} (suggested${why ? ` from ${why}` : ''}); you decide`);
+  if (!intervals) hints.push('cram: recorded, schedule kept');
+  if (hints.length > 0) lines.push(c.dim(truncate(`  ${hints.join(' · ')}`, columns)));
+  return lines;
+}
+
+export interface Summary {
+  graded: number;
+  skipped: number;
+  spentMs: number;
+  grades: Record<Grade, number>;
+  /** When the next card in this deck selection falls due; null when none is scheduled. */
+  nextDue: Date | null;
+  ended: 'finished' | 'quit' | 'interrupted';
+}
+
+export function summarize(state: SessionState, nextDue: Date | null): Summary {
+  return {
+    graded: state.history.length,
+    skipped: state.skipped,
+    spentMs: Math.max(0, state.now.getTime() - state.startedAt.getTime()),
+    grades: gradeCounts(state),
+    nextDue,
+    ended: state.ended ?? 'quit',
+  };
+}
+
+/** "in 3h (14:05)" or "in 4d (Thu 26 Nov)", in the user's time zone. */
+export function whenDue(now: Date, due: Date, timeZone?: string): string {
+  if (due.getTime() <= now.getTime()) return 'now';
+  const sameDay = due.getTime() - now.getTime() < 20 * 3600_000;
+  const format = new Intl.DateTimeFormat('en-GB', sameDay ? { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } : { timeZone, weekday: 'short', day: 'numeric', month: 'short' });
+  return `in ${formatInterval(now, due)} (${format.format(due)})`;
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+export function renderSummary(summary: Summary, now: Date, c: ChalkInstance, timeZone?: string): string[] {
+  const title = summary.ended === 'finished' ? 'Session done' : 'Session stopped';
+  const lines = [c.bold(`${title}: ${plural(summary.graded, 'card')} graded in ${formatDuration(summary.spentMs / 1000)}${summary.skipped > 0 ? `, ${summary.skipped} skipped` : ''}.`)];
+  if (summary.graded > 0) {
+    const colours: Record<Grade, ChalkInstance> = { 1: c.red, 2: c.yellow, 3: c.green, 4: c.blue };
+    lines.push(`  ${GRADES.map((g) => colours[g](`${GRADE_NAMES[g]} ${summary.grades[g]}`)).join('  ')}`);
+  }
+  lines.push(nextDueLine(summary.nextDue, now, timeZone));
+  return lines;
+}
+
+function nextDueLine(nextDue: Date | null, now: Date, timeZone?: string): string {
+  return nextDue ? `Next card due ${whenDue(now, nextDue, timeZone)}.` : 'No card is scheduled yet; new cards are introduced each day.';
+}
+
+/** The line printed on Ctrl-C. */
+export function oneLineSummary(summary: Summary, now: Date, timeZone?: string): string {
+  const saved = summary.graded === 0 ? 'nothing graded' : `${plural(summary.graded, 'grade')} saved`;
+  return `Stopped: ${saved} in ${formatDuration(summary.spentMs / 1000)}. ${nextDueLine(summary.nextDue, now, timeZone)}`;
+}
+
+export interface NothingDueInfo {
+  matching: number;
+  toPrepare: number;
+  newHeldBack: number;
+  dueHeldBack: number;
+  newPerDay: number;
+  reviewsPerDay: number;
+  nextDue: Date | null;
+  filtered: boolean;
+}
+
+/** Nothing to drill now: why, when the next card is due, and how to rehearse anyway. */
+export function renderNothingDue(info: NothingDueInfo, now: Date, c: ChalkInstance, timeZone?: string): string[] {
+  if (info.matching === 0) {
+    return [info.filtered ? 'No cards match these filters; run `prep list` to see the tags and companies in the deck.' : 'The deck is empty; add an answer with `prep add`.'];
+  }
+  if (info.matching === info.toPrepare) {
+    return [`${info.toPrepare === 1 ? 'The matching question has' : `All ${info.toPrepare} matching questions have`} no answer yet; write the answer under the question (see \`prep list\`), then drill.`];
+  }
+  const lines = [c.bold('Nothing is due right now.')];
+  if (info.newHeldBack > 0) lines.push(`Today's new cards are done (limit ${info.newPerDay}); ${plural(info.newHeldBack, 'new card waits', 'new cards wait')} for tomorrow (the day starts at 4 a.m.), or raise the limit with \`--new ${info.newPerDay + 10}\`.`);
+  if (info.dueHeldBack > 0) lines.push(`Today's review limit (${info.reviewsPerDay}) is reached; ${plural(info.dueHeldBack, 'due card waits', 'due cards wait')}. Raise it with \`--max-reviews ${info.reviewsPerDay + 50}\`.`);
+  lines.push(info.nextDue ? `The next card is due ${whenDue(now, info.nextDue, timeZone)}.` : 'No card is scheduled yet.');
+  lines.push(`To rehearse anyway (e.g. the night before an interview), run ${c.cyan('`prep drill --cram`')}.`);
+  return lines;
+}

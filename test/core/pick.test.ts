@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { countToday, nextDue, pickCards, shuffled } from '../../src/core/pick.js';
+import { isDue, Scheduler } from '../../src/core/schedule.js';
+import { makeCard, progressWith, record, review, reviewMemory } from './drill-cards.js';
+
+const UTC = 'UTC';
+const now = new Date('2026-11-22T10:00:00Z');
+const daysAgo = (d: number) => new Date(now.getTime() - d * 86_400_000);
+const scheduler = new Scheduler();
+
+describe('pickCards', () => {
+  it('puts due cards first, weakest (lowest retrievability) first, then new cards in deck order', () => {
+    const strong = makeCard('strong');
+    const weak = makeCard('weak');
+    const later = makeCard('later');
+    const fresh1 = makeCard('fresh1');
+    const fresh2 = makeCard('fresh2');
+    const data = progressWith([
+      record(strong, reviewMemory(daysAgo(1), daysAgo(30), { stability: 200 })),
+      record(weak, reviewMemory(daysAgo(1), daysAgo(30), { stability: 2 })),
+      record(later, reviewMemory(new Date(now.getTime() + 5 * 86_400_000), daysAgo(1))),
+    ]);
+    const result = pickCards([fresh1, strong, later, weak, fresh2], data, scheduler, { now, timeZone: UTC });
+    expect(result.queue.map((p) => p.card.id)).toEqual(['weak', 'strong', 'fresh1', 'fresh2']);
+    expect(result.queue.map((p) => p.kind)).toEqual(['due', 'due', 'new', 'new']);
+    expect(result.queue.every((p) => p.mode === 'scheduled')).toBe(true);
+    expect(result.due).toBe(2);
+  });
+
+  it('introduces at most the daily new-card limit, counting new cards already introduced today', () => {
+    const cards = Array.from({ length: 15 }, (_, i) => makeCard(`c${i}`));
+    const firstOne = cards[0]!;
+    const data = progressWith(
+      [record(firstOne, reviewMemory(new Date(now.getTime() + 86_400_000 * 3), new Date('2026-11-22T08:00:00Z')))],
+      [review(firstOne.id, new Date('2026-11-22T08:00:00Z'))],
+    );
+    const result = pickCards(cards, data, scheduler, { now, timeZone: UTC });
+    expect(result.newToday).toBe(1);
+    expect(result.queue).toHaveLength(9);
+    expect(result.newHeldBack).toBe(5);
+    expect(pickCards(cards, data, scheduler, { now, timeZone: UTC, newPerDay: 3 }).queue).toHaveLength(2);
+  });
+
+  it('counts a review at 3 a.m. as the previous study day (4 a.m. rollover)', () => {
+    const cards = Array.from({ length: 12 }, (_, i) => makeCard(`c${i}`));
+    const at3am = new Date('2026-11-22T03:00:00Z');
+    const early = cards[0]!;
+    const data = progressWith([record(early, reviewMemory(new Date('2026-11-25T00:00:00Z'), at3am))], [review(early.id, at3am)]);
+    expect(pickCards(cards, data, scheduler, { now, timeZone: UTC }).newToday).toBe(0);
+    // At 03:30 the same review is "today".
+    expect(pickCards(cards, data, scheduler, { now: new Date('2026-11-22T03:30:00Z'), timeZone: UTC }).newToday).toBe(1);
+  });
+
+  it('uses the given time zone for the study day', () => {
+    // 2026-11-22T19:00Z is 03:00 on the 23rd in Shanghai (still the 22nd's study day) and 14:00 on the 22nd in New York.
+    const at = new Date('2026-11-22T19:00:00Z');
+    const laterNow = new Date('2026-11-22T21:00:00Z'); // 05:00 on the 23rd in Shanghai: a new study day
+    const reviews = [review('x', at)];
+    expect(countToday(reviews, laterNow, 'Asia/Shanghai').newCards).toBe(0);
+    expect(countToday(reviews, laterNow, 'America/New_York').newCards).toBe(1);
+  });
+
+  it('stops at the daily review limit, keeping the weakest due cards', () => {
+    const cards = Array.from({ length: 5 }, (_, i) => makeCard(`d${i}`));
+    const data = progressWith(
+      cards.map((c, i) => record(c, reviewMemory(daysAgo(1), daysAgo(20), { stability: 1 + i * 10 }))),
+      // two reviews already done today (second reviews of a card count against the review limit)
+      [review('other', daysAgo(3)), review('other', new Date('2026-11-22T05:00:00Z')), review('other', new Date('2026-11-22T06:00:00Z'))],
+    );
+    const result = pickCards(cards, data, scheduler, { now, timeZone: UTC, reviewsPerDay: 4 });
+    expect(result.reviewsToday).toBe(2);
+    expect(result.queue.map((p) => p.card.id)).toEqual(['d0', 'd1']);
+    expect(result.dueHeldBack).toBe(3);
+  });
+
+  it('does not count cram reviews against the daily limits', () => {
+    const reviews = [review('a', new Date('2026-11-22T05:00:00Z'), { mode: 'cram' }), review('b', new Date('2026-11-22T05:00:00Z'), { mode: 'cram' })];
+    expect(countToday(reviews, now, UTC)).toEqual({ reviews: 0, newCards: 0 });
+  });
+
+  it('--cram takes every matching card regardless of schedule and limits, weakest first, but not cards to prepare', () => {
+    const notDue = makeCard('notdue');
+    const due = makeCard('due');
+    const fresh = makeCard('fresh');
+    const empty = makeCard('empty', { sections: {}, keyPoints: [] });
+    const data = progressWith([
+      record(notDue, reviewMemory(new Date(now.getTime() + 30 * 86_400_000), daysAgo(1), { stability: 50 })),
+      record(due, reviewMemory(daysAgo(2), daysAgo(10), { stability: 3 })),
+    ]);
+    const result = pickCards([notDue, due, fresh, empty], data, scheduler, { now, timeZone: UTC, cram: true, newPerDay: 0, reviewsPerDay: 0 });
+    expect(result.queue.map((p) => p.card.id)).toEqual(['fresh', 'due', 'notdue']);
+    expect(result.queue.every((p) => p.mode === 'cram')).toBe(true);
+    expect(result.queue.map((p) => p.kind)).toEqual(['new', 'due', 'other']);
+    expect(result.toPrepare).toBe(1);
+  });
+
+  it('--limit cuts the queue, due cards kept first', () => {
+    const due = makeCard('due');
+    const cards = [makeCard('n1'), makeCard('n2'), due];
+    const data = progressWith([record(due, reviewMemory(daysAgo(1), daysAgo(5)))]);
+    expect(pickCards(cards, data, scheduler, { now, timeZone: UTC, limit: 2 }).queue.map((p) => p.card.id)).toEqual(['due', 'n1']);
+  });
+
+  it('--shuffle with a seed gives a repeatable order of the same cards', () => {
+    const cards = Array.from({ length: 10 }, (_, i) => makeCard(`s${i}`));
+    const data = progressWith([]);
+    const a = pickCards(cards, data, scheduler, { now, shuffle: true, seed: 7, newPerDay: 20 }).queue.map((p) => p.card.id);
+    const b = pickCards(cards, data, scheduler, { now, shuffle: true, seed: 7, newPerDay: 20 }).queue.map((p) => p.card.id);
+    const c = pickCards(cards, data, scheduler, { now, shuffle: true, seed: 8, newPerDay: 20 }).queue.map((p) => p.card.id);
+    expect(a).toEqual(b);
+    expect(a).not.toEqual(c);
+    expect([...a].sort()).toEqual(cards.map((x) => x.id).sort());
+    expect(a).not.toEqual(cards.map((x) => x.id));
+  });
+});
+
+describe('shuffled', () => {
+  it('keeps every item', () => {
+    expect(shuffled([1, 2, 3, 4, 5], 42).sort()).toEqual([1, 2, 3, 4, 5]);
+  });
+});
+
+describe('isDue', () => {
+  it('treats a review card as due all through its study day, a learning card only at its time', () => {
+    const morning = new Date('2026-11-22T05:00:00Z');
+    const dueEvening = new Date('2026-11-22T20:00:00Z');
+    expect(isDue(reviewMemory(dueEvening, daysAgo(3)), morning, UTC)).toBe(true);
+    expect(isDue(reviewMemory(new Date('2026-11-23T05:00:00Z'), daysAgo(3)), morning, UTC)).toBe(false);
+    // due at 03:00 next calendar day = still the 22nd's study day
+    expect(isDue(reviewMemory(new Date('2026-11-23T03:00:00Z'), daysAgo(3)), morning, UTC)).toBe(true);
+    const learning = reviewMemory(new Date(morning.getTime() + 5 * 60_000), morning, { phase: 'learning' });
+    expect(isDue(learning, morning, UTC)).toBe(false);
+    expect(isDue(learning, new Date(morning.getTime() + 6 * 60_000), UTC)).toBe(true);
+    expect(isDue({ ...learning, phase: 'new' }, new Date('2030-01-01'), UTC)).toBe(false);
+  });
+});
+
+describe('nextDue', () => {
+  it('is the earliest future due date among reviewed cards', () => {
+    const a = makeCard('a');
+    const b = makeCard('b');
+    const soon = new Date(now.getTime() + 3600_000);
+    const data = progressWith([record(a, reviewMemory(new Date(now.getTime() + 86_400_000), now)), record(b, reviewMemory(soon, now))]);
+    expect(nextDue([a, b, makeCard('new')], data.cards, now)).toEqual(soon);
+    expect(nextDue([makeCard('new')], data.cards, now)).toBeNull();
+  });
+});
