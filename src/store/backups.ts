@@ -1,0 +1,97 @@
+/**
+ * Daily backups of the progress file: on the first open of a study day (4 a.m. rollover), the
+ * validated state (snapshot with the journal folded in) is written atomically to
+ * `<folder>/backups/<name>-YYYY-MM-DD.json`; the newest `keep` are kept. A corrupt file never gets
+ * here: the store validates before it backs up.
+ */
+import path from 'node:path';
+import type { ProgressData } from '../core/progress-model.js';
+import { studyDay } from '../core/study-day.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { nodeFs, type FsLayer } from './fs-layer.js';
+import { serializeSnapshot } from './progress-schema.js';
+
+export const BACKUPS_KEPT = 7;
+
+export function backupsDirFor(progressFile: string): string {
+  return path.join(path.dirname(progressFile), 'backups');
+}
+
+function stemOf(progressFile: string): string {
+  return path.basename(progressFile).replace(/\.json$/i, '');
+}
+
+function patternFor(progressFile: string): RegExp {
+  const stem = stemOf(progressFile).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^${stem}-(\\d{4}-\\d\\d-\\d\\d)\\.json$`);
+}
+
+/** Backups of `progressFile`, newest first, as absolute paths. */
+export function listBackups(progressFile: string, layer: FsLayer = nodeFs): string[] {
+  const dir = backupsDirFor(progressFile);
+  let names: string[];
+  try {
+    names = layer.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const pattern = patternFor(progressFile);
+  return names
+    .filter((name) => pattern.test(name))
+    .sort()
+    .reverse()
+    .map((name) => path.join(dir, name));
+}
+
+export interface BackupResult {
+  /** The backup written now, if today's did not exist yet. */
+  written: string | null;
+  removed: string[];
+}
+
+/** Writes today's backup if there is none yet, then keeps the newest `keep`. */
+export function ensureDailyBackup(progressFile: string, data: ProgressData, now: Date, options: { layer?: FsLayer; keep?: number; timeZone?: string } = {}): BackupResult {
+  const layer = options.layer ?? nodeFs;
+  const keep = options.keep ?? BACKUPS_KEPT;
+  const dir = backupsDirFor(progressFile);
+  const target = path.join(dir, `${stemOf(progressFile)}-${studyDay(now, options.timeZone)}.json`);
+  layer.mkdirSync(dir, { recursive: true });
+  removeBackupTemps(dir, progressFile, layer);
+  let written: string | null = null;
+  const existing = listBackups(progressFile, layer);
+  if (!existing.includes(target)) {
+    writeFileAtomic(target, serializeSnapshot(data), layer);
+    written = target;
+  }
+  const removed: string[] = [];
+  // Names sort by day; with the clock set back, today's may not be the newest, and it is kept anyway.
+  for (const old of listBackups(progressFile, layer).slice(keep)) {
+    if (old === target) continue;
+    try {
+      layer.unlinkSync(old);
+      removed.push(old);
+    } catch {
+      // try again tomorrow
+    }
+  }
+  return { written, removed };
+}
+
+/** Temp files of backups a crash interrupted (`<name>-DAY.json.tmp-*`). Only the lock holder writes backups. */
+function removeBackupTemps(dir: string, progressFile: string, layer: FsLayer): void {
+  let names: string[];
+  try {
+    names = layer.readdirSync(dir);
+  } catch {
+    return;
+  }
+  const prefix = `${stemOf(progressFile)}-`;
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.includes('.json.tmp-')) continue;
+    try {
+      layer.unlinkSync(path.join(dir, name));
+    } catch {
+      // try next time
+    }
+  }
+}

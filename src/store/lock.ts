@@ -1,0 +1,242 @@
+/**
+ * One writer per progress file: `<progress file>.lock` holds the writer's pid, host, start time and
+ * a random token. It is written in full to a temp file and then hard-linked into place, so the lock
+ * appears atomically and is never seen half-written. A lock whose process is gone (same host, pid
+ * not running) is stale and is taken over. Caveats (documented in README): a reused pid makes a stale
+ * lock look alive; a lock from another host cannot be checked and is always respected.
+ */
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import { PrepError } from '../core/errors.js';
+import { errnoCode, nodeFs, writeAll, type FsLayer } from './fs-layer.js';
+
+export interface LockInfo {
+  pid: number;
+  host: string;
+  startedAt: string;
+  token: string;
+}
+
+export class ProgressLockedError extends PrepError {
+  override name = 'ProgressLockedError';
+  constructor(
+    readonly lockFile: string,
+    readonly holder: LockInfo | null,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface HeldLock {
+  readonly file: string;
+  readonly info: LockInfo;
+  /** Removes the lock if it is still ours. Idempotent; never throws. */
+  release(): void;
+}
+
+/** How long an unreadable lock file may be "being written" before it counts as stale (hard links unsupported). */
+const UNREADABLE_GRACE_MS = 10_000;
+
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // exists, belongs to someone else
+  }
+}
+
+function readLock(file: string, layer: FsLayer): LockInfo | null {
+  const text = layer.readFileSync(file).toString('utf8');
+  try {
+    const value = JSON.parse(text) as Partial<LockInfo>;
+    if (typeof value.pid === 'number' && typeof value.host === 'string' && typeof value.token === 'string') {
+      return { pid: value.pid, host: value.host, startedAt: String(value.startedAt ?? ''), token: value.token };
+    }
+  } catch {
+    // fall through
+  }
+  return null;
+}
+
+type Verdict = { state: 'held'; holder: LockInfo | null } | { state: 'stale'; holder: LockInfo | null } | { state: 'gone' };
+
+function judge(file: string, layer: FsLayer): Verdict {
+  let holder: LockInfo | null;
+  try {
+    holder = readLock(file, layer);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return { state: 'gone' };
+    throw error;
+  }
+  if (holder === null) {
+    let age = 0;
+    try {
+      age = Date.now() - layer.statSync(file).mtimeMs;
+    } catch {
+      return { state: 'gone' };
+    }
+    return age > UNREADABLE_GRACE_MS ? { state: 'stale', holder } : { state: 'held', holder };
+  }
+  if (holder.host !== os.hostname()) return { state: 'held', holder };
+  if (holder.pid === process.pid) return { state: 'held', holder };
+  return isProcessAlive(holder.pid) ? { state: 'held', holder } : { state: 'stale', holder };
+}
+
+function lockedMessage(progressFile: string, lockFile: string, holder: LockInfo | null): string {
+  if (holder === null) return `${progressFile} is in use by another prep (lock file ${lockFile}); finish that session first, or delete the lock file if no prep is running.`;
+  const since = holder.startedAt ? ` since ${holder.startedAt}` : '';
+  if (holder.pid === process.pid && holder.host === os.hostname()) return `${progressFile} is already open in this prep process; close it before opening it again.`;
+  return `${progressFile} is in use by another prep (pid ${holder.pid} on ${holder.host}${since}); finish or quit that session first, or delete ${lockFile} if that process is not prep.`;
+}
+
+/**
+ * Takes the lock for `progressFile`, recovering a stale one. Throws ProgressLockedError when another
+ * live process holds it, PrepError when the folder cannot be written.
+ */
+export function acquireLock(progressFile: string, now: Date, layer: FsLayer = nodeFs): HeldLock {
+  const lockFile = `${progressFile}.lock`;
+  const info: LockInfo = { pid: process.pid, host: os.hostname(), startedAt: now.toISOString(), token: randomBytes(8).toString('hex') };
+  const content = Buffer.from(`${JSON.stringify(info)}\n`, 'utf8');
+  for (let attempt = 0; attempt < 8; attempt++) {
+    if (tryCreate(lockFile, content, layer)) {
+      cleanLeftovers(lockFile, layer);
+      return held(lockFile, info, layer);
+    }
+    const verdict = judge(lockFile, layer);
+    if (verdict.state === 'held') throw new ProgressLockedError(lockFile, verdict.holder, lockedMessage(progressFile, lockFile, verdict.holder));
+    if (verdict.state === 'stale') takeAway(lockFile, verdict.holder, layer);
+  }
+  throw new ProgressLockedError(lockFile, null, `${progressFile} is being opened by several prep processes at once; try again in a moment.`);
+}
+
+/** Creates the lock file with its full content, atomically. False when it already exists. */
+function tryCreate(lockFile: string, content: Buffer, layer: FsLayer): boolean {
+  const temp = `${lockFile}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  let fd: number | undefined;
+  try {
+    fd = layer.openSync(temp, 'wx', 0o644);
+    writeAll(layer, fd, content);
+    layer.fsyncSync(fd);
+    layer.closeSync(fd);
+    fd = undefined;
+    try {
+      layer.linkSync(temp, lockFile);
+      return true;
+    } catch (error) {
+      const code = errnoCode(error);
+      if (code === 'EEXIST') return false;
+      if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'ENOSYS') return createWithoutLink(lockFile, content, layer);
+      throw error;
+    }
+  } catch (error) {
+    throw new PrepError(`cannot create the lock file ${lockFile} (${errnoCode(error)}); check that its folder is writable`);
+  } finally {
+    if (fd !== undefined) {
+      try {
+        layer.closeSync(fd);
+      } catch {
+        // the original error matters
+      }
+    }
+    try {
+      layer.unlinkSync(temp);
+    } catch {
+      // not created
+    }
+  }
+}
+
+/** For file systems without hard links: exclusive create, then write (readers allow a grace period). */
+function createWithoutLink(lockFile: string, content: Buffer, layer: FsLayer): boolean {
+  let fd: number;
+  try {
+    fd = layer.openSync(lockFile, 'wx', 0o644);
+  } catch (error) {
+    if (errnoCode(error) === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    writeAll(layer, fd, content);
+    layer.fsyncSync(fd);
+  } finally {
+    layer.closeSync(fd);
+  }
+  return true;
+}
+
+/**
+ * Removes a stale lock without racing another process doing the same: the lock is renamed aside
+ * (atomic), and if what was moved is not the lock judged stale (someone took over meanwhile), it is
+ * linked back.
+ */
+function takeAway(lockFile: string, judged: LockInfo | null, layer: FsLayer): void {
+  const aside = `${lockFile}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    layer.renameSync(lockFile, aside);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return;
+    throw new PrepError(`cannot remove the stale lock ${lockFile} (${errnoCode(error)}); delete it by hand if no prep is running`);
+  }
+  let moved: LockInfo | null = null;
+  try {
+    moved = readLock(aside, layer);
+  } catch {
+    // unreadable: treat as the one we judged
+  }
+  if (moved !== null && judged !== null && moved.token !== judged.token) {
+    try {
+      layer.linkSync(aside, lockFile);
+    } catch {
+      // someone else holds it now; they will be seen on the next attempt
+    }
+  }
+  try {
+    layer.unlinkSync(aside);
+  } catch {
+    // cleaned next time
+  }
+}
+
+/** Temp and set-aside lock files left by processes that died while taking a lock. */
+function cleanLeftovers(lockFile: string, layer: FsLayer): void {
+  const dir = path.dirname(lockFile);
+  const base = path.basename(lockFile);
+  let names: string[];
+  try {
+    names = layer.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const match = new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(?:tmp|stale)-(\\d+)-`).exec(name);
+    if (!match) continue;
+    const pid = Number(match[1]);
+    if (pid === process.pid || isProcessAlive(pid)) continue;
+    try {
+      layer.unlinkSync(path.join(dir, name));
+    } catch {
+      // try next time
+    }
+  }
+}
+
+function held(lockFile: string, info: LockInfo, layer: FsLayer): HeldLock {
+  let released = false;
+  return {
+    file: lockFile,
+    info,
+    release() {
+      if (released) return;
+      released = true;
+      try {
+        const current = readLock(lockFile, layer);
+        if (current?.token === info.token) layer.unlinkSync(lockFile);
+      } catch {
+        // already gone, or the disk refuses; a dead pid makes it stale anyway
+      }
+    },
+  };
+}

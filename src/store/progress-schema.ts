@@ -1,0 +1,138 @@
+/**
+ * The on-disk shape of the progress snapshot (`progress.json`) and of journal lines, validated with
+ * zod (the `mini` build: same checks, a fraction of the start-up cost). Dates are ISO strings on disk
+ * and `Date`s in memory: revived here, at the boundary, and nowhere else.
+ */
+import * as z from 'zod/mini';
+import { PROGRESS_SCHEMA_VERSION, type CardRecord, type LogEntry, type ProgressData, type ProgressEvent, type Review } from '../core/progress-model.js';
+
+const isoDate = z.pipe(
+  z.string().check(z.refine((s) => /^[+-]?\d{4,6}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(s) && !Number.isNaN(Date.parse(s)), 'not an ISO date')),
+  z.transform((s: string) => new Date(s)),
+);
+const count = z.int().check(z.gte(0));
+const finite = z.number().check(z.refine((n) => Number.isFinite(n), 'not a finite number'));
+const id = z.string().check(z.minLength(1));
+
+const memorySchema = z.object({
+  phase: z.enum(['new', 'learning', 'review', 'relearning']),
+  due: isoDate,
+  stability: finite,
+  difficulty: finite,
+  reps: count,
+  lapses: count,
+  learningSteps: count,
+  scheduledDays: finite,
+  lastReview: z.nullable(isoDate),
+});
+
+const cardSchema = z.object({
+  id,
+  question: z.string(),
+  file: z.string(),
+  contentHash: z.string(),
+  memory: memorySchema,
+});
+
+const reviewSchema = z.object({
+  seq: z.int().check(z.gte(1)),
+  cardId: id,
+  at: isoDate,
+  grade: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]),
+  elapsedMs: finite,
+  timeLimitSec: finite,
+  mode: z.enum(['scheduled', 'cram']),
+  typed: z.boolean(),
+  contentHash: z.string(),
+});
+
+const logSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('edited'), at: isoDate, cardId: id, from: z.string(), to: z.string() }),
+  z.object({ type: z.literal('reattached'), at: isoDate, from: id, to: id, reason: z.literal('same-question') }),
+  z.object({ type: z.literal('undone'), at: isoDate, seq: z.int(), cardId: id }),
+]);
+
+const eventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('review'), review: reviewSchema, card: cardSchema }),
+  z.object({ type: z.literal('undo'), seq: z.int(), cardId: id, at: isoDate, card: z.nullable(cardSchema) }),
+  z.object({ type: z.literal('edited'), cardId: id, at: isoDate, from: z.string(), to: z.string() }),
+  z.object({ type: z.literal('reattach'), from: id, to: id, at: isoDate, card: cardSchema }),
+]);
+
+/** One journal line: the event and the seq it was given (a review's own seq, else the next free one). */
+const journalLineSchema = z.object({ seq: z.int().check(z.gte(1)), event: eventSchema });
+
+const snapshotSchema = z.object({
+  schemaVersion: z.literal(PROGRESS_SCHEMA_VERSION),
+  lastSeq: count,
+  cards: z.unknown(),
+  reviews: z.array(reviewSchema),
+  log: z.array(logSchema),
+});
+
+export type SnapshotCheck = { ok: true; data: ProgressData } | { ok: false; reason: string; newerVersion?: number };
+
+function describe(error: z.core.$ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'invalid';
+  const where = issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+  return `${issue.message}${where}`;
+}
+
+/** Validates a parsed snapshot and revives its dates. Never throws. */
+export function snapshotFromJson(value: unknown): SnapshotCheck {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, reason: 'not a JSON object' };
+  const version = (value as { schemaVersion?: unknown }).schemaVersion;
+  if (typeof version === 'number' && Number.isInteger(version) && version > PROGRESS_SCHEMA_VERSION) {
+    return { ok: false, reason: `schema version ${version} is newer than this prep understands (${PROGRESS_SCHEMA_VERSION})`, newerVersion: version };
+  }
+  if (version !== PROGRESS_SCHEMA_VERSION) return { ok: false, reason: `schemaVersion is ${JSON.stringify(version) ?? 'missing'}, expected ${PROGRESS_SCHEMA_VERSION}` };
+  const parsed = z.safeParse(snapshotSchema, value);
+  if (!parsed.success) return { ok: false, reason: describe(parsed.error) };
+  // Card ids are keys: build the map without a prototype so an id like "__proto__" is just an id.
+  const cards = Object.create(null) as Record<string, CardRecord>;
+  const rawCards = parsed.data.cards;
+  if (typeof rawCards !== 'object' || rawCards === null || Array.isArray(rawCards)) return { ok: false, reason: 'cards is not an object' };
+  // Entries of the raw JSON.parse output: "__proto__" there is an own key like any other.
+  for (const [key, raw] of Object.entries(rawCards)) {
+    const card = z.safeParse(cardSchema, raw);
+    if (!card.success) return { ok: false, reason: `${describe(card.error)} in card ${JSON.stringify(key)}` };
+    if (card.data.id !== key) return { ok: false, reason: `card ${JSON.stringify(key)} has id ${JSON.stringify(card.data.id)}` };
+    cards[key] = card.data;
+  }
+  const reviews = parsed.data.reviews as Review[];
+  let lastSeq = parsed.data.lastSeq;
+  for (const review of reviews) if (review.seq > lastSeq) return { ok: false, reason: `review seq ${review.seq} is above lastSeq ${lastSeq}` };
+  return { ok: true, data: { schemaVersion: PROGRESS_SCHEMA_VERSION, lastSeq, cards, reviews, log: parsed.data.log as LogEntry[] } };
+}
+
+export type JournalLineCheck = { ok: true; seq: number; event: ProgressEvent } | { ok: false; reason: string };
+
+export function journalLineFromJson(value: unknown): JournalLineCheck {
+  const parsed = z.safeParse(journalLineSchema, value);
+  if (!parsed.success) return { ok: false, reason: describe(parsed.error) };
+  const { seq, event } = parsed.data;
+  if (event.type === 'review' && event.review.seq !== seq) return { ok: false, reason: `review seq ${event.review.seq} does not match line seq ${seq}` };
+  return { ok: true, seq, event: event as ProgressEvent };
+}
+
+/**
+ * The snapshot as text: valid JSON, one card or review per line, so it stays readable (and diffable)
+ * at 100,000 reviews without the bulk of full pretty-printing. Dates become ISO strings.
+ */
+export function serializeSnapshot(data: ProgressData): string {
+  const parts: string[] = [];
+  parts.push(`{\n  "schemaVersion": ${PROGRESS_SCHEMA_VERSION},\n  "lastSeq": ${data.lastSeq},\n  "cards": {`);
+  const ids = Object.keys(data.cards);
+  ids.forEach((key, i) => parts.push(`\n    ${JSON.stringify(key)}: ${JSON.stringify(data.cards[key])}${i < ids.length - 1 ? ',' : ''}`));
+  parts.push(ids.length > 0 ? '\n  },\n  "reviews": [' : '},\n  "reviews": [');
+  data.reviews.forEach((r, i) => parts.push(`\n    ${JSON.stringify(r)}${i < data.reviews.length - 1 ? ',' : ''}`));
+  parts.push(data.reviews.length > 0 ? '\n  ],\n  "log": [' : '],\n  "log": [');
+  data.log.forEach((e, i) => parts.push(`\n    ${JSON.stringify(e)}${i < data.log.length - 1 ? ',' : ''}`));
+  parts.push(data.log.length > 0 ? '\n  ]\n}\n' : ']\n}\n');
+  return parts.join('');
+}
+
+export function serializeJournalLine(seq: number, event: ProgressEvent): string {
+  return `${JSON.stringify({ seq, event })}\n`;
+}

@@ -1,0 +1,360 @@
+/**
+ * The progress store: the user's rehearsal history on disk.
+ *
+ * Layout, in the folder of the progress file (default `.prep/progress.json`):
+ * - `progress.json`: the snapshot, readable JSON with `schemaVersion` (one card or review per line);
+ * - `progress.journal`: events since the snapshot, one JSON line each, fsynced on every append, so
+ *   one grade costs one small append however long the history is;
+ * - `progress.json.lock`: the one writer's lock; `backups/`: one validated copy per study day.
+ *
+ * Compaction writes the snapshot atomically (temp, fsync, rename, fsync folder) and then empties the
+ * journal. Every journal line carries a seq and the snapshot records the last seq it holds, so a crash
+ * between the two steps never applies an event twice. A file that fails validation is never written,
+ * backed up or "repaired": the store refuses to open it and says how to restore a backup.
+ */
+import path from 'node:path';
+import { PrepError } from '../core/errors.js';
+import { applyEvent, emptyProgress, type ProgressData, type ProgressEvent } from '../core/progress-model.js';
+import { removeTempFiles, writeFileAtomic } from './atomic-write.js';
+import { ensureDailyBackup, listBackups } from './backups.js';
+import { errnoCode, nodeFs, readAllFd, syncFolder, writeAll, type FsLayer } from './fs-layer.js';
+import { journalFileFor, parseJournal } from './journal.js';
+import { acquireLock, type HeldLock } from './lock.js';
+import { journalLineFromJson, serializeJournalLine, serializeSnapshot, snapshotFromJson } from './progress-schema.js';
+import type { Locations } from './paths.js';
+
+export { ProgressLockedError } from './lock.js';
+export { journalFileFor } from './journal.js';
+export { listBackups, backupsDirFor } from './backups.js';
+
+/** The progress file (or its journal) cannot be used as it is. It was left exactly as found. */
+export class ProgressFileError extends PrepError {
+  override name = 'ProgressFileError';
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const PROGRESS_FILE_NAME = 'progress.json';
+
+export function defaultProgressFile(locations: Locations): string {
+  return path.join(locations.prepDir, PROGRESS_FILE_NAME);
+}
+
+export interface ProgressStore {
+  readonly file: string;
+  readonly data: ProgressData;
+  /** seq for the next Review. */
+  nextSeq(): number;
+  /** Applies the event and makes it durable (fsync) before returning; on failure throws PrepError and `data` is unchanged. */
+  append(event: ProgressEvent): void;
+  /** Folds the journal into the snapshot now (atomic). */
+  compact(): void;
+  /** Compacts when worthwhile and releases the lock; idempotent; never throws (safe in a SIGINT handler). */
+  close(): void;
+  /** Things the user may want to know that did not stop the store from opening (e.g. a backup that failed). */
+  readonly warnings: readonly string[];
+}
+
+export interface OpenOptions {
+  now: Date;
+  /** Injected file-system layer (tests inject faults); default: node:fs. */
+  fs?: FsLayer;
+  /** Time zone for the study day that names the daily backup (default: the machine's). */
+  timeZone?: string;
+  backupsKept?: number;
+}
+
+interface LoadedState {
+  data: ProgressData;
+  snapshotExists: boolean;
+  snapshotSize: number;
+  journalExists: boolean;
+  /** Bytes of valid journal lines; a torn tail after them is cut on open. */
+  journalGoodLength: number;
+  journalSize: number;
+  /** Journal entries not yet in the snapshot. */
+  pending: number;
+}
+
+function badFileMessage(file: string, reason: string, progressFile: string, layer: FsLayer): string {
+  const newest = listBackups(progressFile, layer)[0];
+  const restore = newest
+    ? `restore the newest backup (cp "${newest}" "${progressFile}" and delete "${journalFileFor(progressFile)}"), or move the file aside to start over`
+    : 'there is no backup yet; fix the file by hand or move it aside to start over';
+  return `${file} cannot be used (${reason}); it was kept untouched and prep will not write to it. To go on, ${restore}.`;
+}
+
+function newerMessage(file: string, version: number): string {
+  return `${file} was written by a newer prep (schema version ${version}); it was kept untouched. Upgrade prep (npm install -g prep@latest) to use it.`;
+}
+
+function readIfExists(file: string, layer: FsLayer): { bytes: Buffer; ino: number } | null {
+  let fd: number;
+  try {
+    fd = layer.openSync(file, 'r');
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return null;
+    throw new PrepError(`cannot read ${file} (${errnoCode(error)}); check its permissions`);
+  }
+  try {
+    return { bytes: readAllFd(layer, fd), ino: layer.fstatSync(fd).ino };
+  } catch (error) {
+    throw new PrepError(`cannot read ${file} (${errnoCode(error)}); check the disk and try again`);
+  } finally {
+    layer.closeSync(fd);
+  }
+}
+
+function inodeOf(file: string, layer: FsLayer): number | null {
+  try {
+    return layer.statSync(file).ino;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Reads snapshot + journal as one consistent state. A compaction can replace the snapshot and empty
+ * the journal between our two reads; the snapshot's inode tells, and we read again.
+ */
+function loadState(file: string, layer: FsLayer): LoadedState {
+  const journal = journalFileFor(file);
+  for (let attempt = 0; ; attempt++) {
+    const snapshot = readIfExists(file, layer);
+    const journalRead = readIfExists(journal, layer);
+    const inoNow = inodeOf(file, layer);
+    if ((snapshot?.ino ?? null) !== inoNow && attempt < 20) continue;
+    return buildState(file, journal, snapshot?.bytes ?? null, journalRead?.bytes ?? null, layer);
+  }
+}
+
+function buildState(file: string, journal: string, snapshotBytes: Buffer | null, journalBytes: Buffer | null, layer: FsLayer): LoadedState {
+  let data: ProgressData;
+  if (snapshotBytes === null) {
+    data = emptyProgress();
+  } else {
+    if (snapshotBytes.length === 0 || snapshotBytes.toString('utf8').trim() === '') throw new ProgressFileError(file, 'empty', badFileMessage(file, 'the file is empty', file, layer));
+    let json: unknown;
+    try {
+      json = JSON.parse(snapshotBytes.toString('utf8'));
+    } catch (error) {
+      const reason = `not valid JSON, perhaps truncated: ${(error as Error).message}`;
+      throw new ProgressFileError(file, reason, badFileMessage(file, reason, file, layer));
+    }
+    const checked = snapshotFromJson(json);
+    if (!checked.ok) {
+      if (checked.newerVersion !== undefined) throw new ProgressFileError(file, checked.reason, newerMessage(file, checked.newerVersion));
+      throw new ProgressFileError(file, checked.reason, badFileMessage(file, checked.reason, file, layer));
+    }
+    data = checked.data;
+  }
+  let goodLength = 0;
+  let pending = 0;
+  if (journalBytes !== null && journalBytes.length > 0) {
+    const parsed = parseJournal(journalBytes);
+    if (!parsed.ok) {
+      const reason = `line ${parsed.line}: ${parsed.reason}`;
+      throw new ProgressFileError(journal, reason, badFileMessage(`${journal}:${parsed.line}`, parsed.reason, file, layer));
+    }
+    goodLength = parsed.goodLength;
+    for (const entry of parsed.entries) {
+      if (entry.seq <= data.lastSeq) continue; // already in the snapshot (crash after compaction, before the journal was emptied)
+      applyEvent(data, entry.event);
+      data.lastSeq = Math.max(data.lastSeq, entry.seq);
+      pending++;
+    }
+  }
+  return {
+    data,
+    snapshotExists: snapshotBytes !== null,
+    snapshotSize: snapshotBytes?.length ?? 0,
+    journalExists: journalBytes !== null,
+    journalGoodLength: goodLength,
+    journalSize: journalBytes?.length ?? 0,
+    pending,
+  };
+}
+
+/** Reads the history without a lock and without writing anything. Missing file: empty history. */
+export function readProgress(file: string, options: { fs?: FsLayer } = {}): ProgressData {
+  return loadState(file, options.fs ?? nodeFs).data;
+}
+
+/** Journals this large are folded into the snapshot on open and on close, whatever the snapshot's size. */
+const COMPACT_ENTRIES = 2000;
+/** Snapshots this small are rewritten on every close: cheap, and keeps progress.json complete. */
+const SMALL_SNAPSHOT = 4 * 1024 * 1024;
+
+/**
+ * Opens the history for writing: takes the lock (recovering a stale one), validates snapshot and
+ * journal (refusing a bad file untouched), removes leftover temp files, cuts a torn journal tail,
+ * writes the day's backup.
+ */
+export function openProgress(file: string, options: OpenOptions): ProgressStore {
+  const layer = options.fs ?? nodeFs;
+  const absolute = path.resolve(file);
+  const dir = path.dirname(absolute);
+  try {
+    layer.mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new PrepError(`cannot create ${dir} (${errnoCode(error)}); check that the folder is writable`);
+  }
+  const lock = acquireLock(absolute, options.now, layer);
+  let journalFd: number | undefined;
+  try {
+    const state = loadState(absolute, layer);
+    removeTempFiles(dir, path.basename(absolute), layer);
+    const journal = journalFileFor(absolute);
+    try {
+      journalFd = layer.openSync(journal, 'a', 0o644);
+      if (state.journalSize > state.journalGoodLength) {
+        layer.ftruncateSync(journalFd, state.journalGoodLength);
+        layer.fsyncSync(journalFd);
+      }
+      if (!state.journalExists) syncFolder(layer, dir);
+    } catch (error) {
+      throw new PrepError(`cannot write ${journal} (${errnoCode(error)}); check free space and permissions of ${dir}`);
+    }
+    const store = new Store(absolute, journal, journalFd, lock, layer, state);
+    journalFd = undefined;
+    if (!state.snapshotExists || state.pending >= COMPACT_ENTRIES) store.compact();
+    try {
+      ensureDailyBackup(absolute, store.data, options.now, { layer, ...(options.backupsKept !== undefined ? { keep: options.backupsKept } : {}), ...(options.timeZone !== undefined ? { timeZone: options.timeZone } : {}) });
+    } catch (error) {
+      store.warn(`could not write today's backup in ${path.join(dir, 'backups')} (${errnoCode(error)}); your progress is saved, but check free space`);
+    }
+    return store;
+  } catch (error) {
+    if (journalFd !== undefined) {
+      try {
+        layer.closeSync(journalFd);
+      } catch {
+        // the original error matters
+      }
+    }
+    lock.release();
+    if (error instanceof PrepError) throw error;
+    throw new PrepError(`cannot open ${absolute} (${errnoCode(error)}); check the disk and the folder's permissions`);
+  }
+}
+
+class Store implements ProgressStore {
+  readonly data: ProgressData;
+  readonly warnings: string[] = [];
+  private journalLength: number;
+  private pending: number;
+  private snapshotSize: number;
+  private closed = false;
+  /** Set when a failed append could not be rolled back: the journal's end is unknown, so stop writing. */
+  private broken: string | null = null;
+
+  constructor(
+    readonly file: string,
+    private readonly journal: string,
+    private journalFd: number,
+    private readonly lock: HeldLock,
+    private readonly layer: FsLayer,
+    state: LoadedState,
+  ) {
+    this.data = state.data;
+    this.journalLength = state.journalGoodLength;
+    this.pending = state.pending;
+    this.snapshotSize = state.snapshotSize;
+  }
+
+  warn(message: string): void {
+    this.warnings.push(message);
+  }
+
+  nextSeq(): number {
+    return this.data.lastSeq + 1;
+  }
+
+  append(event: ProgressEvent): void {
+    if (this.closed) throw new PrepError(`${this.file} is closed; this is a bug in prep, please report it`);
+    if (this.broken !== null) throw new PrepError(`nothing more can be saved to ${this.journal} after an earlier failure (${this.broken}); quit, fix the disk problem, and run prep again`);
+    const seq = event.type === 'review' ? event.review.seq : this.nextSeq();
+    if (seq <= this.data.lastSeq) throw new PrepError(`review seq ${seq} is already used (last is ${this.data.lastSeq}); this is a bug in prep, please report it`);
+    const line = serializeJournalLine(seq, event);
+    // Write only what a later load will accept, and apply exactly what it will see.
+    const checked = journalLineFromJson(JSON.parse(line));
+    if (!checked.ok) throw new PrepError(`cannot save this ${event.type} (${checked.reason}); this is a bug in prep, please report it`);
+    const bytes = Buffer.from(line, 'utf8');
+    try {
+      writeAll(this.layer, this.journalFd, bytes);
+      this.layer.fsyncSync(this.journalFd);
+    } catch (error) {
+      const code = errnoCode(error);
+      this.rollback(code);
+      throw new PrepError(`could not save to ${this.journal} (${code}): the last ${event.type === 'review' ? 'grade' : 'change'} was NOT saved, earlier ones are safe; ${adviceFor(code)}`);
+    }
+    this.journalLength += bytes.length;
+    this.pending++;
+    applyEvent(this.data, checked.event);
+    this.data.lastSeq = Math.max(this.data.lastSeq, seq);
+  }
+
+  /** Cuts a half-written line so the journal ends where the last saved event ends. */
+  private rollback(code: string): void {
+    try {
+      this.layer.ftruncateSync(this.journalFd, this.journalLength);
+      this.layer.fsyncSync(this.journalFd);
+    } catch (error) {
+      this.broken = `${code}, then ${errnoCode(error)} while undoing it`;
+    }
+  }
+
+  compact(): void {
+    if (this.closed) throw new PrepError(`${this.file} is closed; this is a bug in prep, please report it`);
+    if (this.broken !== null) throw new PrepError(`${this.file} was not rewritten after an earlier failure (${this.broken}); your saved grades are in ${this.journal}`);
+    const text = serializeSnapshot(this.data);
+    try {
+      writeFileAtomic(this.file, text, this.layer);
+    } catch (error) {
+      const code = errnoCode(error);
+      throw new PrepError(`could not rewrite ${this.file} (${code}); it is unchanged and your grades are safe in ${this.journal}; ${adviceFor(code)}`);
+    }
+    this.snapshotSize = Buffer.byteLength(text);
+    // The snapshot now holds every journal event (by seq); emptying the journal is only tidying.
+    try {
+      this.layer.ftruncateSync(this.journalFd, 0);
+      this.layer.fsyncSync(this.journalFd);
+      this.journalLength = 0;
+      this.pending = 0;
+    } catch (error) {
+      this.broken = `${errnoCode(error)} while emptying the journal`;
+    }
+  }
+
+  private worthCompacting(): boolean {
+    if (this.pending === 0) return false;
+    return this.snapshotSize < SMALL_SNAPSHOT || this.pending >= COMPACT_ENTRIES || this.journalLength * 8 >= this.snapshotSize;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    try {
+      if (this.broken === null && this.worthCompacting()) this.compact();
+    } catch {
+      // Every grade is already durable in the journal; the next open folds it in.
+    }
+    this.closed = true;
+    try {
+      this.layer.closeSync(this.journalFd);
+    } catch {
+      // nothing left to lose
+    }
+    this.lock.release();
+  }
+}
+
+function adviceFor(code: string): string {
+  if (code === 'ENOSPC' || code === 'EDQUOT') return 'free some disk space and run prep again';
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return 'check that the .prep folder is writable and run prep again';
+  return 'check the disk and run prep again';
+}
