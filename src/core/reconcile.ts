@@ -1,0 +1,56 @@
+/**
+ * Keeps history attached to cards as the deck changes (pure). Editing an answer keeps its schedule
+ * (an `edited` event logs it); a card that comes back with a new id (renamed file, changed id) gets
+ * the history of the orphan record with the same question (`reattach`). Nothing is ever dropped:
+ * records that match nothing stay as orphans, which `prep check` reports.
+ */
+import type { Card } from './card.js';
+import type { CardRecord, ProgressData, ProgressEvent } from './progress-model.js';
+import { normalizeQuestion } from './text.js';
+
+/** Records whose card id is not in the deck, in record order. */
+export function findOrphans(cards: Card[], data: ProgressData): CardRecord[] {
+  const ids = new Set(cards.map((c) => c.id));
+  return Object.values(data.cards).filter((record) => !ids.has(record.id));
+}
+
+function lastReviewTime(record: CardRecord): number {
+  return record.memory.lastReview?.getTime() ?? Number.NEGATIVE_INFINITY;
+}
+
+/**
+ * Events that bring `data` in line with the deck, to append in order. Reattach first, then edits:
+ * a reattached card whose answer also changed gets both. An orphan matches a card without history
+ * when their questions are equal after normalizeQuestion; among several such orphans the most
+ * recently reviewed wins (the others stay orphans); among several such cards the first in deck order.
+ */
+export function reconcile(cards: Card[], data: ProgressData, now: Date): ProgressEvent[] {
+  const events: ProgressEvent[] = [];
+  const orphansByQuestion = new Map<string, CardRecord[]>();
+  for (const orphan of findOrphans(cards, data)) {
+    const key = normalizeQuestion(orphan.question);
+    if (key === '') continue;
+    const list = orphansByQuestion.get(key) ?? [];
+    list.push(orphan);
+    orphansByQuestion.set(key, list);
+  }
+  for (const list of orphansByQuestion.values()) list.sort((a, b) => lastReviewTime(b) - lastReviewTime(a));
+
+  const seen = new Set<string>();
+  for (const card of cards) {
+    if (seen.has(card.id)) continue; // duplicate ids are a deck problem check reports; history goes to the first
+    seen.add(card.id);
+    let record = Object.hasOwn(data.cards, card.id) ? data.cards[card.id] : undefined;
+    if (record === undefined) {
+      const candidates = orphansByQuestion.get(normalizeQuestion(card.question));
+      const orphan = candidates?.shift();
+      if (orphan === undefined) continue; // a new card
+      record = { ...orphan, id: card.id, question: card.question, file: card.file, memory: { ...orphan.memory } };
+      events.push({ type: 'reattach', from: orphan.id, to: card.id, at: now, card: record });
+    }
+    if (record.contentHash !== card.contentHash) {
+      events.push({ type: 'edited', cardId: card.id, at: now, from: record.contentHash, to: card.contentHash });
+    }
+  }
+  return events;
+}
