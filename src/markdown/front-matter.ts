@@ -11,6 +11,8 @@ export interface FrontMatter {
   /** File line of `question:`, for messages and for `prep list`. */
   questionLine?: number;
   id?: string;
+  /** File line of `id:`. */
+  idLine?: number;
   tags: string[];
   company?: string;
   timeSec?: number;
@@ -100,6 +102,7 @@ function checkFields(
       return fail('id', '`id:` must be a short name of letters, digits and . _ - / : # (no spaces); change it or remove it');
     }
     data.id = text;
+    data.idLine = lineOf('id');
   }
 
   const tags = get('tags');

@@ -8,6 +8,12 @@
  * - Within an answer, a heading that names a section (Key points, Short version, 完整版, …)
  *   starts that section; other headings (Situation, Task, …) stay inside the section they are in.
  *   Text outside any named section is the answer as a whole.
+ * - Identity: a one-question file uses front matter `id:`, else an `<!-- id: x -->` comment right
+ *   under the question, else its path without extension. In a file with several questions each
+ *   uses its `<!-- id: x -->` comment, else `path#hash(normalised question)`; a front matter `id:`
+ *   there is ignored with a warning. The content hash covers the answer body only.
+ * - Key points: the key points section's list items, else the bold phrases of the short
+ *   version (else the answer, else the full version), each phrase once whatever its case.
  */
 import { createHash } from 'node:crypto';
 import type { Heading, Html, List, ListItem, Root, RootContent } from 'mdast';
@@ -75,6 +81,15 @@ export function parseAnswerFile(text: string, file: string): ParsedFile {
       const heading = root.children[start] as Heading;
       const question = toString(heading).trim();
       drafts.push({ question, line: lineOf(heading), nodes: root.children.slice(start + 1, starts[i + 1] ?? root.children.length) });
+    });
+  }
+
+  if (fm.data.id !== undefined && drafts.length > 1) {
+    problems.push({
+      file,
+      line: fm.data.idLine ?? 1,
+      severity: 'warning',
+      message: `\`id:\` in front matter names one question, but this file has ${drafts.length}; put \`<!-- id: name -->\` under each question heading instead`,
     });
   }
 
