@@ -1,0 +1,113 @@
+import { stripVTControlCharacters } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { computeStats, type Stats } from '../../src/core/stats.js';
+import { emptyProgress } from '../../src/core/progress-model.js';
+import { loadDeck } from '../../src/store/deck-files.js';
+import { renderForecast, renderHeatmap, renderStats } from '../../src/ui/stats-view.js';
+import { paint } from '../../src/ui/terminal.js';
+import { displayWidth } from '../../src/ui/width.js';
+import { buildSampleProgress, SAMPLE_NOW } from '../fixtures/progress/sample.js';
+
+const deck = loadDeck(new URL('../fixtures/progress/deck', import.meta.url).pathname);
+const stats: Stats = computeStats(deck.cards, buildSampleProgress(deck.cards), { now: SAMPLE_NOW, timeZone: 'UTC' });
+const plain = paint({ color: false });
+const colour = paint({ color: true });
+const render = (columns: number, c = plain) => renderStats(stats, { columns, c });
+
+describe('renderStats', () => {
+  it('renders the fixture in plain text (snapshot)', () => {
+    expect(render(120).join('\n')).toMatchSnapshot();
+  });
+
+  it('renders the fixture in colour (snapshot), same text once colours are removed', () => {
+    const lines = render(120, colour);
+    expect(lines.join('\n')).toMatchSnapshot();
+    expect(lines.some((l) => l.includes('\u001b['))).toBe(true);
+    expect(lines.map((l) => stripVTControlCharacters(l))).toEqual(render(120));
+  });
+
+  it('fits a narrow terminal (snapshot), counting Chinese characters as two columns', () => {
+    const lines = render(50);
+    expect(lines.join('\n')).toMatchSnapshot();
+    for (const line of lines) expect(displayWidth(line), line).toBeLessThanOrEqual(50);
+    for (const line of render(50, colour)) expect(displayWidth(stripVTControlCharacters(line)), line).toBeLessThanOrEqual(50);
+  });
+
+  it('does not cut anything when piped (infinite width)', () => {
+    const text = render(Infinity).join('\n');
+    expect(text).toContain('Tell me about a time you disagreed with your manager.');
+    expect(text).toContain('behavioural, conflict');
+    expect(text).not.toContain('…');
+  });
+
+  it('ranks the weakest first and marks the edited answer', () => {
+    const lines = render(120);
+    const rows = lines.slice(2, 7);
+    expect(rows[0]).toMatch(/^\s+1\s+Tell me about a time you disagreed/);
+    const edited = lines.find((l) => l.includes('你为什么离开上一家公司'))!;
+    expect(edited).toMatch(/\* 你为什么离开上一家公司/);
+    expect(lines.some((l) => l.includes('answer edited since its last rehearsal'))).toBe(true);
+    // Columns line up after a double-width question.
+    expect(new Set(rows.map(displayWidth)).size).toBe(1);
+  });
+});
+
+describe('renderHeatmap', () => {
+  it('reads without colour: shading characters and a legend', () => {
+    const lines = renderHeatmap(stats.history, { columns: 80, c: plain });
+    const grid = lines.slice(2, 9);
+    expect(grid.map((l) => l.trim().slice(0, 3))).toEqual(['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']);
+    expect(grid.join('')).toMatch(/[░▒▓█]/);
+    expect(lines[9]).toMatch(/· none {2}░ 1/);
+    expect(lines[9]).toContain('reviews a day');
+  });
+
+  it('keeps the latest weeks when narrow', () => {
+    const wide = renderHeatmap(stats.history, { columns: 80, c: plain });
+    const narrow = renderHeatmap(stats.history, { columns: 30, c: plain });
+    const cells = (l: string) => l.trim().slice(3).replace(/ /g, '').length;
+    expect(cells(narrow[2]!)).toBe(12);
+    expect(cells(wide[2]!)).toBe(26);
+    // The newest column (this week) is the same in both.
+    expect(narrow[3]!.at(-1)).toBe(wide[3]!.at(-1));
+    for (const line of narrow) expect(displayWidth(line)).toBeLessThanOrEqual(30);
+  });
+
+  it('shades by the busiest day: the busiest day is full, a quiet one is light', () => {
+    const history = [
+      { day: '2026-11-09', reviews: 8, again: 0, seconds: 0 },
+      { day: '2026-11-10', reviews: 1, again: 0, seconds: 0 },
+      { day: '2026-11-11', reviews: 0, again: 0, seconds: 0 },
+    ];
+    const lines = renderHeatmap(history, { columns: 80, c: plain });
+    expect(lines.slice(2, 5).map((l) => l.trim())).toEqual(['Mon █', 'Tue ░', 'Wed ·']);
+    expect(lines[9]).toContain('█ 7–8');
+  });
+});
+
+describe('renderForecast', () => {
+  it('draws bars proportional to the cards due', () => {
+    const forecast = [
+      { day: '2026-11-14', due: 10 },
+      { day: '2026-11-15', due: 5 },
+      { day: '2026-11-16', due: 0 },
+    ];
+    const lines = renderForecast(forecast, { columns: 40, c: plain });
+    expect(lines[0]).toContain('15 cards');
+    const bar = (l: string) => (l.match(/█+/)?.[0] ?? '').length;
+    expect(bar(lines[1]!)).toBe(2 * bar(lines[2]!));
+    expect(bar(lines[3]!)).toBe(0);
+    expect(lines[1]).toMatch(/^ {2}today\s+█+ 10$/);
+    expect(lines[2]).toMatch(/^ {2}Sun 11-15\s+█+ {2}5$/);
+    for (const line of lines) expect(displayWidth(line)).toBeLessThanOrEqual(40);
+  });
+});
+
+describe('empty data', () => {
+  it('renders without crashing when nothing was rehearsed', () => {
+    const empty = computeStats(deck.cards, emptyProgress(), { now: SAMPLE_NOW, timeZone: 'UTC' });
+    const text = renderStats(empty, { columns: 80, c: plain }).join('\n');
+    expect(text).toContain('run `prep drill`');
+    expect(text).toContain('True retention   7 days - · 30 days -');
+  });
+});
