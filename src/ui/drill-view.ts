@@ -40,7 +40,7 @@ export function timerLine(elapsedMs: number, limitSec: number, columns: number, 
   if (elapsedMs > limitMs) {
     return c.red.bold(`  ${head}  +${clock(elapsedMs - limitMs)} over time`);
   }
-  const left = `${clock(limitMs - elapsedMs)} left`;
+  const left = `${clock(Math.ceil((limitMs - elapsedMs) / 1000) * 1000)} left`;
   const barWidth = Math.max(0, Math.min(30, columns - displayWidth(head) - displayWidth(left) - 8));
   const filled = Math.min(barWidth, Math.floor((elapsedMs / limitMs) * barWidth));
   const bar = barWidth > 0 ? ` ${'█'.repeat(filled)}${'░'.repeat(barWidth - filled)} ` : '  ';
@@ -113,8 +113,7 @@ export function markdownLines(markdown: string, width: number, c: ChalkInstance,
       continue;
     }
     if (/^\s*(?:\*\*\*+|---+|___+)\s*$/.test(raw)) continue;
-    const line = raw.replace(/^(\s*)[*+-]\s+/, '$1• ');
-    for (const l of wrap(line, width - indent.length)) out.push(indent + emphasis(l, c));
+    wrap(raw, width - indent.length).forEach((l, i) => out.push(indent + emphasis(i === 0 ? l.replace(/^(\s*)[*+-](\s+)/, '$1•$2') : l, c)));
   }
   return out;
 }
@@ -190,7 +189,7 @@ export function renderReveal(state: SessionState, config: Pick<SessionConfig, 't
 function reason(state: SessionState, limitSec: number): string {
   const parts: string[] = [];
   if (state.coverage && state.coverage.total > 0) parts.push(`${state.coverage.covered}/${state.coverage.total} key points`);
-  parts.push(state.elapsedMs > limitSec * 1000 ? 'overtime' : 'time');
+  parts.push(state.elapsedMs > limitSec * 1000 ? 'over time' : 'within time');
   return parts.join(', ');
 }
 
@@ -203,7 +202,7 @@ export function gradeBar(intervals: Record<Grade, string> | null, suggested: Gra
   });
   const lines = [` ${cells.join(' ')}`];
   const hints: string[] = [];
-  if (suggested !== null) hints.push(`Enter = ${GRADE_NAMES[suggested]} (suggested${why ? ` from ${why}` : ''}); you decide`);
+  if (suggested !== null) hints.push(`Enter = ${GRADE_NAMES[suggested]} (suggested: ${why || 'no hints'}); you decide`);
   if (!intervals) hints.push('cram: recorded, schedule kept');
   if (hints.length > 0) lines.push(c.dim(truncate(`  ${hints.join(' · ')}`, columns)));
   return lines;
