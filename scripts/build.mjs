@@ -1,8 +1,32 @@
 // Bundles the CLI so start-up does not pay for resolving hundreds of module files.
-// Each command is a separate chunk, loaded only when that command runs.
+// Each command is a separate chunk, loaded only when that command runs; the markdown parser
+// (remark, gray-matter) is its own chunk too, loaded only when a file has to be parsed.
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
+import path from 'node:path';
 import { build } from 'esbuild';
 
-await build({
+/**
+ * Identifies the parser of this build, so the parse cache (.prep/cache) never serves cards parsed
+ * by a different prep: a hash of the sources that shape a parsed card and the versions of the
+ * packages that parse.
+ */
+function parserBuildId() {
+  const hash = createHash('sha256');
+  const files = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  const sources = [...files('src/markdown'), ...files('src/core'), 'src/store/deck-cache.ts', 'src/store/deck-files.ts'].sort();
+  for (const file of sources) hash.update(file).update('\0').update(readFileSync(file)).update('\0');
+  for (const pkg of ['remark-parse', 'unified', 'mdast-util-from-markdown', 'micromark', 'gray-matter', 'js-yaml', 'mdast-util-to-string']) {
+    try {
+      hash.update(`${pkg}@${JSON.parse(readFileSync(`node_modules/${pkg}/package.json`, 'utf8')).version}\0`);
+    } catch {
+      hash.update(`${pkg}@?\0`);
+    }
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+const result = await build({
   entryPoints: ['src/cli.ts'],
   outdir: 'dist',
   bundle: true,
@@ -11,8 +35,22 @@ await build({
   platform: 'node',
   target: 'node20',
   logLevel: 'warning',
+  define: { __PREP_BUILD_ID__: JSON.stringify(parserBuildId()) },
   // Bundled CommonJS dependencies (gray-matter, fs-extra) call require() for Node built-ins.
   banner: { js: "import { createRequire as __prepCreateRequire } from 'node:module'; const require = __prepCreateRequire(import.meta.url);" },
   // js-yaml only loads esprima for the unsafe !!js/function type, which prep never enables.
   external: ['esprima'],
+  metafile: true,
 });
+
+// Chunks of earlier builds (their names carry hashes) would pile up; remove those no longer built,
+// once they are old enough that no prep started from an earlier build can still be loading them.
+const built = new Set(Object.keys(result.metafile.outputs).map((file) => path.resolve(file)));
+for (const name of readdirSync('dist')) {
+  const file = path.resolve('dist', name);
+  try {
+    if (!built.has(file) && Date.now() - statSync(file).mtimeMs > 10 * 60_000) unlinkSync(file);
+  } catch {
+    // removed by a concurrent build
+  }
+}

@@ -1,5 +1,5 @@
 /** `prep check`: every problem in the deck; exit 1 when any is an error. */
-import { loadDeck } from '../store/deck-files.js';
+import { loadDeckAsync } from '../store/deck-cache.js';
 import { displayPath, findDeck } from '../store/paths.js';
 import { formatProblem, problemJson } from '../ui/problems-view.js';
 import { paint } from '../ui/terminal.js';
@@ -12,7 +12,7 @@ export interface CheckOptions {
 
 export async function run(options: CheckOptions, io: CommandIO): Promise<number> {
   const { deckDir } = findDeck({ deck: options.deck, cwd: io.cwd, env: io.env });
-  const deck = loadDeck(deckDir);
+  const deck = await loadDeckAsync(deckDir);
   const errors = deck.problems.filter((p) => p.severity === 'error');
   const warnings = deck.problems.filter((p) => p.severity === 'warning');
   if (options.json) {

@@ -1,7 +1,7 @@
 /** `prep list`: the deck as a table, or JSON. */
 import { summarizeCard } from '../core/card.js';
 import { filterCards } from '../core/deck.js';
-import { loadDeck } from '../store/deck-files.js';
+import { loadDeckAsync } from '../store/deck-cache.js';
 import { findDeck } from '../store/paths.js';
 import { renderList, listFooter } from '../ui/list-view.js';
 import { paint } from '../ui/terminal.js';
@@ -16,7 +16,7 @@ export interface ListOptions {
 
 export async function run(options: ListOptions, io: CommandIO): Promise<number> {
   const { deckDir } = findDeck({ deck: options.deck, cwd: io.cwd, env: io.env });
-  const deck = loadDeck(deckDir);
+  const deck = await loadDeckAsync(deckDir);
   const cards = filterCards(deck.cards, { tags: options.tag, company: options.company });
   if (options.json) {
     printJson(io, cards.map(summarizeCard));

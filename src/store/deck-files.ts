@@ -1,68 +1,20 @@
-/** Reads the answer files of a deck folder into a Deck. The only deck code that touches the disk. */
-import { readdirSync, readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
+/**
+ * Reads the answer files of a deck folder into a Deck. With deck-cache.ts, the only deck code that
+ * touches the disk. This module holds the parser (remark, YAML); commands that can do without it on
+ * a warm cache (list, stats, drill) use `loadDeckAsync` from deck-cache.ts, which imports this
+ * module only when a file needs parsing.
+ */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { assembleDeck, type Deck } from '../core/deck.js';
+import type { Deck } from '../core/deck.js';
 import { decodeAnswerFile } from '../markdown/decode.js';
-import { parseAnswerFile, type ParsedFile, type Problem } from '../markdown/parse.js';
+import { parseAnswerFile, type ParsedFile } from '../markdown/parse.js';
+import { loadDeckWith, registerFallbackParser, unreadable } from './deck-cache.js';
 
-const ANSWER_FILE = /\.(md|markdown)$/i;
+export { listAnswerFiles } from './deck-cache.js';
 
-/** Answer files under `root` (deck-relative, forward slashes, sorted), and folders that could not be read. */
-export function listAnswerFiles(root: string): { files: string[]; problems: Problem[] } {
-  const files: string[] = [];
-  const problems: Problem[] = [];
-  const seen = new Set<string>();
-
-  const walk = (dir: string, relative: string) => {
-    let real: string;
-    try {
-      real = realpathSync(dir);
-    } catch {
-      return;
-    }
-    if (seen.has(real)) return; // a symlink loop, or the same folder linked twice
-    seen.add(real);
-    let entries: Dirent[];
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch (error) {
-      problems.push({ file: relative || '.', line: 1, severity: 'error', message: `folder cannot be read (${codeOf(error)}); fix its permissions` });
-      return;
-    }
-    for (const entry of entries) {
-      // Hidden folders hold tools' state (.prep, .git, .obsidian), never answers.
-      if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
-      const absolute = path.join(dir, entry.name);
-      const rel = relative ? `${relative}/${entry.name}` : entry.name;
-      let isDir = entry.isDirectory();
-      let isFile = entry.isFile();
-      if (entry.isSymbolicLink()) {
-        try {
-          const target = statSync(absolute);
-          isDir = target.isDirectory();
-          isFile = target.isFile();
-        } catch {
-          if (ANSWER_FILE.test(entry.name)) problems.push({ file: rel, line: 1, severity: 'error', message: 'is a link to a file that does not exist; fix or remove the link' });
-          continue;
-        }
-      }
-      if (isDir) walk(absolute, rel);
-      else if (isFile && ANSWER_FILE.test(entry.name)) files.push(rel);
-    }
-  };
-  walk(root, '');
-  files.sort();
-  return { files, problems };
-}
-
-/** Reads and parses one answer file; every failure becomes a problem, never an exception. */
-export function readAnswerFile(root: string, file: string): ParsedFile {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path.join(root, file));
-  } catch (error) {
-    return { cards: [], problems: [{ file, line: 1, severity: 'error', message: `cannot be read (${codeOf(error)}); check that the file exists and you may read it` }] };
-  }
+/** Decodes and parses one answer file's bytes; every failure becomes a problem, never an exception. */
+export function parseAnswerBytes(bytes: Uint8Array, file: string): ParsedFile {
   const decoded = decodeAnswerFile(bytes);
   if (!decoded.ok) return { cards: [], problems: [{ file, line: decoded.line, severity: 'error', message: decoded.message }] };
   try {
@@ -73,17 +25,23 @@ export function readAnswerFile(root: string, file: string): ParsedFile {
   }
 }
 
-export function loadDeck(root: string): Deck {
-  const listing = listAnswerFiles(root);
-  const parsed = listing.files.map((file) => readAnswerFile(root, file));
-  const deck = assembleDeck([{ cards: [], problems: listing.problems }, ...parsed]);
-  return { ...deck, files: listing.files.length };
+registerFallbackParser(parseAnswerBytes);
+
+/** Reads and parses one answer file (never from the cache); every failure becomes a problem, never an exception. */
+export function readAnswerFile(root: string, file: string): ParsedFile {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path.join(root, file));
+  } catch (error) {
+    return unreadable(file, error);
+  }
+  return parseAnswerBytes(bytes, file);
 }
 
-function codeOf(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'ENOENT') return 'it no longer exists';
-  if (code === 'EISDIR') return 'it is a folder';
-  return code ?? (error as Error).message;
+/**
+ * Every answer file of the deck, parsed, through the parse cache in `.prep/cache/` (same result as
+ * parsing every file; the cache is never required). Section texts of cached cards are read on first use.
+ */
+export function loadDeck(root: string): Deck {
+  return loadDeckWith(root, parseAnswerBytes);
 }
