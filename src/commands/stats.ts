@@ -1,7 +1,58 @@
-/** `prep stats`: not built yet. */
-import { PrepError } from '../core/errors.js';
-import type { CommandIO } from './io.js';
+/** `prep stats`: weakest answers, what is due, review history. Reads the progress file; never writes anything. */
+import path from 'node:path';
+import { UsageError } from '../core/errors.js';
+import { computeStats, isStudyDay } from '../core/stats.js';
+import { loadDeck } from '../store/deck-files.js';
+import { findDeck } from '../store/paths.js';
+import { defaultProgressFile, readProgress } from '../store/progress.js';
+import { renderStats } from '../ui/stats-view.js';
+import { paint } from '../ui/terminal.js';
+import { printJson, printLines, type CommandIO } from './io.js';
 
-export async function run(_options: unknown, _io: CommandIO): Promise<number> {
-  throw new PrepError('`prep stats` is not available yet in this version.');
+export interface StatsCommandOptions {
+  limit?: number;
+  tag?: string[];
+  company?: string;
+  since?: string;
+  json?: boolean;
+  deck?: string;
+  progress?: string;
+}
+
+export async function run(options: StatsCommandOptions, io: CommandIO): Promise<number> {
+  const since = options.since?.trim();
+  if (since !== undefined && !isStudyDay(since)) {
+    throw new UsageError(`--since takes a date written YYYY-MM-DD, not "${options.since}"; for example --since 2026-11-01`);
+  }
+  const now = clock(io.env);
+  const locations = findDeck({ deck: options.deck, cwd: io.cwd, env: io.env });
+  const file = options.progress !== undefined ? path.resolve(io.cwd, options.progress) : defaultProgressFile(locations);
+  const progress = readProgress(file);
+  const deck = loadDeck(locations.deckDir);
+  const stats = computeStats(deck.cards, progress, { now, since, limit: options.limit, tags: options.tag, company: options.company });
+
+  if (options.json) {
+    printJson(io, stats);
+    return 0;
+  }
+  const nothingYet = progress.reviews.length === 0 && Object.keys(progress.cards).length === 0;
+  if (nothingYet) {
+    printLines(io, ['No rehearsals yet, so there are no stats to show.', 'Run `prep drill` to rehearse your answers; come back here after a session or two.']);
+    return 0;
+  }
+  if (stats.overview.cards.total === 0) {
+    const filtered = (options.tag?.length ?? 0) > 0 || options.company !== undefined;
+    printLines(io, [filtered ? 'No cards match these filters; run `prep stats` without --tag/--company to see them all.' : 'The deck is empty; add an answer with `prep add`.']);
+    return 0;
+  }
+  printLines(io, renderStats(stats, { columns: io.term.columns, c: paint(io.term) }));
+  const errors = deck.problems.filter((p) => p.severity === 'error').length;
+  if (errors > 0) io.stderr.write(`${errors} ${errors === 1 ? 'file has a problem' : 'problems in files'} kept cards out of these stats; run \`prep check\` to see ${errors === 1 ? 'it' : 'them'}.\n`);
+  return 0;
+}
+
+/** The clock. PREP_NOW (an ISO time) pins it for tests; it is not a user setting. */
+function clock(env: NodeJS.ProcessEnv): Date {
+  const pinned = env.PREP_NOW ? new Date(env.PREP_NOW) : undefined;
+  return pinned && Number.isFinite(pinned.getTime()) ? pinned : new Date();
 }
