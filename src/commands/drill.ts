@@ -9,6 +9,7 @@ import path from 'node:path';
 import { filterCards } from '../core/deck.js';
 import { UsageError } from '../core/errors.js';
 import { nextDue, pickCards, DEFAULT_NEW_PER_DAY, DEFAULT_REVIEWS_PER_DAY } from '../core/pick.js';
+import { reconcile } from '../core/reconcile.js';
 import { parseRetention, Scheduler } from '../core/schedule.js';
 import { currentItem, limitFor, parseKeys, startSession, step, timerMs, type Effect, type Input, type SessionConfig, type SessionState } from '../core/session.js';
 import type { Card } from '../core/card.js';
@@ -59,7 +60,8 @@ export async function run(options: DrillOptions, io: CommandIO): Promise<number>
   const startedAt = new Date();
   const store = openProgress(progressFile, { now: startedAt });
   try {
-    // TODO(reconcile): append reconcile(deck.cards, store.data, startedAt) events once src/core/reconcile.ts lands.
+    // Edited answers keep their schedule; renamed cards get their history back (logged, never dropped).
+    for (const event of reconcile(deck.cards, store.data, startedAt)) store.append(event);
     const cards = filterCards(deck.cards, { tags: options.tag, company: options.company });
     const scheduler = new Scheduler(retention);
     const newPerDay = options.new ?? DEFAULT_NEW_PER_DAY;
@@ -179,7 +181,7 @@ function interactive(initial: SessionState, config: SessionConfig, store: Progre
     };
     const perform = async (effect: Effect) => {
       if (effect.type === 'persist') {
-        await store.append(effect.event); // durable before it returns: only then may the next card show
+        store.append(effect.event); // durable (fsynced) when it returns: only then may the next card show
         await apply({ type: 'persisted', now: new Date() });
         return;
       }
