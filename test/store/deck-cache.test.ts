@@ -1,0 +1,237 @@
+/** The parse cache: same cards as a fresh parse, never trusted when it does not check out, never required. */
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { assembleDeck } from '../../src/core/deck.js';
+import { cacheDirFor, INDEX_NAME, listAnswerFiles, loadDeckAsync, loadDeckWith } from '../../src/store/deck-cache.js';
+import { loadDeck, parseAnswerBytes, readAnswerFile } from '../../src/store/deck-files.js';
+
+let root: string;
+let deck: string;
+let parsed: string[];
+
+const put = (rel: string, content: string) => {
+  const file = path.join(deck, rel);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, content);
+};
+/** loadDeck through the cache, recording which files had to be parsed. */
+const load = () => {
+  parsed = [];
+  return loadDeckWith(deck, (bytes, file) => {
+    parsed.push(file);
+    return parseAnswerBytes(bytes, file);
+  });
+};
+/** The deck parsed from scratch, without any cache. */
+const fresh = () => {
+  const listing = listAnswerFiles(deck);
+  const assembled = assembleDeck([{ cards: [], problems: listing.problems }, ...listing.files.map((f) => readAnswerFile(deck, f))]);
+  return { ...assembled, files: listing.files.length };
+};
+const cacheDir = () => cacheDirFor(deck);
+const index = () => path.join(cacheDir(), INDEX_NAME);
+
+const story = `---
+question: "Tell me about a conflict 你和同事的冲突?"
+tags: [behavioural, star]
+company: Acme
+time: 2m
+---
+
+## Key points
+
+- **Listen** first
+- 找到共同目标
+
+## Short version
+
+We disagreed on the rollout; I proposed a **canary** and we agreed.
+
+## Full version
+
+### Situation
+
+中文 and English mixed, with a [link](https://example.com) and \`code\`.
+
+## Follow-ups
+
+- What would you do differently?
+`;
+
+beforeEach(() => {
+  root = mkdtempSync(path.join(tmpdir(), 'prep-cache-'));
+  deck = path.join(root, 'answers');
+  mkdirSync(deck);
+  put('behavioural/conflict.md', story);
+  put('two.md', '# Why us?\n\nBecause of **growth**.\n\n# Why now?\n\n<!-- id: why-now -->\nTiming.\n');
+  put('broken.md', '---\nquestion: [unclosed\n---\n');
+  put('empty-answer.md', '---\nquestion: Weakness?\n---\n');
+  put('dup.md', '---\nquestion: Why us?\n---\n\nAgain.\n');
+});
+afterEach(() => {
+  try {
+    chmodSync(path.join(root, '.prep'), 0o755);
+  } catch {
+    // not there
+  }
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('deck cache', () => {
+  it('returns the same deck as a fresh parse, and a warm load parses nothing', () => {
+    const cold = load();
+    expect(parsed).toHaveLength(5);
+    const warm = load();
+    expect(parsed).toEqual([]);
+    const expected = fresh();
+    expect(warm).toEqual(expected);
+    expect(JSON.stringify(warm)).toBe(JSON.stringify(expected));
+    expect(JSON.stringify(cold)).toBe(JSON.stringify(expected));
+    expect(warm.problems.length).toBeGreaterThan(0);
+  });
+
+  it('gives the same deck through loadDeck and loadDeckAsync', async () => {
+    const first = await loadDeckAsync(deck); // cold: imports the parser
+    const second = await loadDeckAsync(deck); // warm
+    expect(JSON.stringify(first)).toBe(JSON.stringify(fresh()));
+    expect(JSON.stringify(second)).toBe(JSON.stringify(fresh()));
+    expect(JSON.stringify(loadDeck(deck))).toBe(JSON.stringify(fresh()));
+  });
+
+  it('reads section texts on demand, and they can be replaced like any property', () => {
+    load();
+    const card = load().cards.find((c) => c.file === 'behavioural/conflict.md')!;
+    expect(card.sections.short!.markdown).toBe('We disagreed on the rollout; I proposed a **canary** and we agreed.');
+    card.sections.full!.markdown = 'changed';
+    expect(card.sections.full!.markdown).toBe('changed');
+    expect({ ...card.sections.short }).toEqual({ markdown: card.sections.short!.markdown, line: card.sections.short!.line, spokenSec: card.sections.short!.spokenSec });
+  });
+
+  it('re-parses an edited file and only that file', () => {
+    load();
+    put('two.md', '# Why us?\n\nBecause of the **team**, and more.\n');
+    const deckAfter = load();
+    expect(parsed).toEqual(['two.md']);
+    expect(deckAfter.cards.find((c) => c.file === 'two.md')!.keyPoints).toEqual(['team']);
+    expect(JSON.stringify(deckAfter)).toBe(JSON.stringify(fresh()));
+    load();
+    expect(parsed).toEqual([]);
+  });
+
+  it('sees an edit that keeps the size and the modification time', () => {
+    load();
+    const file = path.join(deck, 'two.md');
+    const before = statSync(file);
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, text.replace('Timing.', 'Timely.'));
+    utimesSync(file, before.atime, before.mtime);
+    const deckAfter = load();
+    expect(parsed).toEqual(['two.md']);
+    expect(deckAfter.cards.find((c) => c.id === 'why-now')!.sections.answer!.markdown).toBe('Timely.');
+  });
+
+  it('reuses the parse when only the modification time changed', () => {
+    load();
+    const file = path.join(deck, 'behavioural/conflict.md');
+    utimesSync(file, new Date(2020, 0, 1), new Date(2020, 0, 1));
+    expect(JSON.stringify(load())).toBe(JSON.stringify(fresh()));
+    expect(parsed).toEqual([]);
+  });
+
+  it('forgets files that left the deck and picks up new ones', () => {
+    load();
+    rmSync(path.join(deck, 'dup.md'));
+    put('new/one.md', '# A new question?\n\nAn answer.\n');
+    const after = load();
+    expect(parsed).toEqual(['new/one.md']);
+    expect(after.files).toBe(5);
+    expect(JSON.stringify(after)).toBe(JSON.stringify(fresh()));
+  });
+
+  it('ignores a corrupt index and rebuilds it', () => {
+    load();
+    writeFileSync(index(), '{"magic":"prep-deck-cache"\nnot json at all');
+    expect(JSON.stringify(load())).toBe(JSON.stringify(fresh()));
+    expect(parsed).toHaveLength(5);
+    load();
+    expect(parsed).toEqual([]);
+  });
+
+  it('ignores an index whose payload was altered, even when it is still valid JSON', () => {
+    load();
+    const text = readFileSync(index(), 'utf8');
+    writeFileSync(index(), text.replace('Why now?', 'Why NOT?'));
+    const deckAfter = load();
+    expect(parsed).toHaveLength(5);
+    expect(deckAfter.cards.map((c) => c.question)).toContain('Why now?');
+  });
+
+  it('ignores a cache written for another deck, another version or another parser', () => {
+    load();
+    const text = readFileSync(index(), 'utf8');
+    const header = JSON.parse(text.slice(0, text.indexOf('\n')));
+    for (const change of [{ deck: '/somewhere/else/answers' }, { version: 999 }, { build: 'another-build' }]) {
+      writeFileSync(index(), `${JSON.stringify({ ...header, ...change })}${text.slice(text.indexOf('\n'))}`);
+      load();
+      expect(parsed).toHaveLength(5);
+    }
+  });
+
+  it('recovers a section text when the bodies file was damaged after loading', () => {
+    load();
+    const deckAfter = load();
+    expect(parsed).toEqual([]);
+    const bodies = readdirSync(cacheDir()).find((n) => n.startsWith('deck-bodies-'))!;
+    const file = path.join(cacheDir(), bodies);
+    writeFileSync(file, Buffer.alloc(statSync(file).size, 0x41)); // same size, wrong bytes
+    const card = deckAfter.cards.find((c) => c.file === 'behavioural/conflict.md')!;
+    expect(card.sections.short!.markdown).toBe(fresh().cards.find((c) => c.file === 'behavioural/conflict.md')!.sections.short!.markdown);
+    // the damaged cache is dropped and rebuilt on the next load
+    expect(JSON.stringify(load())).toBe(JSON.stringify(fresh()));
+    expect(parsed).toHaveLength(5);
+  });
+
+  it('ignores a bodies file of the wrong size', () => {
+    load();
+    const bodies = readdirSync(cacheDir()).find((n) => n.startsWith('deck-bodies-'))!;
+    writeFileSync(path.join(cacheDir(), bodies), 'short');
+    expect(JSON.stringify(load())).toBe(JSON.stringify(fresh()));
+    expect(parsed).toHaveLength(5);
+  });
+
+  it('works without a cache when .prep cannot be written (a file in its place)', () => {
+    writeFileSync(path.join(root, '.prep'), 'not a folder');
+    expect(JSON.stringify(load())).toBe(JSON.stringify(fresh()));
+    expect(JSON.stringify(load())).toBe(JSON.stringify(fresh()));
+    expect(parsed).toHaveLength(5);
+  });
+
+  it.skipIf(process.getuid?.() === 0)('works with a read-only .prep folder', async () => {
+    mkdirSync(path.join(root, '.prep'));
+    chmodSync(path.join(root, '.prep'), 0o555);
+    expect(JSON.stringify(load())).toBe(JSON.stringify(fresh()));
+    expect(JSON.stringify(await loadDeckAsync(deck))).toBe(JSON.stringify(fresh()));
+  });
+
+  it('keeps working with a read-only cache folder that already holds a cache', () => {
+    load();
+    put('new.md', '# Another?\n\nYes.\n');
+    chmodSync(cacheDir(), 0o555);
+    try {
+      expect(JSON.stringify(load())).toBe(JSON.stringify(fresh()));
+    } finally {
+      chmodSync(cacheDir(), 0o755);
+    }
+  });
+
+  it('leaves no temp files and keeps a single bodies file', () => {
+    load();
+    put('new.md', '# Another?\n\nYes.\n');
+    load();
+    const names = readdirSync(cacheDir());
+    expect(names.filter((n) => n.includes('.tmp-'))).toEqual([]);
+    expect(names.filter((n) => n.startsWith('deck-bodies-'))).toHaveLength(1);
+  });
+});
