@@ -68,6 +68,21 @@ describe('prep check', () => {
     expect(stdout).toContain('Checked 6 files, 2 cards: 4 errors, 1 warning.');
   });
 
+  it('refuses ---js front matter without running it (the payload would write a file)', () => {
+    mkdirSync(path.join(cwd, 'answers'));
+    const marker = path.join(cwd, 'pwned');
+    for (const lang of ['js', 'javascript', 'JavaScript']) {
+      const code = `(function () { process.getBuiltinModule('node:fs').writeFileSync(${JSON.stringify(marker)}, 'pwned'); return 'pwned'; })()`;
+      writeFileSync(path.join(cwd, 'answers', `${lang}.md`), `---${lang}\n{ question: ${code} }\n---\n\nBody.\n`);
+    }
+    const { code, stdout } = prep(['check']);
+    expect(code).toBe(1);
+    expect(stdout.match(/:1: error: front matter written as JavaScript is never run; use YAML front matter/g)).toHaveLength(3);
+    expect(existsSync(marker)).toBe(false);
+    expect(prep(['list', '--json']).stdout.trim()).toBe('[]');
+    expect(existsSync(marker)).toBe(false);
+  });
+
   it('--json reports counts and problems with paths, and the same exit code', () => {
     useDeck('broken');
     const { code, stdout } = prep(['check', '--json']);
