@@ -1,8 +1,12 @@
-/** `prep stats`: weakest answers, what is due, review history. Reads the progress file; never writes anything. */
+/**
+ * `prep stats`: weakest answers, what is due, review history. Reads the progress file and never
+ * writes it (no lock, no backup, no compaction). The only write is the shared deck parse cache in
+ * `.prep/cache/`, as for `list` and `check`.
+ */
 import path from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { computeStats, isStudyDay } from '../core/stats.js';
-import { loadDeck } from '../store/deck-files.js';
+import { loadDeckAsync } from '../store/deck-cache.js';
 import { findDeck } from '../store/paths.js';
 import { defaultProgressFile, readProgress } from '../store/progress.js';
 import { renderStats } from '../ui/stats-view.js';
@@ -28,7 +32,7 @@ export async function run(options: StatsCommandOptions, io: CommandIO): Promise<
   const locations = findDeck({ deck: options.deck, cwd: io.cwd, env: io.env });
   const file = options.progress !== undefined ? path.resolve(io.cwd, options.progress) : defaultProgressFile(locations);
   const progress = readProgress(file);
-  const deck = loadDeck(locations.deckDir);
+  const deck = await loadDeckAsync(locations.deckDir);
   const stats = computeStats(deck.cards, progress, { now, since, limit: options.limit, tags: options.tag, company: options.company });
 
   if (options.json) {

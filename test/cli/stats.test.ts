@@ -1,0 +1,186 @@
+/** `prep stats` through the real built binary (npm run build first), on a copy of the sample fixture. */
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ProgressEvent } from '../../src/core/progress-model.js';
+import { serializeJournalLine } from '../../src/store/progress-schema.js';
+import { readProgress } from '../../src/store/progress.js';
+import { displayWidth } from '../../src/ui/width.js';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const BIN = path.join(repo, 'bin', 'prep.js');
+const FIXTURE = path.join(repo, 'test', 'fixtures', 'progress');
+const NOW = '2026-11-14T12:00:00Z';
+let root: string;
+let progressFile: string;
+
+function prep(args: string[], env: Record<string, string> = {}) {
+  const base: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of ['NO_COLOR', 'FORCE_COLOR', 'COLUMNS', 'PREP_DECK']) delete base[key];
+  const result = spawnSync(process.execPath, [BIN, 'stats', ...args], { cwd: root, env: { ...base, TZ: 'UTC', PREP_NOW: NOW, ...env }, encoding: 'utf8' });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * Every file under `dir` with its bytes, to prove nothing was written; the deck parse cache
+ * (`.prep/cache/`, shared by list, check and stats) is the one thing allowed to appear.
+ */
+function snapshotTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!existsSync(dir)) return out;
+  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!e.isFile()) continue;
+    const file = path.join(e.parentPath, e.name);
+    const relative = path.relative(dir, file);
+    if (relative.startsWith(path.join('.prep', 'cache') + path.sep)) continue;
+    out[relative] = readFileSync(file).toString('base64');
+  }
+  return out;
+}
+
+beforeAll(() => {
+  if (!existsSync(path.join(repo, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing; run `npm run build` (npm test does it) before the CLI tests');
+});
+beforeEach(() => {
+  root = mkdtempSync(path.join(tmpdir(), 'prep-stats-cli-'));
+  cpSync(path.join(FIXTURE, 'deck'), path.join(root, 'answers'), { recursive: true });
+  mkdirSync(path.join(root, '.prep'));
+  progressFile = path.join(root, '.prep', 'progress.json');
+  cpSync(path.join(FIXTURE, 'sample', 'progress.json'), progressFile);
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+describe('prep stats (text)', () => {
+  it('shows the weakest first, the forecast and the heatmap, plain when piped', () => {
+    const { code, stdout, stderr } = prep([]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).not.toContain('\u001b[');
+    const lines = stdout.split('\n');
+    expect(lines[0]).toContain('Weakest answers');
+    expect(lines[2]).toMatch(/^\s+1\s+Tell me about a time you disagreed with your manager\./);
+    expect(stdout).toContain('* 你为什么离开上一家公司？');
+    expect(stdout).toContain('Due in the next 14 days');
+    expect(stdout).toMatch(/Review history[^\n]*\n[^\n]*\n\s+Mon [·░▒▓█ ]+\n/);
+    expect(stdout).toContain('· none  ░ 1');
+    expect(stdout).toContain('True retention   7 days 100% (2 of 2) · 30 days 86% (6 of 7)');
+  });
+
+  it('uses colour only when asked for it', () => {
+    expect(prep([], { FORCE_COLOR: '1' }).stdout).toContain('\u001b[');
+    expect(prep([], { FORCE_COLOR: '1', NO_COLOR: '1' }).stdout).toContain('\u001b['); // FORCE_COLOR wins
+    expect(prep([], { NO_COLOR: '1' }).stdout).not.toContain('\u001b[');
+  });
+
+  it('fits COLUMNS=50', () => {
+    const { code, stdout } = prep([], { COLUMNS: '50' });
+    expect(code).toBe(0);
+    for (const line of stdout.split('\n')) expect(displayWidth(line), line).toBeLessThanOrEqual(50);
+  });
+
+  it('filters by tag and company', () => {
+    const byTag = prep(['--tag', 'Motivation']).stdout;
+    expect(byTag).toContain('Why do you want to work here?');
+    expect(byTag).not.toContain('B-tree');
+    const none = prep(['--company', 'Nobody Inc']);
+    expect(none.code).toBe(0);
+    expect(none.stdout).toContain('No cards match these filters');
+  });
+});
+
+describe('prep stats --json', () => {
+  it('has the documented shape', () => {
+    const { code, stdout } = prep(['--json']);
+    expect(code).toBe(0);
+    const stats = JSON.parse(stdout);
+    expect(Object.keys(stats)).toEqual(['weakest', 'overview', 'forecast', 'history', 'byTag', 'byCompany']);
+    expect(Object.keys(stats.weakest[0]).sort()).toEqual(
+      ['rank', 'id', 'question', 'file', 'line', 'tags', 'company', 'score', 'retrievability', 'lapses', 'reviews', 'againHardShare', 'overtime', 'averageSec', 'limitSec', 'lastReview', 'lastReviewDay', 'due', 'phase', 'edited'].sort(),
+    );
+    expect(stats.weakest.map((w: { id: string }) => w.id)).toEqual(['conflict', 'about-me', 'btree', 'leaving', 'why-us']);
+    expect(stats.weakest.find((w: { id: string }) => w.id === 'leaving').edited).toBe(true);
+    expect(Object.keys(stats.overview)).toEqual(['today', 'since', 'cards', 'editedCards', 'retention', 'reviewsPerDay', 'reviews', 'answerTime']);
+    expect(stats.overview.today).toBe('2026-11-14');
+    expect(stats.overview.cards).toEqual({ total: 7, new: 2, learning: 1, review: 4, dueToday: 2, neverRehearsed: 2, toPrepare: 1, edited: 1 });
+    expect(stats.overview.retention.last30).toEqual({ passed: 6, reviews: 7, rate: 0.857 });
+    expect(stats.forecast).toHaveLength(14);
+    expect(stats.forecast[0]).toEqual({ day: '2026-11-14', due: 2 });
+    expect(stats.history.at(-1)).toMatchObject({ day: '2026-11-14' });
+    expect(Object.keys(stats.history[0])).toEqual(['day', 'reviews', 'again', 'seconds']);
+    expect(Object.keys(stats.byTag[0])).toEqual(['name', 'cards', 'new', 'dueToday', 'reviews', 'retention', 'weakness']);
+    expect(stats.byCompany.map((g: { name: string | null }) => g.name)).toContain(null);
+  });
+
+  it('--limit, --since', () => {
+    const limited = JSON.parse(prep(['--json', '--limit', '2']).stdout);
+    expect(limited.weakest).toHaveLength(2);
+    const all = JSON.parse(prep(['--json']).stdout);
+    const recent = JSON.parse(prep(['--json', '--since', '2026-11-10']).stdout);
+    expect(recent.overview.since).toBe('2026-11-10');
+    expect(recent.overview.reviews.total).toBeLessThan(all.overview.reviews.total);
+    expect(recent.history.filter((d: { day: string; reviews: number }) => d.day < '2026-11-10' && d.reviews > 0)).toEqual([]);
+  });
+
+  it('prints the empty shape for a missing progress file', () => {
+    rmSync(path.join(root, '.prep'), { recursive: true });
+    const { code, stdout } = prep(['--json']);
+    expect(code).toBe(0);
+    const stats = JSON.parse(stdout);
+    expect(stats.weakest).toEqual([]);
+    expect(stats.overview.cards.neverRehearsed).toBe(7);
+  });
+});
+
+describe('prep stats reads, never writes', () => {
+  it('leaves the progress file and journal byte-for-byte as they were, with no lock or backup', () => {
+    // A review still in the journal (not yet compacted) must count too.
+    const data = readProgress(progressFile);
+    const at = new Date('2026-11-14T11:00:00Z');
+    const record = data.cards['why-us']!;
+    const event: ProgressEvent = {
+      type: 'review',
+      review: { seq: data.lastSeq + 1, cardId: 'why-us', at, grade: 3, elapsedMs: 30_000, timeLimitSec: 60, mode: 'scheduled', typed: false, contentHash: record.contentHash },
+      card: { ...record, memory: { ...record.memory, lastReview: at } },
+    };
+    appendFileSync(path.join(root, '.prep', 'progress.journal'), serializeJournalLine(data.lastSeq + 1, event));
+    const before = snapshotTree(root);
+    const json = JSON.parse(prep(['--json']).stdout);
+    expect(json.overview.reviews.total).toBe(data.reviews.length + 1);
+    expect(prep([]).code).toBe(0);
+    expect(snapshotTree(root)).toEqual(before);
+  });
+
+  it('says how to start when there is no progress yet, and creates no progress file', () => {
+    rmSync(path.join(root, '.prep'), { recursive: true });
+    const before = snapshotTree(root);
+    const { code, stdout, stderr } = prep([]);
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    expect(stdout).toContain('prep drill');
+    expect(snapshotTree(root)).toEqual(before);
+    expect(existsSync(progressFile)).toBe(false);
+  });
+
+  it('refuses a corrupt progress file without touching it (exit 1)', () => {
+    writeFileSync(progressFile, '{ "schemaVersion": 1, "cards": [oops');
+    const before = snapshotTree(root);
+    const { code, stdout, stderr } = prep([]);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^prep: .*progress\.json/);
+    expect(snapshotTree(root)).toEqual(before);
+  });
+});
+
+describe('prep stats usage errors', () => {
+  it('exits 2 on a bad --since or --limit', () => {
+    const since = prep(['--since', 'last week']);
+    expect(since.code).toBe(2);
+    expect(since.stderr).toContain('--since takes a date written YYYY-MM-DD');
+    expect(prep(['--since', '2026-02-30']).code).toBe(2);
+    expect(prep(['--limit', 'ten']).code).toBe(2);
+  });
+});
