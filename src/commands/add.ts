@@ -424,16 +424,19 @@ async function finish(ctx: Context, meta: Meta, content: string, interactive: bo
   if (created) lines.push(`Created the deck folder ${safeLine(displayPath(ctx.deckDir, io.cwd))}.`);
   if (slug !== path.basename(rel, '.md')) lines.push(`${slug}.md already exists, so the answer was saved under a new name.`);
   lines.push(`${c.green('Saved')} ${shown}`);
-  lines.push(spokenLine(card, c));
+  lines.push(spokenLine(card, c, !interactive));
   const deckFlag = options.deck !== undefined ? ` --deck ${quoteArg(options.deck)}` : '';
   lines.push(isToPrepare(card) ? `When it is written, rehearse it with: prep drill${deckFlag}` : `Rehearse it with: prep drill${deckFlag}`);
   io.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }
 
-function spokenLine(card: Card, c: ReturnType<typeof paint>): string {
+function spokenLine(card: Card, c: ReturnType<typeof paint>, scripted: boolean): string {
   const limit = formatDuration(card.timeLimitSec);
-  if (isToPrepare(card)) return c.yellow(`No answer yet, so this is a card to prepare (limit ${limit}); write the answer in the file when you are ready.`);
+  if (isToPrepare(card)) {
+    const why = scripted ? 'No answer yet (none on stdin or from --answer-file)' : 'No answer yet';
+    return c.yellow(`${why}, so this is a card to prepare (limit ${limit}); write the answer in the file when you are ready.`);
+  }
   const version = versionForLimit(card);
   if (!version) return `Time limit: ${limit}.`;
   const spoken = card.sections[version]!.spokenSec;
