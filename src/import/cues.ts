@@ -1,0 +1,135 @@
+/**
+ * What a line of notes looks like: a question, a topic title ("Weakness"), a section label
+ * ("Short version:", "完整版"), a STAR step, a `Q:`/`A:` line. English and Chinese. Pure.
+ */
+import { sectionForHeading } from '../markdown/section-names.js';
+import type { SectionName } from '../core/card.js';
+import { displayWidth } from '../ui/width.js';
+
+/** Text without emphasis wrappers, heading numbering ("1.1 ") and surrounding space. */
+export function cleanTitle(text: string): string {
+  let t = text.trim();
+  for (;;) {
+    const m = /^(\*\*|__|\*|_)(.+)\1$/u.exec(t);
+    if (!m) break;
+    t = m[2]!.trim();
+  }
+  t = t.replace(/^(\*\*|__)(.+?)\1\s*([?？:：])?\s*$/u, (_all, _w, inner: string, end: string | undefined) => `${inner}${end ?? ''}`);
+  return t.replace(/\s+/g, ' ').trim();
+}
+
+/** "1.1 What's…" → "What's…"; "Q3: Why…" → "Why…". For question text only. */
+export function stripNumbering(text: string): string {
+  return text
+    .replace(/^(?:\d{1,3}(?:\.\d{1,3})+\.?|\d{1,3}[.)、．）])\s+/u, '')
+    .replace(/^(?:q|question|问题|問題|问|問|题目|題目)\s*\d{0,3}\s*[:：.、)]\s*/iu, '')
+    .trim();
+}
+
+const ABBREVIATIONS = /\b(?:e\.g|i\.e|etc|vs|mr|mrs|ms|dr|no|approx|incl)\./giu;
+
+/** Does the text hold more than one sentence ("Why? Because…")? */
+function severalSentences(text: string): boolean {
+  return /[.!?。！？](?:\s+|(?=[\p{Script=Han}]))\S/u.test(text.replace(ABBREVIATIONS, ''));
+}
+
+/** Ends with ? or ？ (a trailing parenthetical or emphasis allowed), or a Chinese question particle. */
+export function isStrongQuestion(text: string): boolean {
+  const t = cleanTitle(text);
+  if (t.length > 400) return false;
+  return /[?？]\s*(?:[(（][^()（）]{0,40}[)）])?\s*(?:\*\*|__)?\s*$/u.test(t) || /[吗嗎呢]\s*$/u.test(t);
+}
+
+const EN_INTERROGATIVE = /^(?:why|what|what's|whats|how|which)\b/iu;
+const EN_IMPERATIVE =
+  /^(?:(?:please|pls)[\s,]+)?(?:tell\s+(?:me|us)|describe|explain|walk\s+(?:me|us)\s+through|talk\s+(?:(?:me|us)\s+)?(?:about|through)|give\s+(?:me\s+|us\s+)?(?:an?\s+)?(?:example|instance)|share\s+(?:an?|your|about|with)|introduce\s+yourself|elaborate\s+on|discuss|compare|define|design\s+\S+\s+\S+|implement\s+\S+\s+\S+)\b/iu;
+const ZH_QUESTION_WORD = /(?:为什么|為什麼|为何|為何|什么|什麼|如何|怎么|怎麼|怎样|怎樣|哪些|哪个|哪個|哪里|哪裡|哪儿|多少|是否|有没有|有沒有|能否|可否)/u;
+const ZH_IMPERATIVE = /^(?:请|請)?(?:谈谈|談談|谈一谈|談一談|说说|說說|说一说|說一說|讲讲|講講|讲一讲|講一講|聊聊|描述|介绍|介紹|解释|解釋|举例|舉例|举个例子|舉個例子|分享|简述|簡述|阐述|闡述|说明|說明|列举|列舉)/u;
+
+/** Worded as a question or an interview prompt, with or without the question mark. */
+export function isWordQuestion(text: string): boolean {
+  const t = stripNumbering(cleanTitle(text));
+  if (t.length > 200 || severalSentences(t)) return false;
+  if (/[:：]$/u.test(t)) return false;
+  if (EN_IMPERATIVE.test(t)) return true;
+  if (EN_INTERROGATIVE.test(t) && !/[.。!！]$/u.test(t)) return true;
+  const cjk = /\p{Script=Han}/u.test(t);
+  if (cjk && [...t].length <= 80 && !/[.。!！]$/u.test(t) && (ZH_QUESTION_WORD.test(t) || ZH_IMPERATIVE.test(t))) return true;
+  return false;
+}
+
+export function isQuestionForm(text: string): boolean {
+  return isStrongQuestion(text) || isWordQuestion(text);
+}
+
+const STOPWORD_END = /\b(?:a|an|the|and|or|of|to|in|on|at|for|with|by|from|our|my|your|their|is|are|was|were|be|as|that|which|but|so|if|than|then|because|into|about)$/iu;
+
+/** A short title such as "Weakness", "Teamwork or individual work", "优点": not a sentence, not code. */
+export function isTopicForm(text: string): boolean {
+  const t = cleanTitle(text);
+  if (t === '' || !/\p{L}/u.test(t)) return false;
+  if (!/^[\p{L}\p{N}(（【「『"“'‘]/u.test(t)) return false;
+  if (/[=<>{}|;`\\]/u.test(t)) return false;
+  const width = displayWidth(t);
+  const words = t.split(/\s+/u).length;
+  if (width > 60 || words > 9) return false;
+  if (/[:：]$/u.test(t)) return width <= 30 && words <= 5;
+  if (/[.。,，;；、!！…]$/u.test(t)) return false;
+  if (STOPWORD_END.test(t)) return false;
+  return true;
+}
+
+/** Interview topics people write as bare titles. */
+const TOPIC_EN =
+  /\b(?:strengths?|weakness(?:es)?|team\s?work|team\s+player|collaboration|conflicts?|disagree(?:ment)?s?|failures?|mistakes?|achievements?|accomplishments?|challenges?|career|goals?|motivation|overtime|salary|compensation|expectations?|self[-\s]?intro(?:duction)?|introduction|introduce|about\s+(?:me|yourself)|leadership|pressure|stress|deadlines?|feedback|criticism|hobb(?:y|ies)|passion|reasons?\s+for\s+leaving|leaving|relocat\w*|notice\s+period|availability|work(?:ing)?\s+style|management\s+style|dream\s+job|five\s+years|5\s+years|weekend|remote|questions\s+for\s+(?:us|me|the\s+interviewer)|proudest|biggest|greatest|difficult|why\s+(?:us|me|you)|experience|projects?)\b/iu;
+const TOPIC_ZH =
+  /(?:优点|優點|缺点|缺點|优势|優勢|劣势|劣勢|自我介绍|自我介紹|职业规划|職業規劃|职业发展|職業發展|规划|規劃|离职|離職|跳槽|薪资|薪資|薪水|期望|团队|團隊|合作|冲突|衝突|失败|失敗|挫折|挑战|挑戰|困难|困難|成就|压力|壓力|加班|项目|項目|專案|兴趣|興趣|爱好|愛好|反问|反問|动机|動機|经历|經歷|经验|經驗)/u;
+
+export function isInterviewTopic(text: string): boolean {
+  const t = cleanTitle(text);
+  return TOPIC_EN.test(t) || TOPIC_ZH.test(t);
+}
+
+/** STAR steps and similar story parts; never questions, never section switches. */
+const STAR = /^(?:situation|task|actions?|results?|reflections?|learnings?|lessons?(?:\s+learned)?|outcome|impact|context|background|s|t|a|r|情境|情景|背景|任务|任務|行动|行動|结果|結果|反思|总结|總結|收获|收穫)$/iu;
+
+export function isStarStep(text: string): boolean {
+  const t = cleanTitle(text)
+    .replace(/^[\s\d.)、#*-]+/u, '')
+    .replace(/\s*[:：]?\s*$/u, '')
+    .replace(/\s*[(（][^()（）]*[)）]$/u, '')
+    .trim();
+  return STAR.test(t);
+}
+
+/** A line that names a section: "## Short version", "完整版", "**Notes:**", "Short version: I led…". */
+export function sectionLabel(text: string, isHeading: boolean): { name: SectionName; rest: string } | undefined {
+  const t = text.trim();
+  if (isHeading) {
+    const name = sectionForHeading(cleanTitle(t));
+    return name ? { name, rest: '' } : undefined;
+  }
+  const whole = sectionForHeading(cleanTitle(t).replace(/[:：]$/u, ''));
+  if (whole && displayWidth(t) <= 40) return { name: whole, rest: '' };
+  const m = /^(?:\*\*|__)?([^:：*_]{1,30}?)(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?\s*(.+)$/u.exec(t);
+  if (!m) return undefined;
+  const name = sectionForHeading(m[1]!);
+  // "Note: mention the budget" inside an answer is a remark, not the start of the notes section.
+  if (!name || name === 'notes') return undefined;
+  return { name, rest: m[2]!.trim() };
+}
+
+const Q_LINE = /^(?:\*\*|__)?(?:q|question|问题|問題|问|問|题目|題目)\s*\d{0,3}\s*(?:\*\*|__)?\s*(?:[:：]|(?<=\d)\s*[.、)])\s*(?:\*\*|__)?\s*/iu;
+const A_LINE = /^(?:\*\*|__)?(?:a|ans|answer|答|回答|答案)\s*\d{0,3}\s*(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?\s*/iu;
+
+/** "Q: Why Acme?" → "Why Acme?"; "Q1. …", "问：…". */
+export function qLine(text: string): string | undefined {
+  const m = Q_LINE.exec(text.trim());
+  return m ? text.trim().slice(m[0].length).trim() : undefined;
+}
+
+/** "A: Because…" → "Because…". */
+export function aLine(text: string): string | undefined {
+  const m = A_LINE.exec(text.trim());
+  return m ? text.trim().slice(m[0].length).trim() : undefined;
+}

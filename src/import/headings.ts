@@ -1,0 +1,134 @@
+/**
+ * Questions in markdown headings. Pure.
+ *
+ * - A heading worded as a question ("## Why Acme?", "# 1.1 What's…", "### 为什么…") is a question;
+ *   its answer runs to the next heading at its level or above, and takes in every section
+ *   heading (完整版, Short version, 回答思路, …) and STAR step (Situation, Task, …) on the way,
+ *   whatever their level.
+ * - A heading over questions (deeper question headings, or questions found in its own text) is a
+ *   section title: it gives those questions a tag or a company.
+ * - Any other heading with text under it is a topic question ("## Weakness").
+ * Text outside headings is read by the plain-text scanner.
+ */
+import { cleanTitle, isInterviewTopic, isQuestionForm, isStarStep, isStrongQuestion, sectionLabel } from './cues.js';
+import type { Line } from './lines.js';
+import { companyFromTitle, tagFromTitle } from './meta.js';
+import { emptyResult, mergeInto, scanBlock, type Draft, type ScanContext, type ScanResult } from './scan.js';
+
+interface Section {
+  line: Line;
+  level: number;
+  text: string;
+  body: Line[];
+}
+
+interface Category {
+  level: number;
+  tag?: string;
+  company?: string;
+}
+
+const hasText = (lines: readonly Line[]) => lines.some((l) => !l.blank && /[\p{L}\p{N}]/u.test(l.text));
+
+function isSectionOrStep(text: string): boolean {
+  return sectionLabel(text, true) !== undefined || isStarStep(text);
+}
+
+function isQuestionHeading(s: Section): boolean {
+  return !isSectionOrStep(s.text) && isQuestionForm(s.text);
+}
+
+export function scanHeadings(lines: readonly Line[], base: ScanContext): ScanResult {
+  const result = emptyResult();
+  const starts = lines.flatMap((l, i) => (l.heading && !l.opaque ? [i] : []));
+  const preamble = lines.slice(0, starts[0] ?? lines.length);
+  mergeInto(result, scanBlock(preamble, base));
+  const sections: Section[] = starts.map((start, k) => ({
+    line: lines[start]!,
+    level: lines[start]!.heading!.level,
+    text: cleanTitle(lines[start]!.heading!.text),
+    body: lines.slice(start + 1, starts[k + 1] ?? lines.length),
+  }));
+
+  const stack: Category[] = [];
+  const context = (): ScanContext => {
+    const tags = [...base.tags];
+    let company = base.company;
+    for (const c of stack) {
+      if (c.tag && !tags.includes(c.tag)) tags.push(c.tag);
+      if (c.company) company = c.company;
+    }
+    return { tags, company, depth: 1 };
+  };
+
+  let i = 0;
+  while (i < sections.length) {
+    const s = sections[i]!;
+    while (stack.length > 0 && stack.at(-1)!.level >= s.level) stack.pop();
+    const ctx = context();
+
+    if (isSectionOrStep(s.text)) {
+      // A section heading with no question before it: nothing to attach it to.
+      result.unplaced.push(s.line);
+      mergeInto(result, scanBlock(s.body, ctx));
+      i++;
+      continue;
+    }
+
+    let end = i + 1;
+    while (end < sections.length && sections[end]!.level > s.level) end++;
+    const questionChild = sections.slice(i + 1, end).some(isQuestionHeading);
+    const bodyHasText = hasText(s.body);
+
+    if (isQuestionHeading(s)) {
+      let category = questionChild && !bodyHasText;
+      if (!category && !isStrongQuestion(s.text) && bodyHasText) {
+        // "## What they asked" over a list of questions.
+        category = scanBlock(s.body, ctx).drafts.filter((d) => d.kind !== 'topic').length >= 2;
+      }
+      if (!category) {
+        i = takeQuestion(sections, i, ctx, result);
+        continue;
+      }
+    }
+
+    // A title over questions, or a topic question.
+    const company = companyFromTitle(s.text);
+    const tag = company ? undefined : isQuestionForm(s.text) ? undefined : tagFromTitle(s.text);
+    const inner: ScanContext = { ...ctx, tags: tag && !ctx.tags.includes(tag) ? [...ctx.tags, tag] : ctx.tags, company: company ?? ctx.company };
+    const body = scanBlock(s.body, inner);
+    const strongFinds = body.drafts.filter((d) => d.kind !== 'topic').length;
+    const deeper = end > i + 1;
+    if (questionChild || strongFinds > 0 || body.drafts.length >= 2 || (!bodyHasText && deeper)) {
+      result.structure.push({ line: s.line, role: company ? 'title' : 'category' });
+      stack.push({ level: s.level, tag, company });
+      mergeInto(result, body);
+      i++;
+      continue;
+    }
+    if (!bodyHasText && !deeper && !isInterviewTopic(s.text)) {
+      // An empty heading that names no interview topic.
+      result.unplaced.push(s.line);
+      i++;
+      continue;
+    }
+    i = takeQuestion(sections, i, ctx, result);
+  }
+  return result;
+}
+
+/** The question at `sections[i]` with everything that belongs to it; returns the next index. */
+function takeQuestion(sections: Section[], i: number, ctx: ScanContext, result: ScanResult): number {
+  const s = sections[i]!;
+  const draft: Draft = { question: s.text, questionLines: [s.line], tags: [...ctx.tags], company: ctx.company, content: [...s.body], context: [], kind: 'heading' };
+  let j = i + 1;
+  while (j < sections.length) {
+    const next = sections[j]!;
+    if (next.level > s.level || isSectionOrStep(next.text)) {
+      draft.content.push(next.line, ...next.body);
+      j++;
+    } else break;
+  }
+  result.drafts.push(draft);
+  return j;
+}

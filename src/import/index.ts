@@ -1,0 +1,120 @@
+/**
+ * Interview notes, as people keep them, → question drafts ready for serializeAnswer, plus the
+ * text that belongs to no question. Pure: text in, data out; `prep import` does the rest.
+ *
+ * Shapes read (see docs/readme-import.md): markdown headings, plain question lines with the answer
+ * under them, numbered or bulleted question lists with nested answers, `Q:`/`A:` lines,
+ * <details><summary>, STAR steps, full/short versions and notes (English and Chinese labels).
+ */
+import type { SectionName } from '../core/card.js';
+import { cleanTitle, stripNumbering } from './cues.js';
+import { scanHeadings } from './headings.js';
+import { tokenize, type Line } from './lines.js';
+import { companyFromTitle, companyLine, tagsLine } from './meta.js';
+import { renderLines, buildAnswer } from './sections.js';
+import type { Draft, Structure } from './scan.js';
+
+export interface ImportedQuestion {
+  question: string;
+  /** 1-based line of the question in the notes. */
+  line: number;
+  tags: string[];
+  company: string | null;
+  /** Markdown of each section, ready for serializeAnswer. No spoken section → "to prepare". */
+  sections: Partial<Record<SectionName, string>>;
+  /** Every notes line this card was made from (question, answer, labels). */
+  lines: number[];
+}
+
+export interface NotesLine {
+  line: number;
+  text: string;
+}
+
+export interface NotesImport {
+  questions: ImportedQuestion[];
+  /** Non-blank lines that belong to no question ("could not place"), in file order. */
+  unplaced: NotesLine[];
+  /** Lines read as structure rather than text: section titles, labels, markers, the notes' title. */
+  structure: Array<NotesLine & { role: Structure['role'] }>;
+  /** Company named by the notes' title or a `Company:` line, if any. */
+  company: string | null;
+  /** Tags named by a `Tags:` line, if any. */
+  tags: string[];
+}
+
+export function importNotes(text: string): NotesImport {
+  const lines = tokenize(text);
+  const scanned = scanHeadings(lines, { tags: [], company: null, depth: 0 });
+  const structure: Structure[] = [...scanned.structure];
+
+  // The notes' own title and metadata lines, among the text outside questions.
+  let company: string | null = null;
+  let tags: string[] = [];
+  const first = lines.find((l) => !l.blank);
+  const unplaced: Line[] = [];
+  const titleText = first && scanned.unplaced.includes(first) ? first.text : undefined;
+  const fromTitle = titleText !== undefined ? companyFromTitle(titleText) : undefined;
+  if (fromTitle) company = fromTitle;
+  for (const line of scanned.unplaced) {
+    if (line.blank) continue;
+    const named = companyLine(line.text);
+    const tagged = tagsLine(line.text);
+    if (named) {
+      company = named;
+      structure.push({ line, role: 'meta' });
+    } else if (tagged) {
+      tags = [...new Set([...tags, ...tagged])];
+      structure.push({ line, role: 'meta' });
+    } else if (fromTitle && line.text === titleText) {
+      structure.push({ line, role: 'title' });
+    } else unplaced.push(line);
+  }
+  if (!company) {
+    const titled = scanned.structure.find((s) => s.role === 'title' && s.line === first);
+    if (titled) company = companyFromTitle(titled.line.heading?.text ?? titled.line.text) ?? null;
+  }
+
+  const questions: ImportedQuestion[] = [];
+  for (const draft of scanned.drafts) {
+    const question = questionText(draft);
+    if (question === '') {
+      unplaced.push(...draft.questionLines, ...draft.content.filter((l) => !l.blank));
+      continue;
+    }
+    const built = buildAnswer(draft.content);
+    for (const label of built.labels) structure.push({ line: label, role: 'label' });
+    const sections = { ...built.sections };
+    const context = renderLines(draft.context);
+    if (context !== '') sections.notes = sections.notes ? `${context}\n\n${sections.notes}` : context;
+    const draftTags = [...new Set([...draft.tags, ...tags])];
+    questions.push({
+      question,
+      line: draft.questionLines[0]!.no,
+      tags: draftTags,
+      company: draft.company ?? company,
+      sections,
+      lines: [...new Set([...draft.questionLines, ...draft.context, ...draft.content].filter((l) => !l.blank).map((l) => l.no))].sort((a, b) => a - b),
+    });
+  }
+  questions.sort((a, b) => a.line - b.line);
+
+  const byLine = (a: NotesLine, b: NotesLine) => a.line - b.line;
+  return {
+    questions,
+    unplaced: dedupe(unplaced.filter((l) => !l.blank).map((l) => ({ line: l.no, text: l.raw.trim() }))).sort(byLine),
+    structure: structure.map((s) => ({ line: s.line.no, text: s.line.raw.trim(), role: s.role })).sort(byLine),
+    company,
+    tags,
+  };
+}
+
+function questionText(draft: Draft): string {
+  const text = draft.kind === 'q' || draft.kind === 'details' ? draft.question : stripNumbering(cleanTitle(draft.question));
+  return text.replace(/\s+/gu, ' ').trim();
+}
+
+function dedupe(lines: NotesLine[]): NotesLine[] {
+  const seen = new Set<number>();
+  return lines.filter((l) => (seen.has(l.line) ? false : (seen.add(l.line), true)));
+}

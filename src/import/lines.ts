@@ -1,0 +1,178 @@
+/**
+ * Notes text → classified lines: indentation, markdown headings, list markers, and blocks whose
+ * insides are never read as structure (fenced code, multi-line HTML comments, <details>). Pure.
+ */
+
+export interface ListMarker {
+  /** Marker kind and punctuation, e.g. "bullet:-", "decimal.", "alpha)", "cjk、". Items of one list share it. */
+  family: string;
+  /** 1, 2, 3… for ordered markers (a → 1); null for bullets. */
+  ordinal: number | null;
+  /** The item's text after the marker. */
+  content: string;
+}
+
+export interface Line {
+  /** 1-based line number in the notes file. */
+  no: number;
+  /** The line as written (no newline). */
+  raw: string;
+  /** Columns of leading white space (a tab counts to the next multiple of 4). */
+  indent: number;
+  /** The line without surrounding white space. */
+  text: string;
+  blank: boolean;
+  /** An ATX heading (`## Text`, at most 3 columns in). */
+  heading?: { level: number; text: string };
+  item?: ListMarker;
+  /** Inside a code fence, HTML comment or <details> block after its first line: content, never structure. */
+  opaque: boolean;
+  /** The first line of such a block. */
+  block?: 'fence' | 'comment' | 'details';
+  /** For a <details> opener: the index (0-based) of the line that closes it. */
+  blockEnd?: number;
+}
+
+const BULLET = /^([-*+•●◦▪▫‣⁃∙·○■□◆◇➢➤►✓✔–—])(?:\s+|$)/u;
+const TIGHT_BULLET = /^([•●◦▪▫‣⁃∙○■□◆◇➢➤►])(\S.*)$/u; // "•item" without a space
+const DECIMAL = /^(\d{1,3})([.)、）．])(?:\s+|$)/u;
+const PAREN_DECIMAL = /^[(（](\d{1,3})[)）]\s*/u;
+const ALPHA = /^([a-zA-Z])([.)])\s+/u;
+const PAREN_ALPHA = /^[(（]([a-zA-Z])[)）]\s*/u;
+const CJK_NUMERAL = /^([一二三四五六七八九十]{1,3})([、.．])\s*/u;
+const PAREN_CJK = /^[(（]([一二三四五六七八九十]{1,3})[)）]\s*/u;
+const CIRCLED = /^([①-⑳])\s*/u;
+const HEADING = /^(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/u;
+const FENCE = /^(`{3,}|~{3,})/u;
+const HR = /^([-*_])(?:[ \t]*\1){2,}[ \t]*$/u;
+
+const CJK_DIGITS: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
+
+function cjkNumber(text: string): number {
+  if (text.length === 1) return CJK_DIGITS[text] ?? 0;
+  // 十一 = 11, 二十 = 20, 二十一 = 21
+  const [a, b, c] = [...text];
+  if (a === '十') return 10 + (CJK_DIGITS[b ?? ''] ?? 0);
+  if (b === '十') return (CJK_DIGITS[a ?? ''] ?? 0) * 10 + (CJK_DIGITS[c ?? ''] ?? 0);
+  return 0;
+}
+
+/** The list marker that starts `text` (already trimmed), if any. */
+export function listMarker(text: string): ListMarker | undefined {
+  if (HR.test(text)) return undefined;
+  let m = BULLET.exec(text);
+  if (m) {
+    // "**bold**" and "*emphasis*" are not bullets; "- " and "* " are.
+    const family = `bullet:${'•●◦▪▫‣⁃∙·○■□◆◇➢➤►✓✔'.includes(m[1]!) ? '•' : m[1]}`;
+    return { family, ordinal: null, content: text.slice(m[0].length).trim() };
+  }
+  m = TIGHT_BULLET.exec(text);
+  if (m) return { family: 'bullet:•', ordinal: null, content: m[2]!.trim() };
+  m = DECIMAL.exec(text);
+  if (m) return { family: `decimal${m[2] === '）' ? ')' : m[2] === '．' ? '.' : m[2]}`, ordinal: Number(m[1]), content: text.slice(m[0].length).trim() };
+  m = PAREN_DECIMAL.exec(text);
+  if (m) return { family: 'decimal()', ordinal: Number(m[1]), content: text.slice(m[0].length).trim() };
+  m = ALPHA.exec(text);
+  if (m) {
+    const lower = m[1]! === m[1]!.toLowerCase();
+    return { family: `alpha${lower ? '' : 'A'}${m[2]}`, ordinal: m[1]!.toLowerCase().charCodeAt(0) - 96, content: text.slice(m[0].length).trim() };
+  }
+  m = PAREN_ALPHA.exec(text);
+  if (m) return { family: 'alpha()', ordinal: m[1]!.toLowerCase().charCodeAt(0) - 96, content: text.slice(m[0].length).trim() };
+  m = CJK_NUMERAL.exec(text);
+  if (m) return { family: 'cjk、', ordinal: cjkNumber(m[1]!), content: text.slice(m[0].length).trim() };
+  m = PAREN_CJK.exec(text);
+  if (m) return { family: 'cjk()', ordinal: cjkNumber(m[1]!), content: text.slice(m[0].length).trim() };
+  m = CIRCLED.exec(text);
+  if (m) return { family: 'circled', ordinal: m[1]!.charCodeAt(0) - 0x2460 + 1, content: text.slice(m[0].length).trim() };
+  return undefined;
+}
+
+export function isRule(text: string): boolean {
+  return HR.test(text);
+}
+
+/** Leading white space in columns: tab to the next multiple of 4, ideographic space as 2. */
+export function indentOf(raw: string): number {
+  let col = 0;
+  for (const ch of raw) {
+    if (ch === ' ') col += 1;
+    else if (ch === '\t') col += 4 - (col % 4);
+    else if (ch === '\u3000') col += 2;
+    else break;
+  }
+  return col;
+}
+
+/** `raw` with its leading white space expanded to spaces. */
+export function expandIndent(raw: string): string {
+  const lead = /^[ \t\u3000]*/u.exec(raw)![0];
+  return ' '.repeat(indentOf(lead)) + raw.slice(lead.length);
+}
+
+function countTags(text: string, open: boolean): number {
+  return (text.match(open ? /<details[\s>]/giu : /<\/details\s*>/giu) ?? []).length;
+}
+
+export function tokenize(text: string): Line[] {
+  const rawLines = text.replace(/^\uFEFF/u, '').replace(/\r\n?/g, '\n').split('\n');
+  if (rawLines.length > 1 && rawLines.at(-1) === '') rawLines.pop();
+  const lines: Line[] = rawLines.map((raw, i) => {
+    const trimmed = raw.trim();
+    return { no: i + 1, raw, indent: indentOf(raw), text: trimmed, blank: trimmed === '', opaque: false };
+  });
+
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.blank) continue;
+    const fence = FENCE.exec(line.text);
+    if (fence && !(fence[1]!.startsWith('`') && line.text.slice(fence[1]!.length).includes('`'))) {
+      line.block = 'fence';
+      const close = new RegExp(`^${fence[1]![0] === '`' ? '`' : '~'}{${fence[1]!.length},}\\s*$`, 'u');
+      let j = i + 1;
+      for (; j < lines.length; j++) {
+        lines[j]!.opaque = true;
+        if (close.test(lines[j]!.text)) break;
+      }
+      line.blockEnd = Math.min(j, lines.length - 1);
+      i = j;
+      continue;
+    }
+    if (line.text.startsWith('<!--') && !line.text.includes('-->')) {
+      let j = i + 1;
+      while (j < lines.length && !lines[j]!.text.includes('-->')) j++;
+      if (j < lines.length) {
+        line.block = 'comment';
+        line.blockEnd = j;
+        for (let k = i + 1; k <= j; k++) lines[k]!.opaque = true;
+        i = j;
+        continue;
+      }
+    }
+    if (/^<details[\s>]/iu.test(line.text)) {
+      let depth = 0;
+      let j = i;
+      for (; j < lines.length; j++) {
+        depth += countTags(lines[j]!.text, true) - countTags(lines[j]!.text, false);
+        if (depth <= 0) break;
+      }
+      if (j < lines.length) {
+        line.block = 'details';
+        line.blockEnd = j;
+        for (let k = i + 1; k <= j; k++) lines[k]!.opaque = true;
+        i = j;
+        continue;
+      }
+    }
+    if (line.indent <= 3) {
+      const h = HEADING.exec(line.text);
+      if (h && (h[2] ?? '').trim() !== '') {
+        line.heading = { level: h[1]!.length, text: h[2]!.trim() };
+        continue;
+      }
+    }
+    const item = listMarker(line.text);
+    if (item) line.item = item;
+  }
+  return lines;
+}

@@ -1,0 +1,79 @@
+/**
+ * Company and tags named by the notes themselves: a title such as "Acme interview notes" or
+ * "面試心得–Acme 股份有限公司", a `Company:` line, a section title over questions ("Behavioural",
+ * "System design"). Pure.
+ */
+import { normalizeTag } from '../core/time-limits.js';
+import { cleanTitle, isQuestionForm, isTopicForm, stripNumbering } from './cues.js';
+
+const COMPANY_LINE = /^(?:company|employer|organi[sz]ation|公司|企业|企業|公司名称|公司名稱)\s*[:：]\s*(.+)$/iu;
+const TAGS_LINE = /^(?:tags?|labels?|标签|標籤|标记|標記)\s*[:：]\s*(.+)$/iu;
+const CUE = '(?:interview(?:\\s+(?:notes|prep(?:aration)?|questions|experience|write-?up))?|面试(?:心得|经验|經驗|笔记|筆記)?|面試(?:心得|经验|經驗|笔记|筆記)?|面经|面經)';
+const CUE_THEN_NAME = new RegExp(`${CUE}\\s*(?:[-–—:：|@／/]|\\s(?:at|with|for)\\s)\\s*(.+)$`, 'iu');
+const NAME_THEN_CUE = new RegExp(`^(.+?)\\s*(?:[-–—:：|]\\s*)?(?:${CUE})`, 'iu');
+const LEGAL = /(?:公司|有限|股份|集团|集團|\b(?:inc|ltd|llc|limited|corp|corporation|co|gmbh|plc|pte|s\.?a)\b\.?)/iu;
+const NOT_A_NAME = /(?:第.[轮輪]|[一二三四终終]面|线上|線上|线下|線下|\b(?:round|onsite|on-site|phone|screen|my|the|first|second|final|behaviou?ral|technical|hr|notes?|questions?|prep)\b)/iu;
+
+/** The company an interview title names, or undefined. */
+export function companyFromTitle(text: string): string | undefined {
+  const t = cleanTitle(text.replace(/^#+\s*/u, ''));
+  if (t === '' || isQuestionForm(t)) return undefined;
+  const explicit = COMPANY_LINE.exec(t);
+  if (explicit) return cleanCompany(explicit[1]!, true);
+  const after = CUE_THEN_NAME.exec(t);
+  if (after) return cleanCompany(after[1]!, false);
+  const before = NAME_THEN_CUE.exec(t);
+  if (before) return cleanCompany(before[1]!, false);
+  return undefined;
+}
+
+/** A `Company: X` line (anywhere outside answers). */
+export function companyLine(text: string): string | undefined {
+  const m = COMPANY_LINE.exec(cleanTitle(text));
+  return m ? cleanCompany(m[1]!, true) : undefined;
+}
+
+/** A `Tags: a, b` line. */
+export function tagsLine(text: string): string[] | undefined {
+  const m = TAGS_LINE.exec(cleanTitle(text));
+  if (!m) return undefined;
+  const tags = m[1]!
+    .split(/[,，、;；\s]+/u)
+    .map((t) => t.replace(/^#/u, '').trim())
+    .filter((t) => t !== '')
+    .map(normalizeTag);
+  return tags.length > 0 ? [...new Set(tags)] : undefined;
+}
+
+function cleanCompany(value: string, explicit: boolean): string | undefined {
+  let name = value
+    .replace(/[【[(（「『][^】\])）」』]*[】\])）」』]/gu, ' ')
+    .replace(/\s+/gu, ' ')
+    .replace(/^[\s\-–—:：|,，.。]+|[\s\-–—:：|,，.。]+$/gu, '')
+    .trim();
+  const parts = name.split(' ');
+  if (parts.length > 1 && LEGAL.test(name)) {
+    // "Buyandship 香港商易購全球有限公司" → "Buyandship"; "Acme Corp Ltd" → "Acme".
+    const firstLegal = parts.findIndex((p) => LEGAL.test(p));
+    name = parts.slice(0, Math.max(1, firstLegal)).join(' ');
+  }
+  if (name === '' || [...name].length > 40) return undefined;
+  if (!explicit && (NOT_A_NAME.test(name) || name.split(' ').length > 4)) return undefined;
+  if (isQuestionForm(name)) return undefined;
+  return name;
+}
+
+const GENERIC_SUFFIX = /\s*(?:questions?|interview\s+questions?|qs|问题|問題|题目|題目|面试题|面試題)\s*$/iu;
+
+/** The tag a section title over several questions gives them ("Behavioural questions" → "behavioural"). */
+export function tagFromTitle(text: string): string | undefined {
+  const t = stripNumbering(cleanTitle(text.replace(/^#+\s*/u, '')))
+    .replace(/[:：]$/u, '')
+    .replace(GENERIC_SUFFIX, '')
+    .trim();
+  if (t === '' || !isTopicForm(t) || isQuestionForm(t)) return undefined;
+  if (t.split(/\s+/u).length > 4 || [...t].length > 24 || /[,，。;；、!！]/u.test(t)) return undefined;
+  if ((t.match(/\p{Script=Han}/gu)?.length ?? 0) > 10) return undefined;
+  const tag = normalizeTag(t).replace(/[^\p{L}\p{N}-]+/gu, '-').replace(/^-+|-+$/gu, '');
+  return tag === '' ? undefined : tag;
+}

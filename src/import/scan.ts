@@ -1,0 +1,387 @@
+/**
+ * Questions in text without headings: by indentation, list runs and line shapes. Pure.
+ *
+ * A block of lines is cut into units: a line at the block's smallest indent plus the more
+ * indented lines under it. Read in order, a unit is
+ * - a question title: a line worded as a question ("Why Acme?", "Tell me about…", "为什么…")
+ *   starting a paragraph, or a short topic line ("Weakness", "Teamwork or individual work")
+ *   directly followed by its answer, when it is a known interview topic, opens the block, or
+ *   follows two blank lines;
+ * - a `Q:` line (its answer after `A:`), or a <details> block (<summary> is the question);
+ * - an item of a question list: a run of list items (1. 2. 3., a. b. c., - - -) most of which
+ *   are questions; every item of the run is one, and what follows it at the same indent or
+ *   under it, up to the next item, is its answer;
+ * - otherwise, the answer of the question open at this level, or, when none is, text that
+ *   belongs to no question: if questions are found under it, it is their section title
+ *   (a tag when short); else it is reported as "could not place". When a nested block has
+ *   exactly one question, the text before it is kept as that question's context.
+ */
+import { aLine, cleanTitle, isInterviewTopic, isQuestionForm, isStarStep, isStrongQuestion, isTopicForm, isWordQuestion, qLine, sectionLabel } from './cues.js';
+import type { Line } from './lines.js';
+import { tagFromTitle } from './meta.js';
+import { withText } from './sections.js';
+
+export interface Draft {
+  question: string;
+  /** Source lines of the question text. */
+  questionLines: Line[];
+  tags: string[];
+  company: string | null;
+  /** The answer's lines, labels included, in order. */
+  content: Line[];
+  /** Text before the question that sets it up (kept in notes). */
+  context: Line[];
+  /** How it was recognised, for the tie-breaks below and for tests. */
+  kind: 'title' | 'topic' | 'item' | 'q' | 'details' | 'heading';
+}
+
+export interface Structure {
+  line: Line;
+  role: 'category' | 'label' | 'marker' | 'title' | 'meta';
+}
+
+export interface ScanResult {
+  drafts: Draft[];
+  unplaced: Line[];
+  structure: Structure[];
+}
+
+export interface ScanContext {
+  tags: string[];
+  company: string | null;
+  /** 0 for the top of a file; more inside list items and under headings. */
+  depth: number;
+}
+
+interface Unit {
+  head: Line;
+  /** Lines under the head (more indented, or inside its block), blank lines included. */
+  children: Line[];
+  blankBefore: number;
+  kind: 'plain' | 'item' | 'q' | 'a' | 'details' | 'block';
+  run?: Run;
+}
+
+interface Run {
+  family: string;
+  units: Unit[];
+  lastOrdinal: number | null;
+  role?: 'question' | 'topic' | null;
+}
+
+interface Open {
+  draft: Draft;
+  unit: Unit;
+  hasContent: boolean;
+  /** For Q: lines, until the A: line. */
+  answerStarted: boolean;
+  run?: Run;
+  questionForm: boolean;
+}
+
+export function emptyResult(): ScanResult {
+  return { drafts: [], unplaced: [], structure: [] };
+}
+
+export function mergeInto(target: ScanResult, source: ScanResult): void {
+  target.drafts.push(...source.drafts);
+  target.unplaced.push(...source.unplaced);
+  target.structure.push(...source.structure);
+}
+
+const hasText = (lines: readonly Line[]) => lines.some((l) => !l.blank && /[\p{L}\p{N}]/u.test(l.text));
+
+function units(lines: readonly Line[]): Unit[] {
+  const structural = lines.filter((l) => !l.blank && !l.opaque);
+  if (structural.length === 0) return [];
+  const base = Math.min(...structural.map((l) => l.indent));
+  const out: Unit[] = [];
+  let blanks = 0;
+  for (const line of lines) {
+    if (line.blank && !line.opaque) {
+      blanks++;
+      if (out.length > 0) out.at(-1)!.children.push(line);
+      continue;
+    }
+    if ((line.opaque || line.indent > base) && out.length > 0) {
+      out.at(-1)!.children.push(line);
+      blanks = 0;
+      continue;
+    }
+    out.push({ head: line, children: [], blankBefore: out.length === 0 ? Infinity : blanks, kind: unitKind(line) });
+    blanks = 0;
+  }
+  return out;
+}
+
+function unitKind(line: Line): Unit['kind'] {
+  if (line.block === 'details') return 'details';
+  if (line.block !== undefined || line.heading) return 'block';
+  const text = line.item ? line.item.content : line.text;
+  if (qLine(text) !== undefined) return 'q';
+  if (aLine(text) !== undefined) return 'a';
+  return line.item ? 'item' : 'plain';
+}
+
+function buildRuns(list: Unit[]): void {
+  const ordered = new Map<string, Run>();
+  let bullets: Run | undefined;
+  for (const unit of list) {
+    if (unit.kind !== 'item') {
+      if (unit.kind !== 'block') bullets = undefined;
+      continue;
+    }
+    const marker = unit.head.item!;
+    if (marker.ordinal === null) {
+      if (!bullets || bullets.family !== marker.family) bullets = { family: marker.family, units: [], lastOrdinal: null };
+      bullets.units.push(unit);
+      unit.run = bullets;
+      continue;
+    }
+    bullets = undefined;
+    let run = ordered.get(marker.family);
+    if (!run || run.lastOrdinal === null || marker.ordinal !== run.lastOrdinal + 1) {
+      run = { family: marker.family, units: [], lastOrdinal: null };
+      ordered.set(marker.family, run);
+    }
+    run.units.push(unit);
+    run.lastOrdinal = marker.ordinal;
+    unit.run = run;
+  }
+}
+
+/** A run most of whose items are questions; or of short topics, each with its own nested answer. */
+function runRole(run: Run, ctx: ScanContext): 'question' | 'topic' | null {
+  if (run.role !== undefined) return run.role;
+  const items = run.units.map((u) => u.head.item!.content);
+  const questions = items.filter((t) => isQuestionForm(t)).length;
+  let role: Run['role'] = null;
+  if (questions > 0 && questions * 2 >= items.length) role = 'question';
+  else if (
+    run.units.every((u) => isTopicForm(u.head.item!.content) && !isStarStep(u.head.item!.content) && hasText(u.children)) &&
+    (run.units.length >= 2 || isInterviewTopic(items[0]!)) &&
+    run.units.every((u) => scanBlock(u.children, { ...ctx, depth: ctx.depth + 1 }).drafts.length === 0)
+  ) {
+    role = 'topic';
+  }
+  run.role = role;
+  return role;
+}
+
+/** First content line right under the unit, with no blank line between. */
+function followedDirectly(list: Unit[], i: number): Line | undefined {
+  const unit = list[i]!;
+  if (unit.children.length > 0) return unit.children[0]!.blank ? undefined : unit.children[0];
+  const next = list[i + 1];
+  return next && next.blankBefore === 0 ? next.head : undefined;
+}
+
+function titleKind(list: Unit[], i: number, open: Open | undefined): Draft['kind'] | undefined {
+  const unit = list[i]!;
+  if (unit.kind !== 'plain') return undefined;
+  const text = cleanTitle(unit.head.text);
+  if (isStarStep(text) || sectionLabel(text, false)) return undefined;
+  const paragraphStart = unit.blankBefore > 0 || i === 0;
+  const strong = isStrongQuestion(text);
+  if (strong) {
+    // A run of question lines: each is a question ("Why Acme?\nWhy now?").
+    const afterBareQuestion = open !== undefined && !open.hasContent && open.unit === list[i - 1] && isStrongQuestion(open.unit.head.text);
+    if (paragraphStart || afterBareQuestion) return 'title';
+    return undefined;
+  }
+  if (!paragraphStart) return undefined;
+  if (isWordQuestion(text)) return 'title';
+  if (!isTopicForm(text)) return undefined;
+  const next = followedDirectly(list, i);
+  if (!next) return undefined;
+  // "We delivered the feature within\none week…": a wrapped sentence, not a title.
+  if (!next.item && /^[a-z]/u.test(next.text)) return undefined;
+  if (isInterviewTopic(text) || open === undefined || unit.blankBefore >= 2) return 'topic';
+  return undefined;
+}
+
+function newDraft(question: string, questionLines: Line[], ctx: ScanContext, kind: Draft['kind']): Draft {
+  return { question, questionLines, tags: [...ctx.tags], company: ctx.company, content: [], context: [], kind };
+}
+
+/** <details><summary>Question</summary> answer </details> → a draft. */
+function detailsDraft(unit: Unit, ctx: ScanContext, structure: Structure[]): Draft | undefined {
+  const lines = [unit.head, ...unit.children];
+  const joined = lines.map((l) => l.raw).join('\n');
+  const m = /<summary[^>]*>([\s\S]*?)<\/summary\s*>/iu.exec(joined);
+  if (!m) return undefined;
+  const question = m[1]!.replace(/<[^>]+>/gu, ' ').replace(/\s+/gu, ' ').trim();
+  const summaryEnd = m.index + m[0].length;
+  const content: Line[] = [];
+  let offset = 0;
+  for (const line of lines) {
+    const start = offset;
+    const end = offset + line.raw.length;
+    offset = end + 1;
+    let raw = line.raw;
+    if (end <= summaryEnd) {
+      structure.push({ line, role: 'marker' });
+      continue;
+    }
+    if (start < summaryEnd) raw = raw.slice(summaryEnd - start);
+    if (line === lines.at(-1)) raw = raw.replace(/<\/details\s*>\s*$/iu, '');
+    raw = raw.replace(/^\s*<details[^>]*>/iu, '');
+    const cleaned = withText({ ...line, raw }, raw.trim());
+    // Keep the original indentation so nested lists survive; re-tokenise list markers lightly.
+    const copy: Line = { ...cleaned, raw, indent: line.indent, opaque: false, blank: raw.trim() === '' };
+    if (copy.blank && line.text !== '' && !/[\p{L}\p{N}]/u.test(raw)) structure.push({ line, role: 'marker' });
+    content.push(copy);
+  }
+  const draft = newDraft(question, [unit.head], ctx, 'details');
+  draft.content = content;
+  return question === '' ? undefined : draft;
+}
+
+export function scanBlock(lines: readonly Line[], ctx: ScanContext): ScanResult {
+  const result = emptyResult();
+  const list = units(lines);
+  buildRuns(list);
+  const direct: Draft[] = [];
+  const before: Line[] = [];
+  const after: Line[] = [];
+  let open: Open | undefined;
+  // The tag a titled question list ("Technical questions:") gives every item of the run.
+  const runTag = new Map<Run, string>();
+
+  const close = () => {
+    if (open) direct.push(open.draft);
+    open = undefined;
+  };
+  const addContent = (unit: Unit, head: Line = unit.head) => {
+    open!.draft.content.push(head, ...unit.children);
+    if (hasText([head, ...unit.children])) open!.hasContent = true;
+  };
+  const loose = (line: Line[]) => (direct.length === 0 && open === undefined ? before : after).push(...line);
+  const openDraft = (unit: Unit, question: string, kind: Draft['kind'], run?: Run) => {
+    close();
+    const draft = newDraft(cleanTitle(question), [unit.head], ctx, kind);
+    const tag = run ? runTag.get(run) : undefined;
+    if (tag && !draft.tags.includes(tag)) draft.tags.push(tag);
+    open = { draft, unit, hasContent: false, answerStarted: kind !== 'q', run, questionForm: isQuestionForm(question) };
+    if (kind !== 'q') {
+      draft.content.push(...unit.children);
+      if (hasText(unit.children)) open.hasContent = true;
+    }
+  };
+  /** A unit outside any question: look for questions under it. */
+  const nested = (unit: Unit) => {
+    if (hasText(unit.children)) {
+      const tag = unit.kind === 'plain' || unit.kind === 'item' ? tagFromTitle(unit.head.item?.content ?? unit.head.text) : undefined;
+      const sub = scanBlock(unit.children, { ...ctx, tags: tag ? [...ctx.tags, tag] : ctx.tags, depth: ctx.depth + 1 });
+      if (sub.drafts.length > 0) {
+        if (tag) result.structure.push({ line: unit.head, role: 'category' });
+        else loose([unit.head]);
+        mergeInto(result, sub);
+        return;
+      }
+    }
+    loose([unit.head, ...unit.children]);
+  };
+
+  for (let i = 0; i < list.length; i++) {
+    const unit = list[i]!;
+    switch (unit.kind) {
+      case 'details': {
+        const draft = detailsDraft(unit, ctx, result.structure);
+        if (draft) {
+          close();
+          direct.push(draft);
+        } else if (open) addContent(unit);
+        else loose([unit.head, ...unit.children]);
+        break;
+      }
+      case 'q': {
+        const text = qLine(unit.head.item ? unit.head.item.content : unit.head.text)!;
+        openDraft(unit, text, 'q');
+        const current = open!;
+        // The answer may sit under the Q line (indented) rather than after an A: line.
+        if (hasText(unit.children)) {
+          current.answerStarted = true;
+          current.draft.content.push(...unit.children);
+          current.hasContent = true;
+        }
+        break;
+      }
+      case 'a': {
+        const text = aLine(unit.head.item ? unit.head.item.content : unit.head.text)!;
+        if (open && open.draft.kind === 'q' && !open.answerStarted) {
+          open.answerStarted = true;
+          result.structure.push({ line: unit.head, role: 'marker' });
+          addContent(unit, withText(unit.head, text));
+        } else if (open) addContent(unit);
+        else loose([unit.head, ...unit.children]);
+        break;
+      }
+      case 'item': {
+        const run = unit.run!;
+        const role = runRole(run, ctx);
+        const content = unit.head.item!.content;
+        if (role === 'question' || role === 'topic') {
+          if (!open || open.run === run || (open.run && open.run !== run && role === 'question')) {
+            openDraft(unit, content, role === 'question' ? 'item' : 'topic', run);
+            break;
+          }
+          if (role === 'question' && open.draft.kind === 'title' && !open.hasContent && !open.questionForm) {
+            // "Technical questions:\n1. What is…?\n2. How…?": the title names the list.
+            const tag = tagFromTitle(open.unit.head.text);
+            result.structure.push({ line: open.unit.head, role: tag ? 'category' : 'title' });
+            open = undefined;
+            if (tag) runTag.set(run, tag);
+            openDraft(unit, content, 'item', run);
+            break;
+          }
+        }
+        if (open) {
+          if (open.draft.kind === 'q' && !open.answerStarted) open.answerStarted = true;
+          addContent(unit);
+        } else nested(unit);
+        break;
+      }
+      case 'plain': {
+        const kind = titleKind(list, i, open);
+        if (kind) {
+          openDraft(unit, unit.head.text, kind);
+          break;
+        }
+        if (open && open.draft.kind === 'q' && !open.answerStarted) {
+          const qText = open.draft.question;
+          if (unit.blankBefore === 0 && !isStrongQuestion(qText) && !hasText(unit.children)) {
+            // "Q: Tell me about a time\nyou failed.\nA: …": the question goes on.
+            open.draft.question = `${qText} ${cleanTitle(unit.head.text)}`;
+            open.draft.questionLines.push(unit.head);
+            break;
+          }
+          open.answerStarted = true;
+        }
+        if (open) addContent(unit);
+        else nested(unit);
+        break;
+      }
+      case 'block':
+        if (open) addContent(unit);
+        else loose([unit.head, ...unit.children]);
+        break;
+    }
+  }
+  close();
+
+  if (direct.length === 1 && ctx.depth > 0 && hasText(before)) {
+    direct[0]!.context = [...before];
+  } else {
+    result.unplaced.push(...before);
+  }
+  result.unplaced.push(...after);
+  result.drafts.unshift(...direct);
+  sortDrafts(result.drafts);
+  return result;
+
+}
+
+function sortDrafts(drafts: Draft[]): void {
+  drafts.sort((a, b) => a.questionLines[0]!.no - b.questionLines[0]!.no);
+}
