@@ -1,0 +1,221 @@
+/**
+ * `prep drill` end to end: the real built binary in a pseudo-terminal on a temporary deck.
+ * No timed assertions: every step waits for the text it expects (a hang fails by the test timeout).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { spawn, type IPty } from 'node-pty';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { readProgress } from '../../src/store/progress.js';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const BIN = path.join(repo, 'bin', 'prep.js');
+// CSI sequences, OSC, and ESC 7 / ESC 8 (save and restore the cursor around the timer).
+const ANSI = /\u001b\[[0-9;?]*[A-Za-z]|\u001b\][^\u0007]*\u0007|\u001b[78]/g;
+
+let dir: string;
+let deck: string;
+let progressFile: string;
+
+function env(extra: Record<string, string> = {}): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !['NO_COLOR', 'FORCE_COLOR', 'PREP_DECK', 'VISUAL', 'EDITOR'].includes(k)) out[k] = v;
+  return { ...out, TERM: 'xterm-256color', TZ: 'UTC', ...extra };
+}
+
+interface Running {
+  pty: IPty;
+  raw: () => string;
+  waitFor(pattern: RegExp): Promise<void>;
+  type(keys: string): void;
+  exited: Promise<{ exitCode: number; signal?: number }>;
+}
+
+function drill(args: string[] = [], opts: { file?: string; shell?: string } = {}): Running {
+  const argv = opts.shell ? ['-c', opts.shell] : [BIN, 'drill', '--deck', deck, ...args];
+  const pty = spawn(opts.shell ? '/bin/sh' : process.execPath, argv, { name: 'xterm-256color', cols: 100, rows: 30, cwd: dir, env: env() });
+  let output = '';
+  let seen = 0;
+  const waiters: Array<{ pattern: RegExp; resolve: () => void }> = [];
+  const check = () => {
+    const plain = output.replace(ANSI, '');
+    for (const w of [...waiters]) {
+      const m = w.pattern.exec(plain.slice(seen));
+      if (m) {
+        seen += m.index + m[0].length;
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
+    }
+  };
+  pty.onData((d) => {
+    output += d;
+    check();
+  });
+  const exited = new Promise<{ exitCode: number; signal?: number }>((resolve) => pty.onExit((e) => resolve(e)));
+  return {
+    pty,
+    raw: () => output,
+    waitFor: (pattern) =>
+      new Promise<void>((resolve) => {
+        waiters.push({ pattern, resolve });
+        check();
+      }),
+    type: (keys) => pty.write(keys),
+    exited,
+  };
+}
+
+function card(file: string, question: string, time: string, answer: string) {
+  writeFileSync(path.join(deck, file), `---\nquestion: "${question}"\ntags: [behavioural]\ntime: ${time}\n---\n\n## Key points\n\n- ${answer.split(' ').slice(0, 2).join(' ')}\n\n## Answer\n\n${answer}\n`);
+}
+
+beforeAll(() => {
+  if (!existsSync(path.join(repo, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing; run `npm run build` (npm test does it) before the end-to-end tests');
+});
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'prep-drill-'));
+  deck = path.join(dir, 'answers');
+  mkdirSync(deck);
+  card('a-conflict.md', 'Tell me about a conflict', '30s', 'Listened first, then agreed on data to decide.');
+  card('b-failure.md', 'Tell me about a failure', '30s', 'Missed a deadline, told the team early, fixed the plan.');
+  card('c-why.md', 'Why this company', '30s', 'Product I use daily and a team I can learn from.');
+  progressFile = path.join(dir, '.prep', 'progress.json');
+});
+
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('prep drill in a terminal', () => {
+  it('shows the question, runs the timer, reveals, grades, quits, and the review is on disk', async () => {
+    const t = drill();
+    await t.waitFor(/Tell me about a conflict/);
+    await t.waitFor(/#behavioural {2}limit 30s/);
+    await t.waitFor(/0:01 \/ 0:30/);
+    await t.waitFor(/0:02 \/ 0:30/); // the timer moves in place
+    t.type(' ');
+    await t.waitFor(/Took 0:0\d of 0:30: within time/);
+    await t.waitFor(/KEY POINTS/);
+    await t.waitFor(/Listened first, then agreed/);
+    await t.waitFor(/1 Again \S+ +2 Hard \S+ +3 Good \S+ +4 Easy \S+/);
+    t.type('4');
+    await t.waitFor(/Tell me about a failure/);
+    t.type('q');
+    await t.waitFor(/Session stopped: 1 card graded/);
+    await t.waitFor(/Easy 1/);
+    expect((await t.exited).exitCode).toBe(0);
+
+    const data = readProgress(progressFile);
+    expect(data.reviews).toHaveLength(1);
+    expect(data.reviews[0]).toMatchObject({ cardId: expect.stringContaining('conflict'), grade: 4, timeLimitSec: 30, mode: 'scheduled', typed: false });
+    expect(data.reviews[0]!.elapsedMs).toBeGreaterThanOrEqual(2000);
+    expect(data.cards[data.reviews[0]!.cardId]!.memory.phase).toBe('review');
+    expect(existsSync(`${progressFile}.lock`)).toBe(false);
+  });
+
+  it('Ctrl-C saves what was graded, restores the terminal and exits 0 with a one-line summary', async () => {
+    const t = drill([], { shell: `"${process.execPath}" "${BIN}" drill --deck "${deck}"; echo "exit=$?"; stty -a` });
+    await t.waitFor(/Tell me about a conflict/);
+    t.type('\r');
+    await t.waitFor(/3 Good/);
+    t.type('3');
+    await t.waitFor(/Tell me about a failure/);
+    t.type('\x03');
+    await t.waitFor(/Stopped: 1 grade saved/);
+    await t.waitFor(/exit=0/);
+    await t.waitFor(/\n.*(-?icanon)/);
+    await t.exited;
+    const raw = t.raw();
+    const lastEnter = raw.lastIndexOf('\x1b[?1049h');
+    expect(raw.indexOf('\x1b[?1049l', lastEnter)).toBeGreaterThan(lastEnter); // alternate screen left
+    expect(raw.indexOf('\x1b[?25h', lastEnter)).toBeGreaterThan(lastEnter); // cursor shown
+    const stty = raw.slice(raw.indexOf('exit=0')).replace(ANSI, '');
+    expect(stty).toMatch(/(^|\s)icanon/); // raw mode is off again
+    expect(stty).toMatch(/(^|\s)echo(\s|$)/);
+    expect(readProgress(progressFile).reviews).toHaveLength(1);
+  });
+
+  it('SIGKILL after grading N cards leaves N reviews in a valid progress file', async () => {
+    const t = drill(['--new', '3']);
+    for (const [i, next] of [/conflict/, /failure/, /company/].entries()) {
+      await t.waitFor(next);
+      if (i === 2) break;
+      t.type(' ');
+      await t.waitFor(/4 Easy/);
+      t.type(String(2 + i)); // Hard, then Good
+    }
+    // The third question is on screen, so both grades were acknowledged before it was drawn.
+    t.pty.kill('SIGKILL');
+    await t.exited;
+    const data = readProgress(progressFile);
+    expect(data.reviews.map((r) => r.grade)).toEqual([2, 3]);
+    // The lock left by the killed process is recovered by the next drill.
+    const again = drill(['--cram']);
+    await again.waitFor(/prep drill · 1\//);
+    again.type('q');
+    expect((await again.exited).exitCode).toBe(0);
+  });
+
+  it('undo takes the last grade back on disk too', async () => {
+    const t = drill();
+    await t.waitFor(/conflict/);
+    t.type(' ');
+    await t.waitFor(/4 Easy/);
+    t.type('3');
+    await t.waitFor(/failure/);
+    t.type('u');
+    await t.waitFor(/Undid the last grade/);
+    t.type('q');
+    await t.waitFor(/0 cards graded/);
+    expect((await t.exited).exitCode).toBe(0);
+    expect(readProgress(progressFile).reviews).toHaveLength(0);
+  });
+
+  it('a second drill on the same progress gets the lock message and exits 1', async () => {
+    const first = drill();
+    await first.waitFor(/conflict/);
+    const second = drill();
+    await second.waitFor(/in use by another prep/);
+    expect((await second.exited).exitCode).toBe(1);
+    first.type('q');
+    expect((await first.exited).exitCode).toBe(0);
+  });
+
+  it('with nothing due, says when the next card is due and suggests --cram', async () => {
+    const t = drill(['--new', '0']);
+    await t.waitFor(/Nothing is due right now/);
+    await t.waitFor(/prep drill --cram/);
+    expect((await t.exited).exitCode).toBe(0);
+  });
+
+  it('typing mode checks the typed answer against the key points', async () => {
+    const t = drill(['--type', '--limit', '1']);
+    await t.waitFor(/Type your answer/);
+    t.type('I listened first to both');
+    await t.waitFor(/listened first to both/);
+    t.type('\r');
+    await t.waitFor(/KEY POINTS · 1 of 1 covered/);
+    await t.waitFor(/YOU TYPED/);
+    t.type('\r'); // accept the suggestion
+    // Good on a new card is a 10-minute learning step: the card comes back in this session (as in Anki).
+    await t.waitFor(/prep drill · 2\/2 · again/);
+    t.type('\t'); // Tab skips in typing mode
+    await t.waitFor(/Session done: 1 card graded in \S+, 1 skipped/);
+    expect((await t.exited).exitCode).toBe(0);
+    expect(readProgress(progressFile).reviews[0]).toMatchObject({ typed: true, grade: 3 });
+  });
+});
+
+describe('prep drill without a terminal', () => {
+  it('exits 2 with a clear message instead of hanging', () => {
+    const result = spawnSync(process.execPath, [BIN, 'drill', '--deck', deck], { cwd: dir, env: env(), input: '', encoding: 'utf8', timeout: 15_000 });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/needs a terminal/);
+    expect(existsSync(progressFile)).toBe(false);
+  });
+});
