@@ -303,7 +303,7 @@ async function writeAnswer(ctx: Context, meta: Meta, prompter: Prompter): Promis
       .map((l) => (/^([-*+]|\d+[.)])\s/.test(l) ? l : `- ${l}`))
       .join('\n');
     const content = serializeAnswer(draftOf(meta, { keyPoints: points, answer: answer.trim() }));
-    return (await confirmIfEmpty(ctx, content, prompter)) ? { meta, content } : undefined;
+    return (await confirmIfEmpty(content, prompter)) ? { meta, content } : undefined;
   }
   return editDraft(ctx, meta, kind, limit, prompter);
 }
@@ -350,7 +350,7 @@ async function editDraft(ctx: Context, meta: Meta, kind: AnswerKind, limit: numb
       if (normalizeQuestion(card.question) !== normalizeQuestion(meta.question) && !(await acceptDuplicate(ctx, card.question, prompter))) {
         throw new PrepError(`nothing was saved in the deck; ${kept()}`);
       }
-      if (!(await confirmIfEmpty(ctx, cleaned, prompter))) return undefined;
+      if (!(await confirmIfEmpty(cleaned, prompter))) return undefined;
       return { meta: edits, content: cleaned };
     }
   } finally {
@@ -370,7 +370,7 @@ function draftProblem(text: string, name: string): string | undefined {
 }
 
 /** An empty answer makes a "to prepare" card, only when the user says so. */
-async function confirmIfEmpty(ctx: Context, content: string, prompter: Prompter): Promise<boolean> {
+async function confirmIfEmpty(content: string, prompter: Prompter): Promise<boolean> {
   const card = parseAnswerFile(content, 'draft.md').cards[0];
   if (!card || !isToPrepare(card)) return true;
   return prompter.confirm({ message: 'The answer is empty. Save the question as a card to prepare later?', default: false });
