@@ -303,9 +303,16 @@ class Store implements ProgressStore {
   private rollback(code: string): void {
     try {
       this.layer.ftruncateSync(this.journalFd, this.journalLength);
-      this.layer.fsyncSync(this.journalFd);
     } catch (error) {
       this.broken = `${code}, then ${errnoCode(error)} while undoing it`;
+      return;
+    }
+    try {
+      // Best effort: the next successful append's fsync makes the cut durable anyway, and a line
+      // that survives a crash here was never acknowledged (reported as not saved, never the reverse).
+      this.layer.fsyncSync(this.journalFd);
+    } catch {
+      // see above
     }
   }
 
