@@ -82,15 +82,15 @@ export function renderQuestion(state: SessionState, config: Pick<SessionConfig, 
   const timerRow = lines.length;
   lines.push(timerLine(timerMs(state), limit, columns, c), '');
   if (config.typing) {
-    lines.push(c.dim('  Type your answer; Enter checks it against the key points, Tab skips, Ctrl-C quits.'));
+    lines.push(c.dim(truncate('  Type your answer; Enter checks it against the key points, Tab skips, Ctrl-C quits.', columns)));
     // Only the end of a long answer fits under the timer; the timer row must stay on screen.
     const room = Math.max(1, screen.rows - lines.length - 4);
     const typed = wrap(`${safeText(state.typed)}▌`, Math.max(10, columns - 4)).slice(-room);
     lines.push(...typed.map((l, i) => `${i === 0 ? c.cyan('> ') : '  '}${l}`));
   } else {
-    lines.push(c.dim('  Say your answer out loud, then press Enter or Space to reveal.'), c.dim(`  ${KEYS_HINT}`));
+    lines.push(c.dim(truncate('  Say your answer out loud, then press Enter or Space to reveal.', columns)), c.dim(truncate(`  ${KEYS_HINT}`, columns)));
   }
-  if (state.notice) lines.push('', c.yellow(`  ${state.notice}`));
+  if (state.notice) lines.push('', c.yellow(truncate(`  ${state.notice}`, columns)));
   return { lines, timerRow };
 }
 
@@ -175,8 +175,8 @@ export function renderReveal(state: SessionState, config: Pick<SessionConfig, 't
   }
   if (body.length === 0) body.push(c.dim('  (this card has no answer text)'));
 
-  const bottom = ['', ...gradeBar(state.intervals, state.suggested, reason(state, limit), columns, c), c.dim(`  ${KEYS_HINT}`)];
-  if (state.notice) bottom.push(c.yellow(`  ${state.notice}`));
+  const bottom = ['', ...gradeBar(state.intervals, state.suggested, reason(state, limit), columns, c), c.dim(truncate(`  ${KEYS_HINT}`, columns))];
+  if (state.notice) bottom.push(c.yellow(truncate(`  ${state.notice}`, columns)));
   const room = rows - top.length - bottom.length;
   if (Number.isFinite(room) && body.length > room) {
     const keep = Math.max(1, room - 1);
@@ -198,13 +198,12 @@ export function gradeBar(intervals: Record<Grade, string> | null, suggested: Gra
   const colours: Record<Grade, ChalkInstance> = { 1: c.red, 2: c.yellow, 3: c.green, 4: c.blue };
   const cells = GRADES.map((g) => {
     const text = `${g} ${GRADE_NAMES[g]}${intervals ? ` ${intervals[g]}` : ''}`;
-    return g === suggested ? colours[g].inverse.bold(` ${text} `) : ` ${colours[g](text)} `;
+    if (g !== suggested) return ` ${colours[g](text)} `;
+    return c.level > 0 ? colours[g].inverse.bold(` ${text} `) : `[${text}]`; // without colour, brackets mark it
   });
   const lines = [` ${cells.join(' ')}`];
-  const hints: string[] = [];
-  if (suggested !== null) hints.push(`Enter = ${GRADE_NAMES[suggested]} (suggested: ${why || 'no hints'}); you decide`);
-  if (!intervals) hints.push('cram: recorded, schedule kept');
-  if (hints.length > 0) lines.push(c.dim(truncate(`  ${hints.join(' · ')}`, columns)));
+  if (suggested !== null) lines.push(c.dim(truncate(`  Enter = ${GRADE_NAMES[suggested]} (suggested: ${why || 'no hints'}); you decide`, columns)));
+  if (!intervals) lines.push(c.dim(truncate('  cram: this review is recorded, the schedule is kept', columns)));
   return lines;
 }
 
