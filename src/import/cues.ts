@@ -44,7 +44,7 @@ const EN_INTERROGATIVE = /^(?:why|what|what's|whats|how|which)\b/iu;
 const EN_IMPERATIVE =
   /^(?:(?:please|pls)[\s,]+)?(?:tell\s+(?:me|us)|describe|explain|walk\s+(?:me|us)\s+through|talk\s+(?:(?:me|us)\s+)?(?:about|through)|give\s+(?:me\s+|us\s+)?(?:an?\s+)?(?:example|instance)|share\s+(?:an?|your|about|with)|introduce\s+yourself|elaborate\s+on|discuss|compare|define|design\s+\S+\s+\S+|implement\s+\S+\s+\S+)\b/iu;
 const ZH_QUESTION_WORD = /(?:为什么|為什麼|为何|為何|什么|什麼|如何|怎么|怎麼|怎样|怎樣|哪些|哪个|哪個|哪里|哪裡|哪儿|多少|是否|有没有|有沒有|能否|可否)/u;
-const ZH_IMPERATIVE = /^(?:请|請)?(?:谈谈|談談|谈一谈|談一談|说说|說說|说一说|說一說|讲讲|講講|讲一讲|講一講|聊聊|描述|介绍|介紹|解释|解釋|举例|舉例|举个例子|舉個例子|分享|简述|簡述|阐述|闡述|说明|說明|列举|列舉)/u;
+const ZH_IMPERATIVE = /^(?:请|請)?(?:(?:谈|談|说|說|讲|講|聊)(?:谈|談|说|說|讲|講|聊|一谈|一談|一说|一說|一讲|一講|一下|一个|一個|个|個)|举个例子|舉個例子|描述|介绍|介紹|解释|解釋|举例|舉例|举个例子|舉個例子|分享|简述|簡述|阐述|闡述|说明|說明|列举|列舉)/u;
 
 /** Worded as a question or an interview prompt, with or without the question mark. */
 export function isWordQuestion(text: string): boolean {

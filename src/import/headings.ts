@@ -99,7 +99,9 @@ export function scanHeadings(lines: readonly Line[], base: ScanContext): ScanRes
     const body = scanBlock(s.body, inner);
     const strongFinds = body.drafts.filter((d) => d.kind !== 'topic').length;
     const deeper = end > i + 1;
-    if (questionChild || strongFinds > 0 || body.drafts.length >= 2 || (!bodyHasText && deeper)) {
+    // "## Conflict story" followed by "### Situation" or "### Short version" is a question with parts.
+    const hasParts = deeper && isSectionOrStep(sections[i + 1]!.text);
+    if (questionChild || strongFinds > 0 || body.drafts.length >= 2 || (!bodyHasText && deeper && !hasParts)) {
       result.structure.push({ line: s.line, role: company ? 'title' : 'category' });
       stack.push({ level: s.level, tag, company });
       mergeInto(result, body);

@@ -8,7 +8,7 @@ import { cleanTitle, isQuestionForm, isTopicForm, stripNumbering } from './cues.
 
 const COMPANY_LINE = /^(?:company|employer|organi[sz]ation|公司|企业|企業|公司名称|公司名稱)\s*[:：]\s*(.+)$/iu;
 const TAGS_LINE = /^(?:tags?|labels?|标签|標籤|标记|標記)\s*[:：]\s*(.+)$/iu;
-const CUE = '(?:interview(?:\\s+(?:notes|prep(?:aration)?|questions|experience|write-?up))?|面试(?:心得|经验|經驗|笔记|筆記)?|面試(?:心得|经验|經驗|笔记|筆記)?|面经|面經)';
+const CUE = '(?:interview(?:\\s+(?:notes|prep(?:aration)?|questions|experience|write-?up))?|面试(?:心得|经验|經驗|笔记|筆記)?|面試(?:心得|经验|經驗|笔记|筆記)?|面经|面經|[一二三四终終]面(?:记录|記錄|笔记|筆記)?|面试记录|面試記錄)';
 const CUE_THEN_NAME = new RegExp(`${CUE}\\s*(?:[-–—:：|@／/]|\\s(?:at|with|for)\\s)\\s*(.+)$`, 'iu');
 const NAME_THEN_CUE = new RegExp(`^(.+?)\\s*(?:[-–—:：|]\\s*)?(?:${CUE})`, 'iu');
 const LEGAL = /(?:公司|有限|股份|集团|集團|\b(?:inc|ltd|llc|limited|corp|corporation|co|gmbh|plc|pte|s\.?a)\b\.?)/iu;
@@ -21,10 +21,8 @@ export function companyFromTitle(text: string): string | undefined {
   const explicit = COMPANY_LINE.exec(t);
   if (explicit) return cleanCompany(explicit[1]!, true);
   const after = CUE_THEN_NAME.exec(t);
-  if (after) return cleanCompany(after[1]!, false);
   const before = NAME_THEN_CUE.exec(t);
-  if (before) return cleanCompany(before[1]!, false);
-  return undefined;
+  return (after && cleanCompany(after[1]!, false)) || (before && cleanCompany(before[1]!, false)) || undefined;
 }
 
 /** A `Company: X` line (anywhere outside answers). */
@@ -69,9 +67,14 @@ const GENERIC_SUFFIX = /\s*(?:questions?|interview\s+questions?|qs|问题|問題
 export function tagFromTitle(text: string): string | undefined {
   const t = stripNumbering(cleanTitle(text.replace(/^#+\s*/u, '')))
     .replace(/[:：]$/u, '')
+    .replace(/\b(?:interview\s+)?questions?(?:\s+(?:to\s+prepare|asked|i\s+was\s+asked|they\s+asked))?\b/giu, '')
+    .replace(/\b(?:interviews?|notes|flash\s?cards|cards|prep|preparation)\b|面试|面試|笔记|筆記|准备|準備/giu, '')
     .replace(GENERIC_SUFFIX, '')
+    .replace(/\s+/gu, ' ')
     .trim();
   if (t === '' || !isTopicForm(t) || isQuestionForm(t)) return undefined;
+  // "They asked these:" is narrative, not a topic.
+  if (/[问問]|\bask(?:ed|s)?\b/iu.test(t)) return undefined;
   if (t.split(/\s+/u).length > 4 || [...t].length > 24 || /[,，。;；、!！]/u.test(t)) return undefined;
   if ((t.match(/\p{Script=Han}/gu)?.length ?? 0) > 10) return undefined;
   const tag = normalizeTag(t).replace(/[^\p{L}\p{N}-]+/gu, '-').replace(/^-+|-+$/gu, '');

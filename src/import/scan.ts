@@ -67,6 +67,8 @@ interface Run {
   units: Unit[];
   lastOrdinal: number | null;
   role?: 'question' | 'topic' | null;
+  /** Some item's answer is a paragraph at the item's own indent, after a blank line. */
+  paragraphAnswers?: boolean;
 }
 
 interface Open {
@@ -77,6 +79,8 @@ interface Open {
   answerStarted: boolean;
   run?: Run;
   questionForm: boolean;
+  /** Where paragraphs after a blank line start in the content of a list-item question. */
+  tentativeFrom?: number;
 }
 
 export function emptyResult(): ScanResult {
@@ -186,7 +190,8 @@ function titleKind(list: Unit[], i: number, open: Open | undefined): Draft['kind
   if (strong) {
     // A run of question lines: each is a question ("Why Acme?\nWhy now?").
     const afterBareQuestion = open !== undefined && !open.hasContent && open.unit === list[i - 1] && isStrongQuestion(open.unit.head.text);
-    if (paragraphStart || afterBareQuestion) return 'title';
+    const asks = isWordQuestion(text) || /^(?:do|does|did|are|is|can|could|would|will|have|has|should|were|was|where|when|who|whom|which|if)\b/iu.test(text) || /^\p{Script=Han}/u.test(text);
+    if (paragraphStart || (afterBareQuestion && asks)) return 'title';
     return undefined;
   }
   if (!paragraphStart) return undefined;
@@ -206,7 +211,7 @@ function newDraft(question: string, questionLines: Line[], ctx: ScanContext, kin
 
 /** <details><summary>Question</summary> answer </details> → a draft. */
 function detailsDraft(unit: Unit, ctx: ScanContext, structure: Structure[]): Draft | undefined {
-  const lines = [unit.head, ...unit.children];
+  const lines = [unit.head, ...unit.children.filter((l) => l.opaque)];
   const joined = lines.map((l) => l.raw).join('\n');
   const m = /<summary[^>]*>([\s\S]*?)<\/summary\s*>/iu.exec(joined);
   if (!m) return undefined;
@@ -249,10 +254,20 @@ export function scanBlock(lines: readonly Line[], ctx: ScanContext): ScanResult 
   const runTag = new Map<Run, string>();
 
   const close = () => {
-    if (open) direct.push(open.draft);
+    if (open) {
+      const { draft, run, unit, tentativeFrom } = open;
+      if (run && tentativeFrom !== undefined) {
+        // Text after the last item of a list, at the list's indent, after a blank line, is the
+        // answer only if the other items are answered the same way; otherwise it is not placed.
+        if (unit !== run.units.at(-1)) run.paragraphAnswers = true;
+        else if (!run.paragraphAnswers) after.push(...draft.content.splice(tentativeFrom));
+      }
+      direct.push(draft);
+    }
     open = undefined;
   };
   const addContent = (unit: Unit, head: Line = unit.head) => {
+    if (open!.run && open!.tentativeFrom === undefined && unit.kind === 'plain' && unit.blankBefore > 0) open!.tentativeFrom = open!.draft.content.length;
     open!.draft.content.push(head, ...unit.children);
     if (hasText([head, ...unit.children])) open!.hasContent = true;
   };
@@ -326,7 +341,7 @@ export function scanBlock(lines: readonly Line[], ctx: ScanContext): ScanResult 
             openDraft(unit, content, role === 'question' ? 'item' : 'topic', run);
             break;
           }
-          if (role === 'question' && open.draft.kind === 'title' && !open.hasContent && !open.questionForm) {
+          if (role === 'question' && (open.draft.kind === 'title' || open.draft.kind === 'topic') && !open.hasContent && !open.questionForm) {
             // "Technical questions:\n1. What is…?\n2. How…?": the title names the list.
             const tag = tagFromTitle(open.unit.head.text);
             result.structure.push({ line: open.unit.head, role: tag ? 'category' : 'title' });
