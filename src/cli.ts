@@ -60,7 +60,7 @@ Progress is kept in .prep/ beside that folder; your answer files are never chang
     .addOption(new Option('--time <seconds>', 'time limit for every card, overriding the files').argParser(positiveInt('--time')))
     .addOption(new Option('--cram', 'rehearse every matching card now, whatever the schedule'))
     .addOption(new Option('--shuffle', 'random order'))
-    .addOption(new Option('--seed <n>', 'seed for --shuffle, to repeat an order').argParser(positiveInt('--seed')))
+    .addOption(new Option('--seed <n>', 'seed for --shuffle, to repeat an order (implies --shuffle)').argParser(positiveInt('--seed')))
     .addOption(new Option('--type', 'type your answer; prep checks which key points you covered'))
     .addOption(new Option('--retention <r>', 'desired retention, 0.7 to 0.99 (default 0.9)'))
     .addOption(deckOption())
@@ -70,6 +70,9 @@ Progress is kept in .prep/ beside that folder; your answer files are never chang
       `
 Keys: Enter/Space reveal · 1 Again · 2 Hard · 3 Good · 4 Easy · Enter accept suggested grade
       s skip · u undo last grade · e edit the card in $EDITOR · q quit (Ctrl-C also saves and quits)
+      --type: type the answer, Enter checks it, Tab skips; the keys above work after the reveal
+Every grade is saved before the next question. A day starts at 4 a.m. --cram records reviews but
+keeps the schedule, except for cards that are really due (those are reviewed normally).
 ${examples('prep drill', 'prep drill --tag behavioural --limit 5', 'prep drill --company Acme --cram', 'prep drill --type --time 90', 'prep drill --shuffle --seed 7')}`,
     )
     .action(action(() => import('./commands/drill.js')));

@@ -46,6 +46,7 @@ const CURSOR_SHOW = '\x1b[?25h';
 export async function run(options: DrillOptions, io: CommandIO): Promise<number> {
   const retention = parseRetention(options.retention);
   if (options.time !== undefined && options.time < 1) throw new UsageError('--time takes a number of seconds above 0; for example --time 90');
+  if (options.limit !== undefined && options.limit < 1) throw new UsageError('--limit takes a number of cards above 0; for example --limit 5');
   const stdin = process.stdin;
   if (!stdin.isTTY || !io.term.isTTY) {
     io.stderr.write(
@@ -101,8 +102,9 @@ export async function run(options: DrillOptions, io: CommandIO): Promise<number>
     const summary = summarize(state, nextDue(cards, state.records, state.now));
     if (state.ended === 'interrupted') io.stdout.write(`${oneLineSummary(summary, state.now)}\n`);
     else printLines(io, renderSummary(summary, state.now, c));
+    for (const warning of store.warnings) io.stderr.write(`prep: ${warning}\n`);
     const errors = deck.problems.filter((p) => p.severity === 'error').length;
-    if (errors > 0) io.stderr.write(`${errors === 1 ? 'A file with a problem was' : `${errors} problems in files kept cards`} left out of this drill; run \`prep check\` to see ${errors === 1 ? 'it' : 'them'}.\n`);
+    if (errors > 0) io.stderr.write(`${errors === 1 ? 'A problem in a file kept' : `${errors} problems in files kept`} cards out of this drill; run \`prep check\` to see ${errors === 1 ? 'it' : 'them'}.\n`);
     return 0;
   } finally {
     store.close();
