@@ -2,7 +2,7 @@
 // Each command is a separate chunk, loaded only when that command runs; the markdown parser
 // (remark, gray-matter) is its own chunk too, loaded only when a file has to be parsed.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 
@@ -43,13 +43,16 @@ const result = await build({
   metafile: true,
 });
 
+// Which sources each chunk holds: `npm run bench` uses it to check what each command loads.
+writeFileSync('dist/meta.json', JSON.stringify(result.metafile));
+
 // Chunks of earlier builds (their names carry hashes) would pile up; remove those no longer built,
 // once they are old enough that no prep started from an earlier build can still be loading them.
 const built = new Set(Object.keys(result.metafile.outputs).map((file) => path.resolve(file)));
 for (const name of readdirSync('dist')) {
   const file = path.resolve('dist', name);
   try {
-    if (!built.has(file) && Date.now() - statSync(file).mtimeMs > 10 * 60_000) unlinkSync(file);
+    if (name !== 'meta.json' && !built.has(file) && Date.now() - statSync(file).mtimeMs > 10 * 60_000) unlinkSync(file);
   } catch {
     // removed by a concurrent build
   }
