@@ -1,0 +1,208 @@
+/** `prep import` through the real built binary (npm run build first), in temp folders. */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const BIN = path.join(repo, 'bin', 'prep.js');
+const NOTES = path.join(repo, 'test', 'fixtures', 'notes');
+const SEEDS = path.resolve(repo, '../shared/seeds');
+let root: string;
+let cwd: string;
+
+function prep(args: string[], env: Record<string, string> = {}) {
+  const base: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of ['NO_COLOR', 'FORCE_COLOR', 'COLUMNS', 'PREP_DECK']) delete base[key];
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, env: { ...base, ...env }, encoding: 'utf8' });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function tree(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
+    .sort();
+}
+
+/** Copies a notes fixture into the temp folder (tests never read or write the repo's files in place). */
+function notes(name: string): string {
+  copyFileSync(path.join(NOTES, name), path.join(cwd, name));
+  return name;
+}
+
+interface JsonCard {
+  question: string;
+  file: string;
+  source: { file: string; line: number };
+  tags: string[];
+  company: string | null;
+  versions: string[];
+  sections: string[];
+  status: string;
+  written: boolean;
+}
+
+beforeAll(() => {
+  if (!existsSync(path.join(repo, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing; run `npm run build` (npm test does it) before the CLI tests');
+});
+beforeEach(() => {
+  root = mkdtempSync(path.join(tmpdir(), 'prep-import-cli-'));
+  cwd = path.join(root, 'work');
+  mkdirSync(cwd);
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+describe('prep import', () => {
+  it('--dry-run previews the cards and writes nothing', () => {
+    const file = notes('mixed-notes.txt');
+    const r = prep(['import', file, '--dry-run']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Would create 3 answer files');
+    expect(r.stdout).toMatch(/Question\s+Answer\s+Versions\s+File/u);
+    expect(r.stdout).toContain('why-initech.md');
+    expect(r.stdout).toContain('Could not place 1 line');
+    expect(r.stdout).toContain('mixed-notes.txt:3');
+    expect(r.stdout).toContain('company Initech (3)');
+    expect(tree(cwd)).toEqual(['mixed-notes.txt']);
+  });
+
+  it('writes one answer file per question that prep check accepts, and adds nothing on a second import', () => {
+    const file = notes('mixed-notes.txt');
+    const first = prep(['import', file]);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('Created 3 answer files in answers');
+    expect(tree(path.join(cwd, 'answers'))).toEqual(['tell-me-about-a-conflict.md', 'weakness.md', 'why-initech.md']);
+    const weakness = readFileSync(path.join(cwd, 'answers', 'weakness.md'), 'utf8');
+    expect(weakness).toBe('---\nquestion: "Weakness"\ntags: []\ncompany: Initech\n---\n\n- I over-prepare for meetings\n- Now I timebox the prep to 20 minutes\n');
+    const check = prep(['check']);
+    expect(check.code).toBe(0);
+    expect(check.stdout).toContain('3 cards: 0 errors');
+
+    const again = prep(['import', file]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('Nothing new to import');
+    expect(again.stdout).toContain('Skipped 3 questions');
+    expect(tree(path.join(cwd, 'answers'))).toHaveLength(3);
+  });
+
+  it('--json prints the cards it would create, then the ones it created', () => {
+    const file = notes('star-story.md');
+    const dry = prep(['import', file, '--json', '--dry-run', '--tag', 'leadership']);
+    expect(dry.code).toBe(0);
+    const planned = JSON.parse(dry.stdout) as JsonCard[];
+    expect(planned).toEqual([
+      {
+        question: 'Describe a time you led without authority',
+        file: 'describe-a-time-you-led-without-authority.md',
+        source: { file: 'star-story.md', line: 1 },
+        tags: ['leadership'],
+        company: null,
+        versions: ['short', 'full'],
+        spokenSec: expect.any(Object),
+        sections: ['short', 'full', 'notes'],
+        status: 'ready',
+        written: false,
+      },
+    ]);
+    expect(existsSync(path.join(cwd, 'answers'))).toBe(false);
+    const real = prep(['import', file, '--json', '--tag', 'leadership', '--into', 'stories']);
+    expect(real.code).toBe(0);
+    const created = JSON.parse(real.stdout) as JsonCard[];
+    expect(created.map((c) => [c.file, c.written])).toEqual([['stories/describe-a-time-you-led-without-authority.md', true]]);
+    const list = JSON.parse(prep(['list', '--json']).stdout) as { question: string; tags: string[]; versions: string[] }[];
+    expect(list).toEqual([expect.objectContaining({ question: 'Describe a time you led without authority', tags: ['leadership'], versions: ['short', 'full'] })]);
+  });
+
+  it('--company and --tag win over what the notes name', () => {
+    const file = notes('mixed-notes.txt');
+    const r = prep(['import', file, '--json', '--dry-run', '--company', 'Hooli', '--tag', 'hr']);
+    const cards = JSON.parse(r.stdout) as JsonCard[];
+    expect(cards.map((c) => [c.company, c.tags])).toEqual([
+      ['Hooli', ['hr']],
+      ['Hooli', ['hr']],
+      ['Hooli', ['hr']],
+    ]);
+  });
+
+  it('never overwrites: a taken file name gets -2, and a question already in the deck is skipped', () => {
+    mkdirSync(path.join(cwd, 'answers'));
+    const mine = '---\nquestion: "Something else entirely"\n---\n\nMine.\n';
+    writeFileSync(path.join(cwd, 'answers', 'weakness.md'), mine);
+    writeFileSync(path.join(cwd, 'answers', 'initech.md'), '---\nquestion: "Why Initech ?"\n---\n\nAlready written.\n');
+    const r = prep(['import', notes('mixed-notes.txt')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Skipped 1 question');
+    expect(r.stdout).toContain('initech.md');
+    expect(readFileSync(path.join(cwd, 'answers', 'weakness.md'), 'utf8')).toBe(mine);
+    expect(tree(path.join(cwd, 'answers'))).toEqual(['initech.md', 'tell-me-about-a-conflict.md', 'weakness-2.md', 'weakness.md']);
+  });
+
+  it('a question twice in one import is written once', () => {
+    writeFileSync(path.join(cwd, 'a.md'), '## Why us?\nBecause.\n');
+    writeFileSync(path.join(cwd, 'b.md'), '## Why us ?\nAgain.\n');
+    const r = prep(['import', 'a.md', 'b.md']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('b.md:1');
+    expect(r.stdout).toContain('earlier in this import');
+    expect(tree(path.join(cwd, 'answers'))).toEqual(['why-us.md']);
+  });
+
+  it('a missing file is a usage error before anything is written', () => {
+    const r = prep(['import', notes('mixed-notes.txt'), 'nope.md']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('nope.md does not exist');
+    expect(existsSync(path.join(cwd, 'answers'))).toBe(false);
+  });
+
+  it('refuses --into outside the deck', () => {
+    const r = prep(['import', notes('mixed-notes.txt'), '--into', '../elsewhere']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('outside the deck');
+    expect(tree(root).filter((f) => !f.startsWith('work/mixed-notes'))).toEqual([]);
+  });
+
+  it('exits 1 when nothing could be read, or no question was found', () => {
+    writeFileSync(path.join(cwd, 'bad.txt'), Buffer.from([0x57, 0x68, 0x79, 0xff, 0xfe, 0x3f, 0x0a]));
+    const bad = prep(['import', 'bad.txt']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('bad.txt:1');
+    expect(bad.stderr).toContain('UTF-8');
+    writeFileSync(path.join(cwd, 'prose.txt'), 'Met the team on Tuesday.\nThe office is near the station.\n');
+    const prose = prep(['import', 'prose.txt']);
+    expect(prose.code).toBe(1);
+    expect(prose.stderr).toContain('found no questions');
+    expect(prose.stdout).toContain('Could not place 2 lines');
+    expect(existsSync(path.join(cwd, 'answers'))).toBe(false);
+  });
+
+  it('shows control characters from the notes harmlessly', () => {
+    writeFileSync(path.join(cwd, 'evil.md'), '## Why \u001b[2Jus?\nBecause \u001b]0;owned\u0007.\n');
+    const r = prep(['import', 'evil.md', '--dry-run']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain('\u001b');
+    expect(r.stdout).toContain('^[');
+  });
+});
+
+describe.skipIf(!existsSync(SEEDS))('prep import on the user notes in ../shared/seeds', () => {
+  it('imports every seed (dry run, then for real) and prep check passes', () => {
+    const seeds = readdirSync(SEEDS).sort();
+    const expected = [9, 1, 11];
+    seeds.forEach((name, i) => {
+      copyFileSync(path.join(SEEDS, name), path.join(cwd, name));
+      const dry = prep(['import', name, '--dry-run', '--json']);
+      expect(dry.code, name).toBe(0);
+      expect((JSON.parse(dry.stdout) as JsonCard[]).length, name).toBe(expected[i]);
+      const real = prep(['import', name]);
+      expect(real.code, name).toBe(0);
+    });
+    expect(tree(path.join(cwd, 'answers'))).toHaveLength(21);
+    const check = prep(['check', '--deck', 'answers']);
+    expect(check.code).toBe(0);
+    expect(check.stdout).toContain('21 cards: 0 errors');
+  });
+});
