@@ -195,6 +195,7 @@ interface CardFacts {
   scheduled: boolean;
   rehearsed: boolean;
   dueOffset: number | null;
+  retrievability: number;
   counted: Review[];
   score: number | null;
   edited: boolean;
@@ -213,7 +214,13 @@ export function computeStats(allCards: readonly Card[], progress: ProgressData, 
   // Every review with its study day; sorted by time (then seq) once.
   const all = [...progress.reviews].sort((a, b) => a.at.getTime() - b.at.getTime() || a.seq - b.seq);
   const dayOf = new Map<Review, string>();
-  for (const r of all) dayOf.set(r, studyDay(r.at, timeZone));
+  const ordinalOf = new Map<Review, number>();
+  const dayOfTime = studyDayMemo(timeZone);
+  for (const r of all) {
+    const day = dayOfTime(r.at);
+    dayOf.set(r, day);
+    ordinalOf.set(r, dayOrdinal(day));
+  }
 
   // Phase of the card just before each scheduled review, replayed through the scheduler:
   // only reviews of cards that had graduated count for true retention (as in Anki).
@@ -240,17 +247,18 @@ export function computeStats(allCards: readonly Card[], progress: ProgressData, 
     const last = history.at(-1);
     const edited = last !== undefined && last.contentHash !== card.contentHash;
     const dueOffset = scheduled ? Math.max(0, studyDaysBetween(now, record.memory.due, timeZone)) : null;
+    const retrievability = record ? safeRetrievability(scheduler, record, now) : 0;
     let score: number | null = null;
     if (rehearsed) {
       const recent = counted.slice(-RECENT_REVIEWS);
       score = weaknessScore({
-        retrievability: record ? scheduler.retrievability(record.memory, now) : 0,
+        retrievability,
         lapses: record?.memory.lapses ?? 0,
         againHardShare: share(recent, (r) => r.grade <= 2),
         overtime: overtimeOf(recent),
       });
     }
-    return { card, record, phase, scheduled, rehearsed, dueOffset, counted, score, edited };
+    return { card, record, phase, scheduled, rehearsed, dueOffset, retrievability, counted, score, edited };
   });
 
   const weakest = facts
@@ -258,7 +266,8 @@ export function computeStats(allCards: readonly Card[], progress: ProgressData, 
     .map((f) => {
       const recent = f.counted.slice(-RECENT_REVIEWS);
       const last = byCard.get(f.card.id)?.at(-1);
-      const lastAt = f.record?.memory.lastReview ?? last?.at ?? null;
+      const recorded = f.record?.memory.lastReview ?? null;
+      const lastAt = recorded && (!last || recorded.getTime() >= last.at.getTime()) ? recorded : (last?.at ?? recorded);
       const entry: WeakCard = {
         rank: 0,
         id: f.card.id,
@@ -268,7 +277,7 @@ export function computeStats(allCards: readonly Card[], progress: ProgressData, 
         tags: [...f.card.tags],
         company: f.card.company,
         score: f.score!,
-        retrievability: round(f.record ? scheduler.retrievability(f.record.memory, now) : 0, 3),
+        retrievability: round(f.retrievability, 3),
         lapses: f.record?.memory.lapses ?? 0,
         reviews: f.counted.length,
         againHardShare: round(share(recent, (r) => r.grade <= 2), 3),
@@ -287,11 +296,12 @@ export function computeStats(allCards: readonly Card[], progress: ProgressData, 
     .slice(0, options.limit ?? DEFAULT_WEAKEST_LIMIT)
     .map((entry, i) => ({ ...entry, rank: i + 1 }));
 
-  const daysAgo = (r: Review) => studyDaysBetweenDays(dayOf.get(r)!, today);
+  const todayOrdinal = dayOrdinal(today);
+  const daysAgo = (r: Review) => todayOrdinal - ordinalOf.get(r)!;
   const retentionOver = (days: number): Rate => rate(scoped.filter((r) => daysAgo(r) >= 0 && daysAgo(r) < days), phaseBefore);
   const perDay = (days: number) => {
     // With --since inside the window, average over the days since then only.
-    const windowDays = since === null ? days : Math.max(1, Math.min(days, studyDaysBetweenDays(since, today) + 1));
+    const windowDays = since === null ? days : Math.max(1, Math.min(days, dayOrdinal(today) - dayOrdinal(since) + 1));
     const n = scoped.filter((r) => daysAgo(r) >= 0 && daysAgo(r) < windowDays).length;
     return round(n / windowDays, 1);
   };
@@ -348,7 +358,7 @@ export function computeStats(allCards: readonly Card[], progress: ProgressData, 
   const group = (keysOf: (card: Card) => Array<{ key: string; name: string } | null>): GroupStats[] => {
     const groups = new Map<string, { name: string | null; facts: CardFacts[] }>();
     for (const f of facts) {
-      const keys = keysOf(f.card);
+      const keys = [...new Map(keysOf(f.card).map((k) => [k?.key, k])).values()];
       for (const k of keys.length > 0 ? keys : [null]) {
         const key = k === null ? '\u0000none' : k.key;
         let g = groups.get(key);
@@ -379,17 +389,61 @@ export function computeStats(allCards: readonly Card[], progress: ProgressData, 
   return { weakest, overview, forecast, history, byTag, byCompany };
 }
 
-/** The phase each scheduled review found its card in, by replaying every card's scheduled reviews in order. */
+/**
+ * The phase each scheduled review found its card in, by replaying every card's scheduled reviews
+ * in order. Phase changes depend only on the phase, the learning step and the grade, so each
+ * distinct transition is asked of the real scheduler once (on a stand-in memory) and remembered:
+ * replaying 100,000 reviews through FSRS itself would take seconds.
+ */
 function replayPhases(sorted: readonly Review[], scheduler: Scheduler): Map<Review, FsrsPhase> {
   const phases = new Map<Review, FsrsPhase>();
-  const memories = new Map<string, ReturnType<Scheduler['newMemory']>>();
+  const states = new Map<string, PhaseState>();
+  const transitions = new Map<string, PhaseState | null>();
+  const start: PhaseState = { phase: 'new', learningSteps: 0 };
   for (const r of sorted) {
     if (r.mode !== 'scheduled') continue;
-    const memory = memories.get(r.cardId) ?? scheduler.newMemory(r.at);
-    phases.set(r, memory.phase);
-    memories.set(r.cardId, scheduler.grade(memory, r.grade, r.at));
+    const state = states.get(r.cardId) ?? start;
+    phases.set(r, state.phase);
+    const key = `${state.phase}/${state.learningSteps}/${r.grade}`;
+    let next = transitions.get(key);
+    if (next === undefined) {
+      next = transition(scheduler, state, r.grade);
+      transitions.set(key, next);
+    }
+    // A transition the scheduler refused: start the card over rather than guess.
+    states.set(r.cardId, next ?? start);
   }
   return phases;
+}
+
+interface PhaseState {
+  phase: FsrsPhase;
+  learningSteps: number;
+}
+
+const STAND_IN_TIME = Date.UTC(2000, 0, 3, 12);
+
+function transition(scheduler: Scheduler, state: PhaseState, grade: Review['grade']): PhaseState | null {
+  const before = new Date(STAND_IN_TIME);
+  const memory =
+    state.phase === 'new'
+      ? scheduler.newMemory(before)
+      : { phase: state.phase, due: before, stability: 2, difficulty: 5, reps: 2, lapses: 0, learningSteps: state.learningSteps, scheduledDays: 0, lastReview: before };
+  try {
+    const after = scheduler.grade(memory, grade, new Date(STAND_IN_TIME + 60_000));
+    return { phase: after.phase, learningSteps: after.learningSteps };
+  } catch {
+    return null;
+  }
+}
+
+/** Recall probability now, 0–1; 0 if the scheduler cannot tell (a memory it refuses). */
+function safeRetrievability(scheduler: Scheduler, record: CardRecord, now: Date): number {
+  try {
+    return clamp01(scheduler.retrievability(record.memory, now));
+  } catch {
+    return 0;
+  }
 }
 
 function rate(reviews: readonly Review[], phaseBefore: ReadonlyMap<Review, FsrsPhase>): Rate {
@@ -398,13 +452,28 @@ function rate(reviews: readonly Review[], phaseBefore: ReadonlyMap<Review, FsrsP
   return { passed, reviews: counted.length, rate: counted.length > 0 ? round(passed / counted.length, 3) : null };
 }
 
+/**
+ * studyDay, remembered per quarter hour: every time zone's offset is a whole number of quarter
+ * hours, so the 4 a.m. rollover never falls inside one, and reviews come in sessions.
+ */
+function studyDayMemo(timeZone: string | undefined): (at: Date) => string {
+  const memo = new Map<number, string>();
+  return (at) => {
+    const key = Math.floor(at.getTime() / 900_000);
+    let day = memo.get(key);
+    if (day === undefined) memo.set(key, (day = studyDay(at, timeZone)));
+    return day;
+  };
+}
+
 /** 0 for Monday … 6 for Sunday. */
 function weekdayIndex(day: string): number {
   return (new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7;
 }
 
-function studyDaysBetweenDays(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+/** Days since 1970-01-01 of a YYYY-MM-DD day. */
+function dayOrdinal(day: string): number {
+  return Math.round(Date.parse(`${day}T00:00:00Z`) / 86_400_000);
 }
 
 const ratioOf = (r: Review) => r.elapsedMs / 1000 / Math.max(1, r.timeLimitSec);

@@ -268,3 +268,39 @@ describe('isStudyDay', () => {
     expect(isStudyDay('yesterday')).toBe(false);
   });
 });
+
+describe('computeStats: true retention against a full FSRS replay', () => {
+  it('matches replaying every review through the scheduler', async () => {
+    const { Scheduler } = await import('../../src/core/schedule.js');
+    const scheduler = new Scheduler();
+    // A fixed pseudo-random history inside the 30-day window: 12 cards, 40 scheduled reviews each, every grade, same-day steps and long gaps.
+    let x = 12345;
+    const next = () => (x = (x * 48271) % 2147483647);
+    const reviews: Review[] = [];
+    let expectedPassed = 0;
+    let expectedTotal = 0;
+    const cards: Card[] = [];
+    for (let c = 0; c < 12; c++) {
+      const id = `r${c}`;
+      cards.push(card(id));
+      let at = daysAgo(25).getTime() + c * 60_000;
+      let memory = scheduler.newMemory(new Date(at));
+      for (let k = 0; k < 40; k++) {
+        const grade = (next() % 4 + 1) as Grade;
+        const r = review(id, new Date(at), grade);
+        reviews.push(r);
+        if (memory.phase === 'review') {
+          expectedTotal += 1;
+          if (grade >= 2) expectedPassed += 1;
+        }
+        memory = scheduler.grade(memory, grade, new Date(at));
+        at += next() % 3 === 0 ? 10 * 60_000 : (next() % 20) * 3_600_000 + 60_000;
+        if (at > NOW.getTime() - 3_600_000) break;
+      }
+    }
+    const s = computeStats(cards, progress([], reviews), { now: NOW, timeZone: TZ });
+    expect(expectedTotal).toBeGreaterThan(20);
+    expect(s.overview.retention.last30.reviews).toBe(expectedTotal);
+    expect(s.overview.retention.last30.passed).toBe(expectedPassed);
+  });
+});
