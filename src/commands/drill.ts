@@ -160,7 +160,9 @@ function interactive(initial: SessionState, config: SessionConfig, store: Progre
       lines = frame.lines;
       timerRow = frame.timerRow;
     } else {
-      lines = renderReveal(state, config, s);
+      const frame = renderReveal(state, config, s);
+      lines = frame.lines;
+      if (frame.maxScroll !== state.maxScroll) state = step(state, { type: 'layout', maxScroll: frame.maxScroll, now: new Date() }, config).state;
     }
     write(`\x1b[H${lines.slice(0, s.rows).map((l) => `${l}\x1b[K`).join('\r\n')}\x1b[J`);
   };

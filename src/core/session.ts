@@ -20,7 +20,7 @@ import { combineSuggestions, suggestFromTime } from './timing.js';
 
 export type Key =
   | { type: 'text'; text: string }
-  | { type: 'key'; name: 'enter' | 'space' | 'backspace' | 'tab' | 'escape' | 'ctrl-c' | 'ctrl-u' | 'ctrl-w' | 'other' };
+  | { type: 'key'; name: 'enter' | 'space' | 'backspace' | 'tab' | 'escape' | 'ctrl-c' | 'ctrl-u' | 'ctrl-w' | 'up' | 'down' | 'pageup' | 'pagedown' | 'other' };
 
 export type Input =
   | { type: 'key'; key: Key; now: Date }
@@ -30,7 +30,9 @@ export type Input =
   /** The editor closed; `card` is the card reloaded from its file, null when it is gone. */
   | { type: 'edited'; card: Card | null; now: Date; message?: string }
   /** Ctrl-C or a signal: stop now (what was graded is already on disk). */
-  | { type: 'interrupt'; now: Date };
+  | { type: 'interrupt'; now: Date }
+  /** The answer screen as drawn: how far it can scroll (the view knows the terminal's height). */
+  | { type: 'layout'; maxScroll: number; now: Date };
 
 export type Effect = { type: 'persist'; event: ProgressEvent } | { type: 'edit'; card: Card };
 
@@ -84,6 +86,9 @@ export interface SessionState {
   intervals: Record<Grade, string> | null;
   /** The editor is open on the current card. */
   editing: boolean;
+  /** Lines the answer screen is scrolled down, and how far it can go (from the last `layout`). */
+  scroll: number;
+  maxScroll: number;
   records: Record<string, CardRecord>;
   history: GradedEntry[];
   /** In `graded`: the event being written, and the position to show once it is on disk. */
@@ -112,6 +117,8 @@ export function startSession(queue: readonly Picked[], records: Readonly<Record<
     suggested: null,
     intervals: null,
     editing: false,
+    scroll: 0,
+    maxScroll: 0,
     records: { ...records },
     history: [],
     pending: null,
@@ -152,6 +159,7 @@ export function gradingSchedules(state: SessionState, item: QueueItem, config: P
 export function step(state: SessionState, input: Input, config: SessionConfig): Step {
   const s: SessionState = { ...state, now: input.now };
   if (input.type === 'tick') return { state: s, effects: [] };
+  if (input.type === 'layout') return { state: { ...s, maxScroll: Math.max(0, input.maxScroll), scroll: Math.min(s.scroll, Math.max(0, input.maxScroll)) }, effects: [] };
   if (s.phase === 'done') return { state: s, effects: [] };
   if (input.type === 'interrupt') return end(s, 'interrupted');
   if (input.type === 'persisted') {
@@ -176,8 +184,18 @@ export function step(state: SessionState, input: Input, config: SessionConfig): 
 
   // revealed
   if (key.type === 'text' && /^[1-4]$/.test(key.text)) return grade(s, Number(key.text) as Grade, config);
+  const lines = scrollBy(key);
+  if (lines !== 0) return { state: { ...s, scroll: Math.min(s.maxScroll, Math.max(0, s.scroll + lines)) }, effects: [] };
   if (key.type === 'key' && key.name === 'enter' && s.suggested !== null) return grade(s, s.suggested, config);
   return command(s, key, config);
+}
+
+const PAGE = 10;
+
+/** Scrolling the answer: ↓/j a line, ↑/k back, Space or PgDn a page, PgUp back a page. */
+function scrollBy(key: Key): number {
+  if (key.type === 'text') return key.text === 'j' ? 1 : key.text === 'k' ? -1 : 0;
+  return { down: 1, up: -1, space: PAGE, pagedown: PAGE, pageup: -PAGE }[key.name as string] ?? 0;
 }
 
 function typingKey(s: SessionState, key: Key, config: SessionConfig): Step {
@@ -226,7 +244,7 @@ function reveal(s: SessionState, config: SessionConfig): SessionState {
   const elapsedMs = Math.max(0, s.now.getTime() - s.shownAt.getTime());
   const coverage = config.typing ? checkKeyPoints(item.card.keyPoints, s.typed) : null;
   const suggested = combineSuggestions(suggestFromTime(elapsedMs, limitFor(item, config)), coverage?.suggested);
-  return { ...s, phase: 'revealed', elapsedMs, coverage, suggested, intervals: intervalsFor(s, item, config) };
+  return { ...s, phase: 'revealed', elapsedMs, coverage, suggested, intervals: intervalsFor(s, item, config), scroll: 0, maxScroll: 0 };
 }
 
 function intervalsFor(s: SessionState, item: QueueItem, config: SessionConfig): Record<Grade, string> | null {
@@ -306,7 +324,7 @@ function skip(s: SessionState): SessionState {
 }
 
 function show(s: SessionState, position: number): SessionState {
-  const base = { ...s, position, shownAt: s.now, elapsedMs: 0, typed: '', coverage: null, suggested: null, intervals: null };
+  const base = { ...s, position, shownAt: s.now, elapsedMs: 0, typed: '', coverage: null, suggested: null, intervals: null, scroll: 0, maxScroll: 0 };
   if (position >= s.queue.length) return { ...base, phase: 'done', ended: 'finished' };
   return { ...base, phase: 'question' };
 }
@@ -346,7 +364,9 @@ export function parseKeys(data: string): Key[] {
       if (next === '[' || next === 'O') {
         let j = i + 2;
         while (j < data.length && !/[@-~]/.test(data[j]!)) j++;
-        keys.push({ type: 'key', name: 'other' });
+        const sequence = data.slice(i + 2, j + 1);
+        const names: Record<string, 'up' | 'down' | 'pageup' | 'pagedown'> = { A: 'up', B: 'down', '5~': 'pageup', '6~': 'pagedown' };
+        keys.push({ type: 'key', name: names[sequence] ?? 'other' });
         i = j + 1;
         continue;
       }

@@ -72,6 +72,7 @@ function questionLines(card: Card, columns: number, c: ChalkInstance): string[] 
 }
 
 const KEYS_HINT = 's skip · u undo · e edit · q quit';
+const REVEAL_HINT = '1-4 grade · s skip · u undo · e edit · q quit';
 
 export function renderQuestion(state: SessionState, config: Pick<SessionConfig, 'timeLimitSec' | 'typing'>, screen: Screen): Frame {
   const { c, columns } = screen;
@@ -144,11 +145,15 @@ function versionTitle(card: Card, version: SpokenVersion, limitSec: number): str
   return base;
 }
 
-/** The answer screen: key points first, then the version that fits the limit, then notes; grade bar at the bottom. */
-export function renderReveal(state: SessionState, config: Pick<SessionConfig, 'timeLimitSec' | 'typing'>, screen: Screen): string[] {
+/**
+ * The answer screen: key points first, then the version that fits the limit, then notes; grade bar
+ * at the bottom. When the answer is taller than the terminal it scrolls (state.scroll); `maxScroll`
+ * says how far it can go.
+ */
+export function renderReveal(state: SessionState, config: Pick<SessionConfig, 'timeLimitSec' | 'typing'>, screen: Screen): { lines: string[]; maxScroll: number } {
   const { c, columns, rows } = screen;
   const item = currentItem(state);
-  if (!item) return [];
+  if (!item) return { lines: [], maxScroll: 0 };
   const card = item.card;
   const limit = limitFor(item, config);
   const top = [header(state, screen), '', ...questionLines(card, columns, c), timeVerdict(state.elapsedMs, limit, c), ''];
@@ -175,15 +180,21 @@ export function renderReveal(state: SessionState, config: Pick<SessionConfig, 't
   }
   if (body.length === 0) body.push(c.dim('  (this card has no answer text)'));
 
-  const bottom = ['', ...gradeBar(state.intervals, state.suggested, reason(state, limit), columns, c), c.dim(truncate(`  ${KEYS_HINT}`, columns))];
+  const bottom = ['', ...gradeBar(state.intervals, state.suggested, reason(state, limit), columns, c), c.dim(truncate(`  ${REVEAL_HINT}`, columns))];
   if (state.notice) bottom.push(c.yellow(truncate(`  ${state.notice}`, columns)));
   const room = rows - top.length - bottom.length;
-  if (Number.isFinite(room) && body.length > room) {
-    const keep = Math.max(1, room - 1);
-    const hidden = body.length - keep;
-    body.splice(keep, hidden, c.dim(`  … ${hidden} more ${hidden === 1 ? 'line' : 'lines'}: enlarge the window, or press e to open the file`));
-  }
-  return [...top, ...body, ...bottom];
+  if (!Number.isFinite(room) || body.length <= room) return { lines: [...top, ...body, ...bottom], maxScroll: 0 };
+  // Scrolling window: one line each for "above" and "below" markers.
+  const visible = Math.max(1, room - 2);
+  const maxScroll = Math.max(0, body.length - visible);
+  const from = Math.min(Math.max(0, state.scroll), maxScroll);
+  const below = body.length - from - visible;
+  const window = [
+    c.dim(from > 0 ? `  ↑ ${from} more ${from === 1 ? 'line' : 'lines'} above (↑/k)` : ''),
+    ...body.slice(from, from + visible),
+    c.dim(below > 0 ? `  ↓ ${below} more ${below === 1 ? 'line' : 'lines'} (↓/j, Space for a page)` : ''),
+  ];
+  return { lines: [...top, ...window, ...bottom], maxScroll };
 }
 
 function reason(state: SessionState, limitSec: number): string {

@@ -235,7 +235,13 @@ describe('parseKeys', () => {
   it('turns raw terminal bytes into keys', () => {
     expect(parseKeys('\r')).toEqual([{ type: 'key', name: 'enter' }]);
     expect(parseKeys('\r\n')).toEqual([{ type: 'key', name: 'enter' }]);
-    expect(parseKeys('\x1b[A\x1bOB3')).toEqual([{ type: 'key', name: 'other' }, { type: 'key', name: 'other' }, { type: 'text', text: '3' }]);
+    expect(parseKeys('\x1b[A\x1bOB\x1b[6~\x1b[1;5C3')).toEqual([
+      { type: 'key', name: 'up' },
+      { type: 'key', name: 'down' },
+      { type: 'key', name: 'pagedown' },
+      { type: 'key', name: 'other' },
+      { type: 'text', text: '3' },
+    ]);
     expect(parseKeys('\x1b')).toEqual([{ type: 'key', name: 'escape' }]);
     expect(parseKeys('\x03')).toEqual([{ type: 'key', name: 'ctrl-c' }]);
     expect(parseKeys('灰度 😀')).toEqual([{ type: 'text', text: '灰' }, { type: 'text', text: '度' }, { type: 'key', name: 'space' }, { type: 'text', text: '😀' }]);

@@ -105,7 +105,7 @@ describe('reveal screen', () => {
   });
 
   it('shows key points first, then the version that fits the limit, then notes, then the grade bar', () => {
-    const lines = renderReveal(revealed(card, 50_000), config, screen);
+    const lines = renderReveal(revealed(card, 50_000), config, screen).lines;
     const text = lines.join('\n');
     const order = ['KEY POINTS', 'Recover lost revenue', 'SHORT VERSION', 'Situation: pandemic downturn', 'NOTES', 'Say the number slowly', '1 Again'];
     const positions = order.map((s) => text.indexOf(s));
@@ -119,7 +119,7 @@ describe('reveal screen', () => {
   });
 
   it('reports overtime and suggests Hard', () => {
-    const text = renderReveal(revealed(card, 75_000), config, screen).join('\n');
+    const text = renderReveal(revealed(card, 75_000), config, screen).lines.join('\n');
     expect(text).toContain('Took 1:15 of 1:00: 15s over time');
     expect(text).toContain('Enter = Hard (suggested: over time)');
   });
@@ -129,7 +129,7 @@ describe('reveal screen', () => {
     let state = startSession([{ card, mode: 'scheduled', kind: 'new' }], {}, t0);
     for (const ch of 'we had to recover lost revenue') state = step(state, { type: 'key', key: ch === ' ' ? { type: 'key', name: 'space' } : { type: 'text', text: ch }, now: at(1000) }, cfg).state;
     state = step(state, { type: 'key', key: { type: 'key', name: 'enter' }, now: at(20_000) }, cfg).state;
-    const text = renderReveal(state, cfg, screen).join('\n');
+    const text = renderReveal(state, cfg, screen).lines.join('\n');
     expect(text).toContain('KEY POINTS · 1 of 2 covered');
     expect(text).toMatch(/✓ Recover lost revenue/);
     expect(text).toMatch(/✗ Survey email via Kafka/);
@@ -137,12 +137,27 @@ describe('reveal screen', () => {
     expect(text).toContain('Enter = Hard (suggested: 1/2 key points, within time)');
   });
 
-  it('fits the terminal height, keeping the grade bar and saying what was cut', () => {
+  it('fits the terminal height, keeping the grade bar, and scrolls the answer', () => {
     const long = makeCard('long', { sections: { answer: section(Array.from({ length: 80 }, (_, i) => `line ${i}`).join('\n'), 60) } });
-    const lines = renderReveal(revealed(long), config, { ...screen, rows: 24 });
-    expect(lines.length).toBeLessThanOrEqual(24);
-    expect(lines.join('\n')).toMatch(/… \d+ more lines/);
-    expect(lines.join('\n')).toContain('1 Again');
+    let state = revealed(long);
+    const first = renderReveal(state, config, { ...screen, rows: 24 });
+    expect(first.lines.length).toBeLessThanOrEqual(24);
+    expect(first.lines.join('\n')).toMatch(/↓ \d+ more lines/);
+    expect(first.lines.join('\n')).toContain('line 0');
+    expect(first.lines.join('\n')).toContain('1 Again');
+    expect(first.maxScroll).toBeGreaterThan(50);
+    state = step(state, { type: 'layout', maxScroll: first.maxScroll, now: at(31_000) }, config).state;
+    for (let i = 0; i < 3; i++) state = step(state, { type: 'key', key: { type: 'key', name: 'pagedown' }, now: at(32_000) }, config).state;
+    state = step(state, { type: 'key', key: { type: 'text', text: 'k' }, now: at(32_000) }, config).state;
+    expect(state.scroll).toBe(29);
+    const scrolled = renderReveal(state, config, { ...screen, rows: 24 }).lines.join('\n');
+    expect(scrolled).toMatch(/↑ 29 more lines above/);
+    expect(scrolled).not.toContain('line 0\n');
+    expect(scrolled).toContain('line 28');
+    expect(scrolled).toContain('1 Again');
+    // Never past the end.
+    for (let i = 0; i < 20; i++) state = step(state, { type: 'key', key: { type: 'key', name: 'down' }, now: at(33_000) }, config).state;
+    expect(state.scroll).toBeLessThanOrEqual(first.maxScroll);
   });
 });
 
