@@ -102,7 +102,8 @@ export function importNotes(text: string): NotesImport {
   const byLine = (a: NotesLine, b: NotesLine) => a.line - b.line;
   return {
     questions,
-    unplaced: dedupe(unplaced.filter((l) => !l.blank).map((l) => ({ line: l.no, text: l.raw.trim() }))).sort(byLine),
+    // Separators (---, ***) and other lines without letters or digits are not text anyone would miss.
+    unplaced: dedupe(unplaced.filter((l) => /[\p{L}\p{N}]/u.test(l.text)).map((l) => ({ line: l.no, text: l.raw.trim() }))).sort(byLine),
     structure: structure.map((s) => ({ line: s.line.no, text: s.line.raw.trim(), role: s.role })).sort(byLine),
     company,
     tags,
