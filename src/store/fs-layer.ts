@@ -59,7 +59,8 @@ export function writeAll(layer: FsLayer, fd: number, data: Uint8Array): void {
 /** Reads the whole file open on `fd` (size from fstat, then until EOF). */
 export function readAllFd(layer: FsLayer, fd: number): Buffer {
   const size = layer.fstatSync(fd).size;
-  let buffer = Buffer.allocUnsafe(Math.max(size, 4096));
+  // One byte more than the size, so the read that finds the end needs no bigger buffer.
+  let buffer = Buffer.allocUnsafe(Math.max(size + 1, 4096));
   let length = 0;
   for (;;) {
     if (length === buffer.length) {

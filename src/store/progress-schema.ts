@@ -4,7 +4,7 @@
  * and `Date`s in memory: revived here, at the boundary, and nowhere else.
  */
 import * as z from 'zod/mini';
-import { PROGRESS_SCHEMA_VERSION, type CardRecord, type LogEntry, type ProgressData, type ProgressEvent, type Review } from '../core/progress-model.js';
+import { PROGRESS_SCHEMA_VERSION, type CardRecord, type LogEntry, type MemoryState, type ProgressData, type ProgressEvent, type Review } from '../core/progress-model.js';
 
 const isoDate = z.pipe(
   z.string().check(z.refine((s) => /^[+-]?\d{4,6}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(s) && !Number.isNaN(Date.parse(s)), 'not an ISO date')),
@@ -62,13 +62,66 @@ const eventSchema = z.discriminatedUnion('type', [
 /** One journal line: the event and the seq it was given (a review's own seq, else the next free one). */
 const journalLineSchema = z.object({ seq: z.int().check(z.gte(1)), event: eventSchema });
 
+/** The top level; `cards` and `reviews` (the bulk) are checked item by item below. */
 const snapshotSchema = z.object({
   schemaVersion: z.literal(PROGRESS_SCHEMA_VERSION),
   lastSeq: count,
   cards: z.unknown(),
-  reviews: z.array(reviewSchema),
+  reviews: z.array(z.unknown()),
   log: z.array(logSchema),
 });
+
+/*
+ * Fast paths for the bulk of the file (100,000 reviews): a plain check of the common, valid shape.
+ * Whenever it says no, zod decides (and explains), so the fast path can only ever be stricter than
+ * the schemas above, never looser.
+ */
+const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+function fastDate(value: unknown): Date | null {
+  if (typeof value !== 'string' || !ISO_UTC.test(value)) return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+const isFinite_ = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const PHASES = new Set(['new', 'learning', 'review', 'relearning']);
+const REVIEW_KEYS = 9;
+const MEMORY_KEYS = 9;
+const CARD_KEYS = 5;
+
+function fastReview(raw: unknown): Review | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const r = raw as Record<string, unknown>;
+  if (!isCount(r.seq) || r.seq < 1 || typeof r.cardId !== 'string' || r.cardId === '') return null;
+  if (r.grade !== 1 && r.grade !== 2 && r.grade !== 3 && r.grade !== 4) return null;
+  if (!isFinite_(r.elapsedMs) || !isFinite_(r.timeLimitSec) || (r.mode !== 'scheduled' && r.mode !== 'cram')) return null;
+  if (typeof r.typed !== 'boolean' || typeof r.contentHash !== 'string' || Object.keys(r).length !== REVIEW_KEYS) return null;
+  const at = fastDate(r.at);
+  if (at === null) return null;
+  return { seq: r.seq, cardId: r.cardId, at, grade: r.grade, elapsedMs: r.elapsedMs, timeLimitSec: r.timeLimitSec, mode: r.mode, typed: r.typed, contentHash: r.contentHash };
+}
+
+function fastCard(raw: unknown): CardRecord | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const c = raw as Record<string, unknown>;
+  if (typeof c.id !== 'string' || c.id === '' || typeof c.question !== 'string' || typeof c.file !== 'string' || typeof c.contentHash !== 'string') return null;
+  if (Object.keys(c).length !== CARD_KEYS || typeof c.memory !== 'object' || c.memory === null) return null;
+  const m = c.memory as Record<string, unknown>;
+  if (typeof m.phase !== 'string' || !PHASES.has(m.phase) || !isFinite_(m.stability) || !isFinite_(m.difficulty) || !isFinite_(m.scheduledDays)) return null;
+  if (!isCount(m.reps) || !isCount(m.lapses) || !isCount(m.learningSteps) || Object.keys(m).length !== MEMORY_KEYS) return null;
+  const due = fastDate(m.due);
+  const lastReview = m.lastReview === null ? null : fastDate(m.lastReview);
+  if (due === null || (m.lastReview !== null && lastReview === null)) return null;
+  return {
+    id: c.id,
+    question: c.question,
+    file: c.file,
+    contentHash: c.contentHash,
+    memory: { phase: m.phase as MemoryState['phase'], due, stability: m.stability, difficulty: m.difficulty, reps: m.reps, lapses: m.lapses, learningSteps: m.learningSteps, scheduledDays: m.scheduledDays, lastReview },
+  };
+}
 
 export type SnapshotCheck = { ok: true; data: ProgressData } | { ok: false; reason: string; newerVersion?: number };
 
@@ -95,14 +148,28 @@ export function snapshotFromJson(value: unknown): SnapshotCheck {
   if (typeof rawCards !== 'object' || rawCards === null || Array.isArray(rawCards)) return { ok: false, reason: 'cards is not an object' };
   // Entries of the raw JSON.parse output: "__proto__" there is an own key like any other.
   for (const [key, raw] of Object.entries(rawCards)) {
-    const card = z.safeParse(cardSchema, raw);
-    if (!card.success) return { ok: false, reason: `${describe(card.error)} in card ${JSON.stringify(key)}` };
-    if (card.data.id !== key) return { ok: false, reason: `card ${JSON.stringify(key)} has id ${JSON.stringify(card.data.id)}` };
-    cards[key] = card.data;
+    let record = fastCard(raw);
+    if (record === null) {
+      const card = z.safeParse(cardSchema, raw);
+      if (!card.success) return { ok: false, reason: `${describe(card.error)} in card ${JSON.stringify(key)}` };
+      record = card.data;
+    }
+    if (record.id !== key) return { ok: false, reason: `card ${JSON.stringify(key)} has id ${JSON.stringify(record.id)}` };
+    cards[key] = record;
   }
-  const reviews = parsed.data.reviews as Review[];
-  let lastSeq = parsed.data.lastSeq;
-  for (const review of reviews) if (review.seq > lastSeq) return { ok: false, reason: `review seq ${review.seq} is above lastSeq ${lastSeq}` };
+  const lastSeq = parsed.data.lastSeq;
+  const rawReviews = parsed.data.reviews;
+  const reviews: Review[] = new Array(rawReviews.length);
+  for (let i = 0; i < rawReviews.length; i++) {
+    let review = fastReview(rawReviews[i]);
+    if (review === null) {
+      const checked = z.safeParse(reviewSchema, rawReviews[i]);
+      if (!checked.success) return { ok: false, reason: `${describe(checked.error)} in review ${i + 1}` };
+      review = checked.data;
+    }
+    if (review.seq > lastSeq) return { ok: false, reason: `review seq ${review.seq} is above lastSeq ${lastSeq}` };
+    reviews[i] = review;
+  }
   return { ok: true, data: { schemaVersion: PROGRESS_SCHEMA_VERSION, lastSeq, cards, reviews, log: parsed.data.log as LogEntry[] } };
 }
 
@@ -126,11 +193,16 @@ export function serializeSnapshot(data: ProgressData): string {
   const ids = Object.keys(data.cards);
   ids.forEach((key, i) => parts.push(`\n    ${JSON.stringify(key)}: ${JSON.stringify(data.cards[key])}${i < ids.length - 1 ? ',' : ''}`));
   parts.push(ids.length > 0 ? '\n  },\n  "reviews": [' : '},\n  "reviews": [');
-  data.reviews.forEach((r, i) => parts.push(`\n    ${JSON.stringify(r)}${i < data.reviews.length - 1 ? ',' : ''}`));
+  data.reviews.forEach((r, i) => parts.push(`\n    ${reviewJson(r)}${i < data.reviews.length - 1 ? ',' : ''}`));
   parts.push(data.reviews.length > 0 ? '\n  ],\n  "log": [' : '],\n  "log": [');
   data.log.forEach((e, i) => parts.push(`\n    ${JSON.stringify(e)}${i < data.log.length - 1 ? ',' : ''}`));
   parts.push(data.log.length > 0 ? '\n  ]\n}\n' : ']\n}\n');
   return parts.join('');
+}
+
+/** JSON.stringify(review), written out: the snapshot holds 100,000 of them. */
+function reviewJson(r: Review): string {
+  return `{"seq":${r.seq},"cardId":${JSON.stringify(r.cardId)},"at":"${r.at.toISOString()}","grade":${r.grade},"elapsedMs":${JSON.stringify(r.elapsedMs)},"timeLimitSec":${JSON.stringify(r.timeLimitSec)},"mode":"${r.mode}","typed":${r.typed},"contentHash":${JSON.stringify(r.contentHash)}}`;
 }
 
 export function serializeJournalLine(seq: number, event: ProgressEvent): string {

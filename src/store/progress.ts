@@ -79,6 +79,8 @@ interface LoadedState {
   journalSize: number;
   /** Journal entries not yet in the snapshot. */
   pending: number;
+  /** The snapshot as read (for the daily backup when nothing is pending); dropped after open. */
+  snapshotBytes: Buffer | null;
 }
 
 function badFileMessage(file: string, reason: string, progressFile: string, layer: FsLayer): string {
@@ -177,6 +179,7 @@ function buildState(file: string, journal: string, snapshotBytes: Buffer | null,
     journalGoodLength: goodLength,
     journalSize: journalBytes?.length ?? 0,
     pending,
+    snapshotBytes,
   };
 }
 
@@ -206,6 +209,7 @@ export function openProgress(file: string, options: OpenOptions): ProgressStore 
   }
   const lock = acquireLock(absolute, options.now, layer);
   let journalFd: number | undefined;
+  let store: Store | undefined;
   try {
     const state = loadState(absolute, layer);
     removeTempFiles(dir, path.basename(absolute), layer);
@@ -220,16 +224,23 @@ export function openProgress(file: string, options: OpenOptions): ProgressStore 
     } catch (error) {
       throw new PrepError(`cannot write ${journal} (${errnoCode(error)}); check free space and permissions of ${dir}`);
     }
-    const store = new Store(absolute, journal, journalFd, lock, layer, state);
+    store = new Store(absolute, journal, journalFd, lock, layer, state);
     journalFd = undefined;
-    if (!state.snapshotExists || state.pending >= COMPACT_ENTRIES) store.compact();
+    if (!state.snapshotExists || state.pending >= COMPACT_ENTRIES) {
+      store.compact();
+      state.pending = 0;
+      state.snapshotBytes = null;
+    }
     try {
-      ensureDailyBackup(absolute, store.data, options.now, { layer, ...(options.backupsKept !== undefined ? { keep: options.backupsKept } : {}), ...(options.timeZone !== undefined ? { timeZone: options.timeZone } : {}) });
+      const raw = state.pending === 0 && state.snapshotExists ? state.snapshotBytes : null;
+      ensureDailyBackup(absolute, raw ? () => raw : store.data, options.now, { layer, ...(options.backupsKept !== undefined ? { keep: options.backupsKept } : {}), ...(options.timeZone !== undefined ? { timeZone: options.timeZone } : {}) });
     } catch (error) {
       store.warn(`could not write today's backup in ${path.join(dir, 'backups')} (${errnoCode(error)}); your progress is saved, but check free space`);
     }
+    state.snapshotBytes = null;
     return store;
   } catch (error) {
+    if (store !== undefined) store.abandon();
     if (journalFd !== undefined) {
       try {
         layer.closeSync(journalFd);
@@ -341,6 +352,12 @@ class Store implements ProgressStore {
   private worthCompacting(): boolean {
     if (this.pending === 0) return false;
     return this.snapshotSize < SMALL_SNAPSHOT || this.pending >= COMPACT_ENTRIES || this.journalLength * 8 >= this.snapshotSize;
+  }
+
+  /** Closes without compacting (open failed half-way). */
+  abandon(): void {
+    this.broken ??= 'abandoned';
+    this.close();
   }
 
   close(): void {
