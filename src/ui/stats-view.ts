@@ -95,14 +95,6 @@ function fitTable<T, C extends Column & { key: string; cell: (row: T) => string 
   const available = width - INDENT.length;
   // Piped output is never cut: no column caps either.
   let cols = Number.isFinite(width) ? [...all] : all.map((col) => ({ ...col, max: undefined }));
-  const render = (styled: boolean) =>
-    renderTable(
-      cols,
-      rows.map((r) => cols.map((col) => col.cell(r))),
-      available,
-      styled ? style(cols) : undefined,
-      styled ? (text) => c.bold(text) : undefined,
-    );
   // Drop columns until the flexible one (the question) keeps a readable width.
   const needed = () => {
     const widths = cols.map((col) => {
@@ -116,7 +108,13 @@ function fitTable<T, C extends Column & { key: string; cell: (row: T) => string 
     if (needed() <= available) break;
     cols = cols.filter((col) => col.key !== key);
   }
-  return render(true);
+  return renderTable(
+    cols,
+    rows.map((r) => cols.map((col) => col.cell(r))),
+    available,
+    style(cols),
+    (text) => c.bold(text),
+  );
 }
 
 function lastLabel(day: string | null, today: string): string {
