@@ -53,6 +53,16 @@ export interface PickResult {
   toPrepare: number;
 }
 
+/** The record of card `id`, reading own properties only (an id like "__proto__" is just an id). */
+export function recordOf(records: Readonly<Record<string, CardRecord>>, id: string): CardRecord | undefined {
+  return Object.hasOwn(records, id) ? records[id] : undefined;
+}
+
+/** A copy of the records without a prototype, safe to index by any card id. */
+export function copyRecords(records: Readonly<Record<string, CardRecord>>): Record<string, CardRecord> {
+  return Object.assign(Object.create(null) as Record<string, CardRecord>, records);
+}
+
 /** A card that has never been reviewed normally (crammed-only cards stay new). */
 export function isNewRecord(record: CardRecord | undefined): boolean {
   return record === undefined || record.memory.phase === 'new';
@@ -82,20 +92,20 @@ export function pickCards(cards: readonly Card[], data: ProgressData, scheduler:
   const today = countToday(sortedReviews(data.reviews), now, timeZone);
   const order = new Map(ready.map((c, i) => [c.id, i]));
   const retrievability = (card: Card) => {
-    const record = data.cards[card.id];
+    const record = recordOf(data.cards, card.id);
     return isNewRecord(record) ? 0 : scheduler.retrievability(record!.memory, now);
   };
   const weakestFirst = (a: Card, b: Card) => retrievability(a) - retrievability(b) || dueTime(data, a) - dueTime(data, b) || order.get(a.id)! - order.get(b.id)!;
 
-  const dueCards = ready.filter((c) => !isNewRecord(data.cards[c.id]) && isDue(data.cards[c.id]!.memory, now, timeZone));
-  const freshCards = ready.filter((c) => isNewRecord(data.cards[c.id]));
+  const dueCards = ready.filter((c) => !isNewRecord(recordOf(data.cards, c.id)) && isDue(recordOf(data.cards, c.id)!.memory, now, timeZone));
+  const freshCards = ready.filter((c) => isNewRecord(recordOf(data.cards, c.id)));
   let queue: Picked[];
   let newHeldBack = 0;
   let dueHeldBack = 0;
 
   if (options.cram) {
     const dueIds = new Set(dueCards.map((c) => c.id));
-    queue = [...ready].sort(weakestFirst).map((card) => ({ card, mode: 'cram' as const, kind: dueIds.has(card.id) ? 'due' : isNewRecord(data.cards[card.id]) ? 'new' : 'other' }));
+    queue = [...ready].sort(weakestFirst).map((card) => ({ card, mode: 'cram' as const, kind: dueIds.has(card.id) ? 'due' : isNewRecord(recordOf(data.cards, card.id)) ? 'new' : 'other' }));
   } else {
     const reviewRoom = Math.max(0, (options.reviewsPerDay ?? DEFAULT_REVIEWS_PER_DAY) - today.reviews);
     const newRoom = Math.max(0, (options.newPerDay ?? DEFAULT_NEW_PER_DAY) - today.newCards);
@@ -114,7 +124,7 @@ export function pickCards(cards: readonly Card[], data: ProgressData, scheduler:
 export function nextDue(cards: readonly Card[], records: Readonly<Record<string, CardRecord>>, now: Date): Date | null {
   let best: number | null = null;
   for (const card of cards) {
-    const record = records[card.id];
+    const record = recordOf(records, card.id);
     if (isNewRecord(record) || isToPrepare(card)) continue;
     const t = record!.memory.due.getTime();
     if (t > now.getTime() && (best === null || t < best)) best = t;
@@ -123,7 +133,7 @@ export function nextDue(cards: readonly Card[], records: Readonly<Record<string,
 }
 
 function dueTime(data: ProgressData, card: Card): number {
-  return data.cards[card.id]?.memory.due.getTime() ?? 0;
+  return recordOf(data.cards, card.id)?.memory.due.getTime() ?? 0;
 }
 
 function sortedReviews(reviews: readonly Review[]): readonly Review[] {

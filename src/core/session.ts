@@ -13,7 +13,7 @@
  */
 import type { Card } from './card.js';
 import { checkKeyPoints, type Coverage } from './keypoints.js';
-import type { Picked } from './pick.js';
+import { copyRecords, recordOf, type Picked } from './pick.js';
 import type { CardRecord, Grade, MemoryState, ProgressEvent } from './progress-model.js';
 import { formatInterval, isDue, LEARN_AHEAD_MS, type Scheduler } from './schedule.js';
 import { combineSuggestions, suggestFromTime } from './timing.js';
@@ -119,7 +119,7 @@ export function startSession(queue: readonly Picked[], records: Readonly<Record<
     editing: false,
     scroll: 0,
     maxScroll: 0,
-    records: { ...records },
+    records: copyRecords(records),
     history: [],
     pending: null,
     skipped: 0,
@@ -152,7 +152,7 @@ export function gradeCounts(state: SessionState): Record<Grade, number> {
 /** Will grading the current card move its schedule? Cram keeps it unless the card is actually due. */
 export function gradingSchedules(state: SessionState, item: QueueItem, config: Pick<SessionConfig, 'timeZone'>, now: Date): boolean {
   if (item.mode === 'scheduled') return true;
-  const record = state.records[item.card.id];
+  const record = recordOf(state.records, item.card.id);
   return record !== undefined && isDue(record.memory, now, config.timeZone);
 }
 
@@ -254,13 +254,13 @@ function intervalsFor(s: SessionState, item: QueueItem, config: SessionConfig): 
 }
 
 function memoryOf(s: SessionState, card: Card, config: SessionConfig): MemoryState {
-  return s.records[card.id]?.memory ?? config.scheduler.newMemory(s.now);
+  return recordOf(s.records, card.id)?.memory ?? config.scheduler.newMemory(s.now);
 }
 
 function grade(s: SessionState, g: Grade, config: SessionConfig): Step {
   const item = s.queue[s.position]!;
   const card = item.card;
-  const before = s.records[card.id] ?? null;
+  const before = recordOf(s.records, card.id) ?? null;
   const schedules = gradingSchedules(s, item, config, s.now);
   const memory = schedules ? config.scheduler.grade(memoryOf(s, card, config), g, s.now) : memoryOf(s, card, config);
   const record: CardRecord = { id: card.id, question: card.question, file: card.file, contentHash: card.contentHash, memory };
@@ -290,7 +290,7 @@ function grade(s: SessionState, g: Grade, config: SessionConfig): Step {
       ...s,
       phase: 'graded',
       queue,
-      records: { ...s.records, [card.id]: record },
+      records: Object.assign(copyRecords(s.records), { [card.id]: record }),
       history: [...s.history, entry],
       pending: { event, next: s.position + 1 },
     },
@@ -301,7 +301,7 @@ function grade(s: SessionState, g: Grade, config: SessionConfig): Step {
 function undo(s: SessionState): Step {
   const entry = s.history.at(-1);
   if (!entry) return { state: { ...s, notice: 'Nothing to undo: no card has been graded in this session.' }, effects: [] };
-  const records = { ...s.records };
+  const records = copyRecords(s.records);
   if (entry.before) records[entry.cardId] = entry.before;
   else delete records[entry.cardId];
   const event: ProgressEvent = { type: 'undo', seq: entry.seq, cardId: entry.cardId, at: s.now, card: entry.before };

@@ -6,6 +6,7 @@ import type { ChalkInstance } from 'chalk';
 import { versionForLimit, type Card, type SpokenVersion } from '../core/card.js';
 import type { Coverage } from '../core/keypoints.js';
 import { GRADE_NAMES, type Grade } from '../core/progress-model.js';
+import { recordOf } from '../core/pick.js';
 import { formatInterval } from '../core/schedule.js';
 import { currentItem, gradeCounts, limitFor, timerMs, type SessionConfig, type SessionState } from '../core/session.js';
 import { formatDuration } from '../core/text.js';
@@ -56,7 +57,7 @@ function header(state: SessionState, screen: Screen): string {
   const parts = [`prep drill`, `${Math.min(state.position + 1, total)}/${total}`];
   if (item?.mode === 'cram') parts.push('cram');
   if (item?.again) parts.push('again');
-  else if (state.records[item?.card.id ?? ''] === undefined) parts.push('new');
+  else if (item && recordOf(state.records, item.card.id) === undefined) parts.push('new');
   return c.dim(truncate(parts.join(' · '), screen.columns));
 }
 

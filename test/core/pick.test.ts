@@ -114,6 +114,12 @@ describe('pickCards', () => {
   });
 });
 
+it('does not mistake a card named __proto__ for a reviewed card', () => {
+  const data = { ...progressWith([]), cards: {} }; // a plain object, as JSON.parse would give
+  const result = pickCards([makeCard('__proto__'), makeCard('constructor')], data, scheduler, { now, timeZone: UTC });
+  expect(result.queue.map((p) => p.kind)).toEqual(['new', 'new']);
+});
+
 describe('shuffled', () => {
   it('keeps every item', () => {
     expect(shuffled([1, 2, 3, 4, 5], 42).sort()).toEqual([1, 2, 3, 4, 5]);

@@ -148,6 +148,15 @@ describe('drill session', () => {
     expect(step(s, { type: 'interrupt', now: at(3000) }, typing).state.ended).toBe('interrupted');
   });
 
+  it('treats a card id like __proto__ as a plain id', () => {
+    const events: ProgressEvent[] = [];
+    const s = drive(startSession([{ card: makeCard('__proto__'), mode: 'scheduled', kind: 'new' }], {}, t0), [named('enter', 1000), key('4', 2000)], config(), events);
+    expect(events).toHaveLength(1);
+    expect(Object.hasOwn(s.records, '__proto__')).toBe(true);
+    expect(s.records['__proto__']!.memory.phase).toBe('review');
+    expect(({} as Record<string, unknown>).memory).toBeUndefined();
+  });
+
   it('starts done when nothing was picked', () => {
     expect(startSession([], {}, t0).phase).toBe('done');
   });
