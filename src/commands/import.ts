@@ -292,7 +292,7 @@ function ranges(lines: NotesLine[]): { first: number; last: number; text: string
   const out: { first: number; last: number; text: string }[] = [];
   for (const l of lines) {
     const last = out.at(-1);
-    if (last && l.line <= last.last + 2) last.last = l.line;
+    if (last && l.line === last.last + 1) last.last = l.line;
     else out.push({ first: l.line, last: l.line, text: l.text });
   }
   return out;
