@@ -194,9 +194,9 @@ function interactive(initial: SessionState, config: SessionConfig, store: Progre
       leaveTerminal();
       const result = await openInEditor(path.join(deckDir, card.file), io.env, { line: card.line });
       editing = false;
-      const reloaded = result.ok ? reloadCard(deckDir, card) : card;
+      const reloaded = result.ok ? reloadCard(deckDir, card) : { card, message: `Could not edit: ${result.error ?? 'the editor failed'}.` };
       enterTerminal();
-      await apply({ type: 'edited', card: reloaded, now: new Date(), ...(result.ok ? {} : { message: `Could not edit: ${result.error ?? 'the editor failed'}.` }) });
+      await apply({ type: 'edited', card: reloaded.card, now: new Date(), ...(reloaded.message ? { message: reloaded.message } : {}) });
     };
 
     const onData = (chunk: string) =>
@@ -251,7 +251,10 @@ function interactive(initial: SessionState, config: SessionConfig, store: Progre
 }
 
 /** The card again from its file after editing: same id, else the same place in the file; null when gone. */
-function reloadCard(deckDir: string, before: Card): Card | null {
+function reloadCard(deckDir: string, before: Card): { card: Card | null; message?: string } {
   const parsed = readAnswerFile(deckDir, before.file);
-  return parsed.cards.find((c) => c.id === before.id) ?? (parsed.cards.length === 1 ? parsed.cards[0]! : parsed.cards.find((c) => c.line === before.line) ?? null);
+  const card = parsed.cards.find((c) => c.id === before.id) ?? (parsed.cards.length === 1 ? parsed.cards[0]! : parsed.cards.find((c) => c.line === before.line) ?? null);
+  const problem = parsed.problems.find((p) => p.severity === 'error');
+  if (card === null && problem) return { card, message: `${problem.file}:${problem.line}: ${problem.message}; the card was skipped.` };
+  return { card };
 }
