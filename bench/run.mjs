@@ -3,7 +3,7 @@
 // writes bench/results.json. Environment: BENCH_RUNS (warm runs, default 7), BENCH_COLD_RUNS
 // (cold runs, default 3), BENCH_SIZES (default 100,1000,10000), BENCH_KEEP=1 keeps the temp folder.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +11,7 @@ import { generateDeck, rng } from './lib/generate.mjs';
 import { loadStore, reviewEvent, writeHistory } from './lib/store.mjs';
 
 const repo = path.resolve(fileURLToPath(import.meta.url), '../..');
-const bin = path.join(repo, 'bin/prep.js');
+
 const WARM_RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 3);
 const SIZES = (process.env.BENCH_SIZES ?? '100,1000,10000').split(',').map(Number);
@@ -19,6 +19,10 @@ const BIG = Math.max(...SIZES);
 const work = mkdtempSync(path.join(os.tmpdir(), 'prep-bench-'));
 const rssPreload = path.join(repo, 'bench/lib/rss-preload.mjs');
 const tracePreload = path.join(repo, 'bench/lib/trace-loads.mjs');
+// A private copy of the build: a rebuild in the checkout during the run cannot change what is measured.
+cpSync(path.join(repo, 'dist'), path.join(work, 'dist'), { recursive: true });
+cpSync(path.join(repo, 'bin'), path.join(work, 'bin'), { recursive: true });
+const bin = path.join(work, 'bin/prep.js');
 const NOW = new Date();
 
 const median = (xs) => {
@@ -90,7 +94,7 @@ async function firstQuestion(deckDir, runs) {
       let out = '';
       const start = process.hrtime.bigint();
       const term = spawnPty(process.execPath, [bin, 'drill', '--deck', deckDir], { cols: 100, rows: 30, cwd: work, env: { ...process.env, NO_COLOR: '1', TERM: 'xterm-256color' } });
-      const timer = setTimeout(() => finish({ error: `no question after 20 s; screen: ${out.slice(-300)}` }), 20_000);
+      const timer = setTimeout(() => finish({ error: `no question after 60 s; screen: ${out.slice(-300)}` }), 20_000);
       let done = false;
       function finish(value) {
         if (done) return;
@@ -153,12 +157,12 @@ function gradeLatency(store, deckDir, ids, reviews, grades) {
 function modulesLoaded(args) {
   const traceFile = path.join(work, `trace-${Math.random().toString(36).slice(2)}`);
   spawnSync(process.execPath, ['--import', tracePreload, bin, ...args], { cwd: work, env: { ...process.env, PREP_BENCH_TRACE_FILE: traceFile }, encoding: 'utf8', maxBuffer: 1 << 30 });
-  const meta = JSON.parse(readFileSync(path.join(repo, 'dist/meta.json'), 'utf8'));
+  const meta = JSON.parse(readFileSync(path.join(work, 'dist/meta.json'), 'utf8'));
   const urls = existsSync(traceFile) ? readFileSync(traceFile, 'utf8').split('\n').filter(Boolean) : [];
   const packages = new Set();
   for (const url of urls) {
     const file = fileURLToPath(url);
-    const out = Object.entries(meta.outputs).find(([name]) => path.resolve(repo, name) === file);
+    const out = Object.entries(meta.outputs).find(([name]) => path.resolve(work, name) === file);
     if (!out) {
       const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file);
       if (m) packages.add(m[1]);
@@ -189,7 +193,9 @@ const store = await loadStore(repo, work).catch((error) => {
   log(`progress store could not be bundled: ${error.message}`);
   return undefined;
 });
-const histories = { [Math.min(1000, BIG)]: 10_000, [BIG]: 100_000 };
+// 10,000 reviews with the 1,000-card deck (drill), 100,000 with the biggest deck (stats, grades).
+const histories = { [BIG]: 100_000 };
+if (SIZES.includes(1000) && BIG !== 1000) histories[1000] = 10_000;
 for (const [size, reviews] of Object.entries(histories)) {
   if (store && decks[size]) writeHistory(store, decks[size].deckDir, decks[size].ids, reviews, NOW);
 }

@@ -8,15 +8,29 @@ import { build } from 'esbuild';
 
 /**
  * Identifies the parser of this build, so the parse cache (.prep/cache) never serves cards parsed
- * by a different prep: a hash of the sources that shape a parsed card and the versions of the
- * packages that parse.
+ * by a different prep: a hash of every source file the parser and the cache are built from (found
+ * by esbuild, so it follows the imports) and of the versions of the packages they use.
  */
-function parserBuildId() {
+async function parserBuildId() {
+  const probe = await build({
+    entryPoints: ['src/markdown/parse.ts', 'src/store/deck-cache.ts'],
+    bundle: true,
+    write: false,
+    outdir: 'dist-probe',
+    format: 'esm',
+    platform: 'node',
+    metafile: true,
+    logLevel: 'silent',
+    external: ['esprima'],
+  });
   const hash = createHash('sha256');
-  const files = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)]));
-  const sources = [...files('src/markdown'), ...files('src/core'), 'src/store/deck-cache.ts', 'src/store/deck-files.ts'].sort();
-  for (const file of sources) hash.update(file).update('\0').update(readFileSync(file)).update('\0');
-  for (const pkg of ['remark-parse', 'unified', 'mdast-util-from-markdown', 'micromark', 'gray-matter', 'js-yaml', 'mdast-util-to-string']) {
+  const packages = new Set();
+  for (const input of Object.keys(probe.metafile.inputs).sort()) {
+    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+    if (pkg) packages.add(pkg[1]);
+    else hash.update(input).update('\0').update(readFileSync(input)).update('\0');
+  }
+  for (const pkg of [...packages].sort()) {
     try {
       hash.update(`${pkg}@${JSON.parse(readFileSync(`node_modules/${pkg}/package.json`, 'utf8')).version}\0`);
     } catch {
@@ -35,7 +49,7 @@ const result = await build({
   platform: 'node',
   target: 'node20',
   logLevel: 'warning',
-  define: { __PREP_BUILD_ID__: JSON.stringify(parserBuildId()) },
+  define: { __PREP_BUILD_ID__: JSON.stringify(await parserBuildId()) },
   // Bundled CommonJS dependencies (gray-matter, fs-extra) call require() for Node built-ins.
   banner: { js: "import { createRequire as __prepCreateRequire } from 'node:module'; const require = __prepCreateRequire(import.meta.url);" },
   // js-yaml only loads esprima for the unsafe !!js/function type, which prep never enables.
