@@ -97,8 +97,9 @@ function checkFields(
 
   const id = get('id');
   if (id !== undefined && id !== null) {
-    const text = String(id).trim();
-    if ((typeof id !== 'string' && typeof id !== 'number') || !ID_PATTERN.test(text)) {
+    // Type first: String() of a YAML alias bomb (billion laughs) would expand it and exhaust memory.
+    const text = typeof id === 'string' || typeof id === 'number' ? String(id).trim() : '';
+    if (!ID_PATTERN.test(text)) {
       return fail('id', '`id:` must be a short name of letters, digits and . _ - / : # (no spaces); change it or remove it');
     }
     data.id = text;
@@ -125,7 +126,8 @@ function checkFields(
   if (time !== undefined && time !== null) {
     const seconds = typeof time === 'string' || typeof time === 'number' ? parseDuration(time) : undefined;
     if (seconds === undefined) {
-      return fail('time', `\`time:\` ${JSON.stringify(String(time))} is not a duration; write it like 90s, 2m or 1m30s`);
+      const shown = typeof time === 'string' || typeof time === 'number' ? JSON.stringify(String(time)) : 'value';
+      return fail('time', `\`time:\` ${shown} is not a duration; write it like 90s, 2m or 1m30s`);
     }
     data.timeSec = seconds;
   }
