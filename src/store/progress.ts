@@ -130,7 +130,10 @@ function loadState(file: string, layer: FsLayer): LoadedState {
     const snapshot = readIfExists(file, layer);
     const journalRead = readIfExists(journal, layer);
     const inoNow = inodeOf(file, layer);
-    if ((snapshot?.ino ?? null) !== inoNow && attempt < 20) continue;
+    if ((snapshot?.ino ?? null) !== inoNow) {
+      if (attempt < 50) continue;
+      throw new PrepError(`${file} kept changing while it was being read (another prep is saving); try again in a moment`);
+    }
     return buildState(file, journal, snapshot?.bytes ?? null, journalRead?.bytes ?? null, layer);
   }
 }
