@@ -122,14 +122,54 @@ export function sectionLabel(text: string, isHeading: boolean): { name: SectionN
 const Q_LINE = /^(?:\*\*|__)?(?:q|question|问题|問題|问|問|题目|題目)\s*\d{0,3}\s*(?:\*\*|__)?\s*(?:[:：]|(?<=\d)\s*[.、)])\s*(?:\*\*|__)?\s*/iu;
 const A_LINE = /^(?:\*\*|__)?(?:a|ans|answer|答|回答|答案)\s*\d{0,3}\s*(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?\s*/iu;
 
-/** "Q: Why Acme?" → "Why Acme?"; "Q1. …", "问：…". */
+/** "**Q1. Why…?**" → "Q1. Why…?": a label line written wholly in bold. */
+function unwrapBold(text: string): string {
+  const t = text.trim();
+  const m = /^(\*\*|__)(.+)\1$/u.exec(t);
+  return m && !m[2]!.includes(m[1]!) ? m[2]!.trim() : t;
+}
+
+/** "Q: Why Acme?" → "Why Acme?"; "Q1. …", "问：…", "**Q1. Why…?**". */
 export function qLine(text: string): string | undefined {
-  const m = Q_LINE.exec(text.trim());
-  return m ? text.trim().slice(m[0].length).trim() : undefined;
+  const t = unwrapBold(text);
+  const m = Q_LINE.exec(t);
+  return m ? t.slice(m[0].length).replace(/(?:\*\*|__)\s*$/u, '').trim() : undefined;
 }
 
 /** "A: Because…" → "Because…". */
 export function aLine(text: string): string | undefined {
-  const m = A_LINE.exec(text.trim());
-  return m ? text.trim().slice(m[0].length).trim() : undefined;
+  const t = unwrapBold(text);
+  const m = A_LINE.exec(t);
+  return m ? t.slice(m[0].length).trim() : undefined;
+}
+
+/** Obsidian callout types that mark a question, an answer, or a section of the answer. */
+export function calloutRole(type: string | undefined): 'q' | 'a' | SectionName | undefined {
+  if (type === undefined) return undefined;
+  if (/^(?:question|questions|faq|help|q|ask|interview)$/u.test(type)) return 'q';
+  if (/^(?:answer|a|ans|success|check|done|response)$/u.test(type)) return 'a';
+  if (/^(?:note|notes|tip|tips|hint|info|important|todo|warning|caution|attention)$/u.test(type)) return 'notes';
+  if (/^(?:abstract|summary|tldr|short)$/u.test(type)) return 'short';
+  return undefined;
+}
+
+const PLACEHOLDER_WORD =
+  /^(?:tbd|tba|tbc|todo|to\s?do|wip|n\/a|fill\s+(?:in|me)|to\s+be\s+(?:done|written|added|filled(?:\s+in)?)|待补充|待補充|待完善|待写|待寫|待定|待整理|待回答|待准备|待準備|未完成|暂无|暫無|略|无|無)(?=$|[\s:：\-—–,，.。!！(（)）])/iu;
+
+/**
+ * Is this answer only a placeholder ("TBD", "TODO: …", "待补充", "...", "？")? Returns what follows
+ * the placeholder word ('' for a bare one), or undefined for a real answer.
+ */
+export function placeholder(text: string): string | undefined {
+  const t = text
+    .trim()
+    .replace(/^(?:[-*+•]\s+)?(?:\[[ xX]\]\s+)?/u, '')
+    .replace(/^(?:\*\*|__|\*|_|`)+|(?:\*\*|__|\*|_|`)+$/gu, '')
+    .replace(/^[(（[【]\s*|\s*[)）\]】]$/gu, '')
+    .trim();
+  if (t === '' || t.includes('\n')) return undefined;
+  if (/^[.。…?？!！\-—–_~·、]+$/u.test(t)) return '';
+  const m = PLACEHOLDER_WORD.exec(t);
+  if (!m) return undefined;
+  return t.slice(m[0].length).replace(/^[\s:：\-—–,，.。!！()（）]+/u, '').trim();
 }

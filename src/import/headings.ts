@@ -10,10 +10,10 @@
  * - Any other heading with text under it is a topic question ("## Weakness").
  * Text outside headings is read by the plain-text scanner.
  */
-import { cleanTitle, isInterviewTopic, isQuestionForm, isStarStep, isStrongQuestion, sectionLabel } from './cues.js';
+import { calloutRole, cleanTitle, isInterviewTopic, isQuestionForm, isStarStep, isStrongQuestion, qLine, sectionLabel } from './cues.js';
 import type { Line } from './lines.js';
 import { companyFromTitle, tagFromTitle } from './meta.js';
-import { emptyResult, mergeInto, scanBlock, type Draft, type ScanContext, type ScanResult } from './scan.js';
+import { emptyResult, mergeInto, scanBlock, trailingAside, type Draft, type ScanContext, type ScanResult } from './scan.js';
 
 interface Section {
   line: Line;
@@ -51,6 +51,12 @@ export function scanHeadings(lines: readonly Line[], base: ScanContext): ScanRes
   }));
 
   const stack: Category[] = [];
+  const taken: Taken[] = [];
+  const take = (i: number, ctx: ScanContext): number => {
+    const t = takeQuestion(sections, i, ctx, result);
+    taken.push(t);
+    return t.next;
+  };
   const context = (): ScanContext => {
     const tags = [...base.tags];
     let company = base.company;
@@ -87,7 +93,7 @@ export function scanHeadings(lines: readonly Line[], base: ScanContext): ScanRes
         category = scanBlock(s.body, ctx).drafts.filter((d) => d.kind !== 'topic').length >= 2;
       }
       if (!category) {
-        i = takeQuestion(sections, i, ctx, result);
+        i = take(i, ctx);
         continue;
       }
     }
@@ -114,23 +120,57 @@ export function scanHeadings(lines: readonly Line[], base: ScanContext): ScanRes
       i++;
       continue;
     }
-    i = takeQuestion(sections, i, ctx, result);
+    i = take(i, ctx);
+  }
+
+  // Prose after the last question's answer, set off from it (a closing paragraph, "Things to ask
+  // them"), is not its answer, unless another question in these notes is answered that way.
+  const asides = taken.map((t) => ({ t, at: trailingAside(t.draft.content) }));
+  if (!asides.some((a) => a.at !== undefined && !a.t.closing)) {
+    for (const { t, at } of asides) {
+      if (at === undefined || !t.closing) continue;
+      result.unplaced.push(...t.draft.content.splice(at).filter((l) => !l.blank));
+    }
   }
   return result;
 }
 
-/** The question at `sections[i]` with everything that belongs to it; returns the next index. */
-function takeQuestion(sections: Section[], i: number, ctx: ScanContext, result: ScanResult): number {
+interface Taken {
+  draft: Draft;
+  next: number;
+  /** No question heading follows it in the same part of the notes. */
+  closing: boolean;
+}
+
+/** The question at `sections[i]` with everything that belongs to it, and the next index. */
+function takeQuestion(sections: Section[], i: number, ctx: ScanContext, result: ScanResult): Taken {
   const s = sections[i]!;
   const draft: Draft = { question: s.text, questionLines: [s.line], tags: [...ctx.tags], company: ctx.company, content: [...s.body], context: [], kind: 'heading' };
   let j = i + 1;
+  let steps = false;
   while (j < sections.length) {
     const next = sections[j]!;
-    if (next.level > s.level || isSectionOrStep(next.text)) {
+    // A STAR step at the question's own level ("## Result" after "## Why us?" and its answer)
+    // belongs to it only when the answer is told in steps or has not started yet.
+    const step = isStarStep(next.text) && sectionLabel(next.text, true) === undefined;
+    const ownLevelStep = step && next.level <= s.level && !steps && hasText(draft.content);
+    if ((next.level > s.level || isSectionOrStep(next.text)) && !ownLevelStep) {
+      if (step) steps = true;
       draft.content.push(next.line, ...next.body);
       j++;
     } else break;
   }
+  if (j === i + 1) {
+    // "Q: …" lines under a question heading are questions of their own.
+    const body = s.body.filter((l) => !l.blank && !l.opaque);
+    const base = body.length > 0 ? Math.min(...body.map((l) => l.indent)) : 0;
+    const k = s.body.findIndex((l) => !l.blank && !l.opaque && l.indent === base && (calloutRole(l.callout) === 'q' || (l.callout === undefined && qLine(l.item ? l.item.content : l.text) !== undefined)));
+    if (k !== -1) {
+      draft.content = s.body.slice(0, k);
+      mergeInto(result, scanBlock(s.body.slice(k), ctx));
+    }
+  }
   result.drafts.push(draft);
-  return j;
+  const after = sections[j];
+  return { draft, next: j, closing: after === undefined || after.level < s.level || !isQuestionHeading(after) };
 }

@@ -31,11 +31,15 @@ export interface Line {
   block?: 'fence' | 'comment' | 'details';
   /** For a <details> opener: the index (0-based) of the line that closes it. */
   blockEnd?: number;
+  /** Was inside a `>` blockquote (the `>` markers are removed from `raw`). */
+  quoted?: boolean;
+  /** An Obsidian callout opener (`> [!question] Title`): its type, lower case; `raw` keeps only the title. */
+  callout?: string;
 }
 
-const BULLET = /^([-*+•●◦▪▫‣⁃∙·○■□◆◇➢➤►✓✔–—])(?:\s+|$)/u;
-const TIGHT_BULLET = /^([•●◦▪▫‣⁃∙○■□◆◇➢➤►])(\S.*)$/u; // "•item" without a space
-const DECIMAL = /^(\d{1,3})([.)、）．])(?:\s+|$)/u;
+const BULLET = /^([-*+•●◦▪▫‣⁃∙·○■□◆◇➢➤►▶▸▷▹✓✔–—])(?:\s+|$)/u;
+const TIGHT_BULLET = /^([•●◦▪▫‣⁃∙○■□◆◇➢➤►▶▸▷▹])(\S.*)$/u; // "•item" without a space
+const DECIMAL = /^(\d{1,3})(?:([.)])(?:\s+|$)|([、）．])\s*)/u;
 const PAREN_DECIMAL = /^[(（](\d{1,3})[)）]\s*/u;
 const ALPHA = /^([a-zA-Z])([.)])\s+/u;
 const PAREN_ALPHA = /^[(（]([a-zA-Z])[)）]\s*/u;
@@ -44,6 +48,9 @@ const PAREN_CJK = /^[(（]([一二三四五六七八九十]{1,3})[)）]\s*/u;
 const CIRCLED = /^([①-⑳])\s*/u;
 const HEADING = /^(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/u;
 const FENCE = /^(`{3,}|~{3,})/u;
+const CHECKBOX = /^\[[ xX]\]\s+/u;
+const QUOTE = /^[ \t]{0,3}>[ \t]?/u;
+const CALLOUT = /^\[!([\w-]+)\][-+]?[ \t]*(.*)$/u;
 const HR = /^([-*_])(?:[ \t]*\1){2,}[ \t]*$/u;
 
 const CJK_DIGITS: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
@@ -63,13 +70,17 @@ export function listMarker(text: string): ListMarker | undefined {
   let m = BULLET.exec(text);
   if (m) {
     // "**bold**" and "*emphasis*" are not bullets; "- " and "* " are.
-    const family = `bullet:${'•●◦▪▫‣⁃∙·○■□◆◇➢➤►✓✔'.includes(m[1]!) ? '•' : m[1]}`;
-    return { family, ordinal: null, content: text.slice(m[0].length).trim() };
+    const family = `bullet:${'•●◦▪▫‣⁃∙·○■□◆◇➢➤►▶▸▷▹✓✔'.includes(m[1]!) ? '•' : m[1]}`;
+    // "- [ ] Why…?" / "- [x] …": a task-list box (Notion, GitHub) is not part of the text.
+    return { family, ordinal: null, content: text.slice(m[0].length).replace(CHECKBOX, '').trim() };
   }
   m = TIGHT_BULLET.exec(text);
   if (m) return { family: 'bullet:•', ordinal: null, content: m[2]!.trim() };
   m = DECIMAL.exec(text);
-  if (m) return { family: `decimal${m[2] === '）' ? ')' : m[2] === '．' ? '.' : m[2]}`, ordinal: Number(m[1]), content: text.slice(m[0].length).trim() };
+  if (m) {
+    const punct = m[2] ?? m[3]!;
+    return { family: `decimal${punct === '）' ? ')' : punct === '．' ? '.' : punct}`, ordinal: Number(m[1]), content: text.slice(m[0].length).trim() };
+  }
   m = PAREN_DECIMAL.exec(text);
   if (m) return { family: 'decimal()', ordinal: Number(m[1]), content: text.slice(m[0].length).trim() };
   m = ALPHA.exec(text);
@@ -117,9 +128,12 @@ function countTags(text: string, open: boolean): number {
 export function tokenize(text: string): Line[] {
   const rawLines = text.replace(/^\uFEFF/u, '').replace(/\r\n?/g, '\n').split('\n');
   if (rawLines.length > 1 && rawLines.at(-1) === '') rawLines.pop();
-  const lines: Line[] = rawLines.map((raw, i) => {
+  const lines: Line[] = dequote(rawLines).map(({ raw, quoted, callout }, i) => {
     const trimmed = raw.trim();
-    return { no: i + 1, raw, indent: indentOf(raw), text: trimmed, blank: trimmed === '', opaque: false };
+    const line: Line = { no: i + 1, raw, indent: indentOf(raw), text: trimmed, blank: trimmed === '' && callout === undefined, opaque: false };
+    if (quoted) line.quoted = true;
+    if (callout !== undefined) line.callout = callout;
+    return line;
   });
 
   for (let i = 0; i < lines.length; i++) {
@@ -175,4 +189,29 @@ export function tokenize(text: string): Line[] {
     if (item) line.item = item;
   }
   return lines;
+}
+
+/**
+ * `> quoted` lines without their `>` markers (outside code fences), so an answer written as a
+ * blockquote reads like any other; `> [!question] Title` (an Obsidian callout) keeps its type.
+ */
+function dequote(rawLines: string[]): { raw: string; quoted: boolean; callout?: string }[] {
+  let fence: string | undefined;
+  return rawLines.map((raw) => {
+    const trimmed = raw.trim();
+    if (fence !== undefined) {
+      if (new RegExp(`^${fence[0] === '`' ? '`' : '~'}{${fence.length},}\\s*$`, 'u').test(trimmed)) fence = undefined;
+      return { raw, quoted: false };
+    }
+    if (!QUOTE.test(raw)) {
+      const f = FENCE.exec(trimmed);
+      if (f && !(f[1]!.startsWith('`') && trimmed.slice(f[1]!.length).includes('`'))) fence = f[1]!;
+      return { raw, quoted: false };
+    }
+    let inner = raw;
+    while (QUOTE.test(inner)) inner = inner.replace(QUOTE, '');
+    const c = CALLOUT.exec(inner.trim());
+    if (c) return { raw: c[2]!.trim(), quoted: true, callout: c[1]!.toLowerCase() };
+    return { raw: inner, quoted: true };
+  });
 }

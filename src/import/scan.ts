@@ -16,8 +16,8 @@
  *   (a tag when short); else it is reported as "could not place". When a nested block has
  *   exactly one question, the text before it is kept as that question's context.
  */
-import { aLine, cleanTitle, isInterviewTopic, isQuestionForm, isStarStep, isStrongQuestion, isTopicForm, isWordQuestion, qLine, sectionLabel } from './cues.js';
-import type { Line } from './lines.js';
+import { aLine, calloutRole, cleanTitle, isInterviewTopic, isQuestionForm, isStarStep, isStrongQuestion, isTopicForm, isWordQuestion, qLine, sectionLabel } from './cues.js';
+import { isRule, type Line } from './lines.js';
 import { tagFromTitle } from './meta.js';
 import { withText } from './sections.js';
 
@@ -81,6 +81,14 @@ interface Open {
   questionForm: boolean;
   /** Where paragraphs after a blank line start in the content of a list-item question. */
   tentativeFrom?: number;
+  /** A `Q:` line that cannot go on to the next line. */
+  questionDone?: boolean;
+}
+
+/** The question of a `Q:` line or a question callout. */
+function questionOfQ(line: Line): string {
+  if (line.callout !== undefined) return line.text;
+  return qLine(line.item ? line.item.content : line.text)!;
 }
 
 export function emptyResult(): ScanResult {
@@ -121,6 +129,10 @@ function units(lines: readonly Line[]): Unit[] {
 function unitKind(line: Line): Unit['kind'] {
   if (line.block === 'details') return 'details';
   if (line.block !== undefined || line.heading) return 'block';
+  const role = calloutRole(line.callout);
+  if (role === 'q') return 'q';
+  if (role === 'a') return 'a';
+  if (line.callout !== undefined) return 'plain';
   const text = line.item ? line.item.content : line.text;
   if (qLine(text) !== undefined) return 'q';
   if (aLine(text) !== undefined) return 'a';
@@ -253,7 +265,10 @@ export function scanBlock(lines: readonly Line[], ctx: ScanContext): ScanResult 
   // The tag a titled question list ("Technical questions:") gives every item of the run.
   const runTag = new Map<Run, string>();
 
-  const close = () => {
+  // Some question before the last has prose after its list-shaped answer: that is how these notes
+  // answer, so the last question's trailing prose is its answer too.
+  let asidesAnswer = false;
+  const close = (final = false) => {
     if (open) {
       const { draft, run, unit, tentativeFrom } = open;
       if (run && tentativeFrom !== undefined) {
@@ -261,6 +276,10 @@ export function scanBlock(lines: readonly Line[], ctx: ScanContext): ScanResult 
         // answer only if the other items are answered the same way; otherwise it is not placed.
         if (unit !== run.units.at(-1)) run.paragraphAnswers = true;
         else if (!run.paragraphAnswers) after.push(...draft.content.splice(tentativeFrom));
+      } else if (!run && draft.kind !== 'details') {
+        const aside = trailingAside(draft.content);
+        if (aside !== undefined && !final) asidesAnswer = true;
+        else if (aside !== undefined && !asidesAnswer) after.push(...draft.content.splice(aside));
       }
       direct.push(draft);
     }
@@ -311,9 +330,11 @@ export function scanBlock(lines: readonly Line[], ctx: ScanContext): ScanResult 
         break;
       }
       case 'q': {
-        const text = qLine(unit.head.item ? unit.head.item.content : unit.head.text)!;
+        const text = questionOfQ(unit.head);
         openDraft(unit, text, 'q');
         const current = open!;
+        // "**Q1. Why…?**", "Q: Describe your last project." : the question is complete on its line.
+        current.questionDone = /^(?:\*\*|__).*(?:\*\*|__)$/u.test(unit.head.text) || /[.。!！?？:：]$/u.test(text);
         // The answer may sit under the Q line (indented) rather than after an A: line.
         if (hasText(unit.children)) {
           current.answerStarted = true;
@@ -323,7 +344,7 @@ export function scanBlock(lines: readonly Line[], ctx: ScanContext): ScanResult 
         break;
       }
       case 'a': {
-        const text = aLine(unit.head.item ? unit.head.item.content : unit.head.text)!;
+        const text = unit.head.callout !== undefined ? unit.head.text : aLine(unit.head.item ? unit.head.item.content : unit.head.text)!;
         if (open && open.draft.kind === 'q' && !open.answerStarted) {
           open.answerStarted = true;
           result.structure.push({ line: unit.head, role: 'marker' });
@@ -365,7 +386,7 @@ export function scanBlock(lines: readonly Line[], ctx: ScanContext): ScanResult 
         }
         if (open && open.draft.kind === 'q' && !open.answerStarted) {
           const qText = open.draft.question;
-          if (unit.blankBefore === 0 && !isStrongQuestion(qText) && !hasText(unit.children)) {
+          if (unit.blankBefore === 0 && !open.questionDone && !isStrongQuestion(qText) && !hasText(unit.children)) {
             // "Q: Tell me about a time\nyou failed.\nA: …": the question goes on.
             open.draft.question = `${qText} ${cleanTitle(unit.head.text)}`;
             open.draft.questionLines.push(unit.head);
@@ -383,7 +404,7 @@ export function scanBlock(lines: readonly Line[], ctx: ScanContext): ScanResult 
         break;
     }
   }
-  close();
+  close(true);
 
   if (direct.length === 1 && ctx.depth > 0 && hasText(before)) {
     direct[0]!.context = [...before];
@@ -395,6 +416,71 @@ export function scanBlock(lines: readonly Line[], ctx: ScanContext): ScanResult 
   sortDrafts(result.drafts);
   return result;
 
+}
+
+interface Block {
+  start: number;
+  end: number;
+  /** Blank lines before it, and whether a rule (---) stands before it. */
+  blanks: number;
+  rule: boolean;
+}
+
+/** Non-blank runs of `content`, split at blank lines and rules outside code. */
+function blocksOf(content: readonly Line[]): Block[] {
+  const blocks: Block[] = [];
+  let current: Block | undefined;
+  let blanks = 0;
+  let rule = false;
+  content.forEach((line, i) => {
+    const separator = !line.opaque && (line.blank || (line.block === undefined && isRule(line.text)));
+    if (separator) {
+      if (current) blocks.push(current);
+      current = undefined;
+      if (line.blank) blanks++;
+      else rule = true;
+      return;
+    }
+    if (current) current.end = i;
+    else {
+      current = { start: i, end: i, blanks, rule };
+      blanks = 0;
+      rule = false;
+    }
+  });
+  if (current) blocks.push(current);
+  return blocks;
+}
+
+/**
+ * Where text that follows an answer without being part of it starts ("Things to ask them: …"
+ * after the last answer, a closing paragraph of a write-up), or undefined. It is the run of prose
+ * paragraphs at the end of `content` when
+ * - the answer before it has another shape (a list, an indented or quoted block, code) and the
+ *   prose is no deeper than it, or
+ * - it is set off by a rule (---) or two blank lines.
+ * Callers use it only for the last question of a block, and only when no earlier question in the
+ * same notes is answered that way.
+ */
+export function trailingAside(content: readonly Line[]): number | undefined {
+  const blocks = blocksOf(content);
+  if (blocks.length < 2) return undefined;
+  const lines = (b: Block) => content.slice(b.start, b.end + 1);
+  const prose = (b: Block) =>
+    lines(b).every((l) => !l.item && !l.heading && !l.opaque && l.block === undefined && l.callout === undefined && !l.quoted) && hasText(lines(b));
+  let k = blocks.length;
+  while (k > 1 && prose(blocks[k - 1]!)) k--;
+  if (k === blocks.length) return undefined;
+  const answer = blocks.slice(0, k);
+  if (!hasText(answer.flatMap(lines))) return undefined;
+  const aside = blocks[k]!;
+  if (aside.rule || aside.blanks >= 2) return aside.start;
+  const indent = content[aside.start]!.indent;
+  const otherShape = (b: Block) => {
+    const ls = lines(b).filter((l) => !l.blank);
+    return ls.some((l) => l.item || l.opaque || l.block !== undefined || l.quoted) || ls.every((l) => l.indent > indent);
+  };
+  return answer.every(otherShape) ? aside.start : undefined;
 }
 
 function sortDrafts(drafts: Draft[]): void {

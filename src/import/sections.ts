@@ -5,7 +5,7 @@
  * and headings inside a section are moved below the section's own "##". Pure.
  */
 import type { SectionName } from '../core/card.js';
-import { sectionLabel } from './cues.js';
+import { calloutRole, sectionLabel } from './cues.js';
 import { expandIndent, isRule, type Line } from './lines.js';
 
 export interface BuiltAnswer {
@@ -30,6 +30,15 @@ export function buildAnswer(content: readonly Line[], first: SectionName = 'answ
     chunk = [];
   };
   for (const line of content) {
+    const role = calloutRole(line.callout);
+    if (role !== undefined && role !== 'q' && role !== 'a') {
+      // "> [!note] Title": the callout names the section; its title is text of it.
+      flush();
+      current = role;
+      labels.push(line);
+      if (line.text !== '') chunk.push(withText(line, line.text));
+      continue;
+    }
     if (!line.opaque && !line.blank && !line.item && line.block === undefined) {
       const label = sectionLabel(line.heading ? line.heading.text : line.text, line.heading !== undefined);
       if (label) {
@@ -79,7 +88,7 @@ export function renderLines(input: readonly Line[]): string {
         text = text.replace(/^(\s*)(#{1,6})/u, (_all, sp: string, hashes: string) => `${sp}${'#'.repeat(Math.min(6, hashes.length + shift))}`);
       } else {
         // "•\tItem", "● Item", "· Item" → "- Item" (markdown knows only -, *, +).
-        text = text.replace(/^(\s*)(?:[•●◦▪▫‣⁃∙○■□◆◇➢➤►✓✔](?:\s+|(?=\S))|[·–—]\s+)/u, '$1- ');
+        text = text.replace(/^(\s*)(?:[•●◦▪▫‣⁃∙○■□◆◇➢➤►▶▸▷▹✓✔](?:\s+|(?=\S))|[·–—]\s+)/u, '$1- ');
         // Was not a heading in the notes (indented 4+); must not become one now.
         if (/^\s{0,3}#{1,6}(?:\s|$)/u.test(text)) text = text.replace('#', '\\#');
       }
