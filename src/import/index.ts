@@ -7,7 +7,7 @@
  * <details><summary>, STAR steps, full/short versions and notes (English and Chinese labels).
  */
 import type { SectionName } from '../core/card.js';
-import { cleanTitle, stripNumbering } from './cues.js';
+import { cleanTitle, placeholder, stripNumbering } from './cues.js';
 import { scanHeadings } from './headings.js';
 import { tokenize, type Line } from './lines.js';
 import { companyFromTitle, companyLine, tagsLine } from './meta.js';
@@ -82,9 +82,19 @@ export function importNotes(text: string): NotesImport {
       unplaced.push(...draft.questionLines, ...draft.content.filter((l) => !l.blank));
       continue;
     }
-    const built = buildAnswer(draft.content);
+    const built = draft.sections ? { sections: draft.sections, labels: [] } : buildAnswer(draft.content);
     for (const label of built.labels) structure.push({ line: label, role: 'label' });
     const sections = { ...built.sections };
+    for (const name of ['answer', 'short', 'full', 'keyPoints'] as const) {
+      // "TBD", "TODO: …", "待补充", "...": not an answer yet; the card is "to prepare".
+      const text = sections[name];
+      const rest = text === undefined ? undefined : placeholder(text);
+      if (rest === undefined) continue;
+      delete sections[name];
+      if (rest !== '') sections.notes = sections.notes ? `${text}\n\n${sections.notes}` : text;
+      else if (draft.kind === 'table') structure.push({ line: draft.questionLines[0]!, role: 'marker' });
+      else for (const line of draft.content) if (!line.blank && placeholder(line.text) === '') structure.push({ line, role: 'marker' });
+    }
     const context = renderLines(draft.context);
     if (context !== '') sections.notes = sections.notes ? `${context}\n\n${sections.notes}` : context;
     const draftTags = [...new Set([...draft.tags, ...tags])];
@@ -111,7 +121,7 @@ export function importNotes(text: string): NotesImport {
 }
 
 function questionText(draft: Draft): string {
-  const text = draft.kind === 'q' || draft.kind === 'details' ? draft.question : stripNumbering(cleanTitle(draft.question));
+  const text = draft.kind === 'q' || draft.kind === 'details' || draft.kind === 'table' ? draft.question : stripNumbering(cleanTitle(draft.question));
   return text.replace(/\s+/gu, ' ').trim();
 }
 

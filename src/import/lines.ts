@@ -28,7 +28,7 @@ export interface Line {
   /** Inside a code fence, HTML comment or <details> block after its first line: content, never structure. */
   opaque: boolean;
   /** The first line of such a block. */
-  block?: 'fence' | 'comment' | 'details';
+  block?: 'fence' | 'comment' | 'details' | 'table';
   /** For a <details> opener: the index (0-based) of the line that closes it. */
   blockEnd?: number;
   /** Was inside a `>` blockquote (the `>` markers are removed from `raw`). */
@@ -48,6 +48,7 @@ const PAREN_CJK = /^[(（]([一二三四五六七八九十]{1,3})[)）]\s*/u;
 const CIRCLED = /^([①-⑳])\s*/u;
 const HEADING = /^(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/u;
 const FENCE = /^(`{3,}|~{3,})/u;
+const TABLE_RULE = /^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)+\|?\s*$/u;
 const CHECKBOX = /^\[[ xX]\]\s+/u;
 const QUOTE = /^[ \t]{0,3}>[ \t]?/u;
 const CALLOUT = /^\[!([\w-]+)\][-+]?[ \t]*(.*)$/u;
@@ -177,6 +178,16 @@ export function tokenize(text: string): Line[] {
         i = j;
         continue;
       }
+    }
+    if (line.text.startsWith('|') && TABLE_RULE.test(lines[i + 1]?.text ?? '')) {
+      // A markdown table: | Question | Answer | / | --- | --- | / rows.
+      let j = i + 1;
+      while (j + 1 < lines.length && lines[j + 1]!.text.startsWith('|')) j++;
+      line.block = 'table';
+      line.blockEnd = j;
+      for (let k = i + 1; k <= j; k++) lines[k]!.opaque = true;
+      i = j;
+      continue;
     }
     if (line.indent <= 3) {
       const h = HEADING.exec(line.text);

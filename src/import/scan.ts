@@ -20,6 +20,8 @@ import { aLine, calloutRole, cleanTitle, isInterviewTopic, isQuestionForm, isSta
 import { isRule, type Line } from './lines.js';
 import { tagFromTitle } from './meta.js';
 import { withText } from './sections.js';
+import { readTable } from './table.js';
+import type { SectionName } from '../core/card.js';
 
 export interface Draft {
   question: string;
@@ -32,7 +34,9 @@ export interface Draft {
   /** Text before the question that sets it up (kept in notes). */
   context: Line[];
   /** How it was recognised, for the tie-breaks below and for tests. */
-  kind: 'title' | 'topic' | 'item' | 'q' | 'details' | 'heading';
+  kind: 'title' | 'topic' | 'item' | 'q' | 'details' | 'heading' | 'table';
+  /** Sections read directly (a table row's cells) rather than built from `content`. */
+  sections?: Partial<Record<SectionName, string>>;
 }
 
 export interface Structure {
@@ -58,7 +62,7 @@ interface Unit {
   /** Lines under the head (more indented, or inside its block), blank lines included. */
   children: Line[];
   blankBefore: number;
-  kind: 'plain' | 'item' | 'q' | 'a' | 'details' | 'block';
+  kind: 'plain' | 'item' | 'q' | 'a' | 'details' | 'table' | 'block';
   run?: Run;
 }
 
@@ -128,6 +132,7 @@ function units(lines: readonly Line[]): Unit[] {
 
 function unitKind(line: Line): Unit['kind'] {
   if (line.block === 'details') return 'details';
+  if (line.block === 'table') return 'table';
   if (line.block !== undefined || line.heading) return 'block';
   const role = calloutRole(line.callout);
   if (role === 'q') return 'q';
@@ -327,6 +332,38 @@ export function scanBlock(lines: readonly Line[], ctx: ScanContext): ScanResult 
           direct.push(draft);
         } else if (open) addContent(unit);
         else loose([unit.head, ...unit.children]);
+        break;
+      }
+      case 'table': {
+        const table = readTable([unit.head, ...unit.children.filter((l) => l.opaque)]);
+        if (!table) {
+          if (open) addContent(unit);
+          else loose([unit.head, ...unit.children]);
+          break;
+        }
+        if (open && !open.hasContent && !open.questionForm && open.draft.kind !== 'q') {
+          // "Questions they asked:" over the table names it.
+          const tag = tagFromTitle(open.unit.head.text);
+          result.structure.push({ line: open.unit.head, role: tag ? 'category' : 'title' });
+          open = undefined;
+        }
+        close();
+        const last = list[i - 1];
+        if (last && last.kind === 'plain' && !hasText(last.children) && /[:：]$/u.test(last.head.text) && isTopicForm(last.head.text)) {
+          // "Questions they asked:" just before the table is its title.
+          for (const pile of [before, after]) {
+            const at = pile.lastIndexOf(last.head);
+            if (at !== -1 && pile.slice(at + 1).every((l) => l.blank)) pile.splice(at, 1);
+          }
+          result.structure.push({ line: last.head, role: 'title' });
+        }
+        for (const line of table.structure) result.structure.push({ line, role: 'marker' });
+        loose(table.unplaced);
+        for (const row of table.rows) {
+          const draft = newDraft(row.question, [row.line], ctx, 'table');
+          draft.sections = row.sections;
+          direct.push(draft);
+        }
         break;
       }
       case 'q': {
