@@ -62,6 +62,8 @@ describe('a failing append is reported, leaves nothing half-saved, and the store
         expect(onDisk()).toEqual(before); // the previous state, intact
         layer.faults.length = 0;
         store.append(reviewEvent(store.nextSeq(), 'after', NOW));
+        // the journal itself is sound: a reader (or a crash now) sees the grade made after the failure
+        expect(readProgress(file).reviews.map((r) => r.cardId)).toEqual(['c0', 'c1', 'c2', 'd0', 'd1', 'after']);
         store.close();
         const data = readProgress(file);
         expect(data.reviews.map((r) => r.cardId)).toEqual(['c0', 'c1', 'c2', 'd0', 'd1', 'after']);
