@@ -12,7 +12,7 @@
  */
 import { calloutRole, cleanTitle, isInterviewTopic, isQuestionForm, isStarStep, isStrongQuestion, qLine, sectionLabel } from './cues.js';
 import type { Line } from './lines.js';
-import { companyFromTitle, tagFromTitle } from './meta.js';
+import { companyFromTitle, roundFromTitle, tagFromTitle } from './meta.js';
 import { emptyResult, mergeInto, scanBlock, trailingAside, type Draft, type ScanContext, type ScanResult } from './scan.js';
 
 interface Section {
@@ -100,7 +100,7 @@ export function scanHeadings(lines: readonly Line[], base: ScanContext): ScanRes
 
     // A title over questions, or a topic question.
     const company = companyFromTitle(s.text);
-    const tag = company ? undefined : isQuestionForm(s.text) ? undefined : tagFromTitle(s.text);
+    const tag = company ? roundFromTitle(s.text) : isQuestionForm(s.text) ? undefined : tagFromTitle(s.text);
     const inner: ScanContext = { ...ctx, tags: tag && !ctx.tags.includes(tag) ? [...ctx.tags, tag] : ctx.tags, company: company ?? ctx.company };
     const body = scanBlock(s.body, inner);
     const strongFinds = body.drafts.filter((d) => d.kind !== 'topic').length;

@@ -7,7 +7,7 @@
  * <details><summary>, STAR steps, full/short versions and notes (English and Chinese labels).
  */
 import type { SectionName } from '../core/card.js';
-import { cleanTitle, placeholder, stripNumbering } from './cues.js';
+import { cleanTitle, isStarStep, isTopicForm, isWordQuestion, placeholder, stripNumbering } from './cues.js';
 import { scanHeadings } from './headings.js';
 import { tokenize, type Line } from './lines.js';
 import { companyFromTitle, companyLine, tagsLine } from './meta.js';
@@ -46,6 +46,14 @@ export interface NotesImport {
 export function importNotes(text: string): NotesImport {
   const lines = tokenize(text);
   const scanned = scanHeadings(lines, { tags: [], company: null, depth: 0 });
+  if (scanned.drafts.length === 0) {
+    const story = starStory(lines);
+    if (story) {
+      scanned.drafts.push(story);
+      scanned.unplaced = [];
+      scanned.structure = [];
+    }
+  }
   const structure: Structure[] = [...scanned.structure];
 
   // The notes' own title and metadata lines, among the text outside questions.
@@ -69,6 +77,16 @@ export function importNotes(text: string): NotesImport {
     } else if (fromTitle && line.text === titleText) {
       structure.push({ line, role: 'title' });
     } else unplaced.push(line);
+  }
+  if (!company) {
+    // A title line ("Hooli — phone screen", "Initech interview notes") before the first question.
+    const firstQuestion = Math.min(...scanned.drafts.map((d) => d.questionLines[0]!.no));
+    const titleLine = unplaced.find((l) => l.no < firstQuestion && l.text.split(/\s+/u).length <= 8 && !/[.。!！?？,，;；]$/u.test(l.text) && companyFromTitle(l.text));
+    if (titleLine) {
+      company = companyFromTitle(titleLine.text)!;
+      unplaced.splice(unplaced.indexOf(titleLine), 1);
+      structure.push({ line: titleLine, role: 'title' });
+    }
   }
   if (!company) {
     const titled = scanned.structure.find((s) => s.role === 'title' && s.line === first);
@@ -123,6 +141,28 @@ export function importNotes(text: string): NotesImport {
 function questionText(draft: Draft): string {
   const text = draft.kind === 'q' || draft.kind === 'details' || draft.kind === 'table' ? draft.question : stripNumbering(cleanTitle(draft.question));
   return text.replace(/\s+/gu, ' ').trim();
+}
+
+/**
+ * A file that is one STAR story: its first line names the question, without a question mark
+ * ("A time I handled a difficult stakeholder"), and the rest is told in steps (Situation, Task, …).
+ */
+function starStory(lines: Line[]): Draft | undefined {
+  const first = lines.find((l) => !l.blank && !l.opaque);
+  if (!first || first.item || first.block !== undefined) return undefined;
+  const title = first.heading ? first.heading.text : first.text;
+  if (!isTopicForm(title) && !isWordQuestion(title)) return undefined;
+  const rest = lines.slice(lines.indexOf(first) + 1);
+  const steps = new Set(
+    rest.flatMap((l) => {
+      if (l.blank || l.opaque) return [];
+      const text = l.heading ? l.heading.text : (l.item?.content ?? l.text);
+      const head = /^(?:\*\*|__)?([^:：*_]{1,30}?)(?:\*\*|__)?\s*(?:[:：]|$)/u.exec(text)?.[1] ?? text;
+      return isStarStep(text) || isStarStep(head) ? [cleanTitle(head).toLowerCase().replace(/[^\p{L}]/gu, '').slice(0, 4)] : [];
+    }),
+  );
+  if (steps.size < 2) return undefined;
+  return { question: title, questionLines: [first], tags: [], company: null, content: rest, context: [], kind: 'title' };
 }
 
 function dedupe(lines: NotesLine[]): NotesLine[] {

@@ -8,21 +8,46 @@ import { cleanTitle, isQuestionForm, isTopicForm, stripNumbering } from './cues.
 
 const COMPANY_LINE = /^(?:company|employer|organi[sz]ation|公司|企业|企業|公司名称|公司名稱)\s*[:：]\s*(.+)$/iu;
 const TAGS_LINE = /^(?:tags?|labels?|标签|標籤|标记|標記)\s*[:：]\s*(.+)$/iu;
-const CUE = '(?:interview(?:\\s+(?:notes|prep(?:aration)?|questions|experience|write-?up))?|面试(?:心得|经验|經驗|笔记|筆記)?|面試(?:心得|经验|經驗|笔记|筆記)?|面经|面經|[一二三四终終]面(?:记录|記錄|笔记|筆記)?|面试记录|面試記錄)';
+const CUE = '(?:interview(?:\\s+(?:notes|prep(?:aration)?|questions|experience|write-?up))?|write-?up|面试(?:心得|经验|經驗|笔记|筆記)?|面試(?:心得|经验|經驗|笔记|筆記)?|面经|面經|[一二三四终終]面(?:记录|記錄|笔记|筆記)?|面试记录|面試記錄)';
 const CUE_THEN_NAME = new RegExp(`${CUE}\\s*(?:[-–—:：|@／/]|\\s(?:at|with|for)\\s)\\s*(.+)$`, 'iu');
 const NAME_THEN_CUE = new RegExp(`^(.+?)\\s*(?:[-–—:：|]\\s*)?(?:${CUE})`, 'iu');
 const LEGAL = /(?:公司|有限|股份|集团|集團|\b(?:inc|ltd|llc|limited|corp|corporation|co|gmbh|plc|pte|s\.?a)\b\.?)/iu;
-const NOT_A_NAME = /(?:第.[轮輪]|[一二三四终終]面|线上|線上|线下|線下|\b(?:round|onsite|on-site|phone|screen|my|the|first|second|final|behaviou?ral|technical|hr|notes?|questions?|prep)\b)/iu;
+const NOT_A_NAME = /(?:第.[轮輪]|[一二三四终終]面|线上|線上|线下|線下|^\d+$|\b(?:19|20)\d\d\b|^q[1-4]\b|\b(?:round|onsite|on-site|phone|screen|my|the|first|second|final|behaviou?ral|technical|hr|notes?|questions?|prep|i|we|had|was|went|got|did|an|day|week|mock|practice|general|common|coding|system|design|leetcode|star|stories|story|answers?|interviews?)\b)/iu;
+
+/** An interview round: "onsite", "phone screen", "round 2", "一面", "终面", "笔试"… */
+const ROUND =
+  '(?:(?:final\\s+|technical\\s+|tech\\s+|behaviou?ral\\s+|hr\\s+|system\\s+design\\s+|coding\\s+|virtual\\s+|first\\s+|second\\s+|third\\s+|1st\\s+|2nd\\s+|3rd\\s+)?(?:on-?site|phone\\s+screen(?:ing)?|phone\\s+interview|phone\\s+call|screen(?:ing)?|recruiter\\s+(?:call|screen)|hiring\\s+manager(?:\\s+(?:call|interview|round))?|round(?:\\s+\\d+)?|loop|take-?home|interview)|round\\s+\\d+|hr|[一二三四五终終]面|hr面|技术面|技術面|笔试|筆試|电话面试|電話面試|电面|電面|现场面试|現場面試|第.[轮輪](?:面试|面試)?)';
+const NAME_THEN_ROUND = new RegExp(`^(.+?)\\s*(?:[-–—:：|/,，]+\\s*|[(（]\\s*|\\s)(${ROUND}(?:\\s*(?:[-–—/,，&+]|and|\\s)\\s*${ROUND})*)\\s*[)）]?\\s*(?:notes?|write-?up|记录|記錄|笔记|筆記)?\\s*$`, 'iu');
+const ROUND_THEN_NAME = new RegExp(`^(${ROUND})\\s*(?:[-–—:：|@]\\s*|\\s(?:at|with|@)\\s+)(.+)$`, 'iu');
 
 /** The company an interview title names, or undefined. */
 export function companyFromTitle(text: string): string | undefined {
+  return titleParts(text).company;
+}
+
+/** The round a company title names ("Google — onsite" → "onsite"), as a tag. */
+export function roundFromTitle(text: string): string | undefined {
+  const round = titleParts(text).round;
+  if (!round) return undefined;
+  const tag = normalizeTag(round.replace(/\s+/gu, ' ').trim()).replace(/[^\p{L}\p{N}-]+/gu, '-').replace(/-{2,}/gu, '-').replace(/^-+|-+$/gu, '');
+  return tag === '' || tag === 'interview' ? undefined : tag;
+}
+
+function titleParts(text: string): { company?: string; round?: string } {
   const t = cleanTitle(text.replace(/^#+\s*/u, ''));
-  if (t === '' || isQuestionForm(t)) return undefined;
+  if (t === '' || isQuestionForm(t)) return {};
   const explicit = COMPANY_LINE.exec(t);
-  if (explicit) return cleanCompany(explicit[1]!, true);
+  if (explicit) return { company: cleanCompany(explicit[1]!, true) };
+  const roundAfter = NAME_THEN_ROUND.exec(t);
+  const fromRound = roundAfter && cleanCompany(roundAfter[1]!, false);
+  if (fromRound) return { company: fromRound, round: roundAfter[2]! };
+  const roundBefore = ROUND_THEN_NAME.exec(t);
+  const named = roundBefore && cleanCompany(roundBefore[2]!, false);
+  if (named) return { company: named, round: roundBefore[1]! };
   const after = CUE_THEN_NAME.exec(t);
   const before = NAME_THEN_CUE.exec(t);
-  return (after && cleanCompany(after[1]!, false)) || (before && cleanCompany(before[1]!, false)) || undefined;
+  const company = (after && cleanCompany(after[1]!, false)) || (before && cleanCompany(before[1]!, false)) || undefined;
+  return company ? { company } : {};
 }
 
 /** A `Company: X` line (anywhere outside answers). */
@@ -77,6 +102,6 @@ export function tagFromTitle(text: string): string | undefined {
   if (/[问問]|\bask(?:ed|s)?\b/iu.test(t)) return undefined;
   if (t.split(/\s+/u).length > 4 || [...t].length > 24 || /[,，。;；、!！]/u.test(t)) return undefined;
   if ((t.match(/\p{Script=Han}/gu)?.length ?? 0) > 10) return undefined;
-  const tag = normalizeTag(t).replace(/[^\p{L}\p{N}-]+/gu, '-').replace(/^-+|-+$/gu, '');
+  const tag = normalizeTag(t).replace(/[^\p{L}\p{N}-]+/gu, '-').replace(/-{2,}/gu, '-').replace(/^-+|-+$/gu, '');
   return tag === '' ? undefined : tag;
 }
