@@ -44,11 +44,55 @@ const ID_COMMENT = /^<!--\s*id:\s*([^\s>]+)\s*-->$/u;
 
 const processor = unified().use(remarkParse);
 
+/**
+ * Shapes remark handles in more than linear time (minutes for a 20 KB file of `- - - …` or of
+ * nested `*emphasis*`) and finally overflows the stack on. No answer needs them; they are refused.
+ */
+const MAX_NESTING = 100;
+const MAX_INLINE_MARKERS = 500;
+const CONTAINER_MARKER = /[ \t]*(?:>|(?:[*+-]|\d{1,9}[.)])(?=[ \t]|$))/y;
+
+/** Why `text` is not handed to remark, and on which line (1-based, in `text`). Linear. */
+function tooComplex(text: string): { line: number; message: string } | undefined {
+  let line = 1;
+  let blockStart = 1;
+  let markersInBlock = 0;
+  for (let start = 0; start <= text.length; line++) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    const row = text.slice(start, end);
+    start = end + 1;
+    if (row.trim() === '') {
+      markersInBlock = 0;
+      blockStart = line + 1;
+      continue;
+    }
+    const indent = /^[ \t]*/.exec(row)![0].replace(/\t/g, '    ').length;
+    const depth = Math.floor(indent / 2);
+    let containers = 0;
+    CONTAINER_MARKER.lastIndex = 0;
+    while (CONTAINER_MARKER.exec(row) !== null && ++containers + depth <= MAX_NESTING);
+    if (containers > 0 && containers + depth > MAX_NESTING) {
+      return { line, message: `lists or quotes are nested more than ${MAX_NESTING} levels deep; flatten them (prep does not read answers nested that deep)` };
+    }
+    for (let i = 0; i < row.length; i++) {
+      const c = row.charCodeAt(i);
+      if (c === 42 /* * */ || c === 95 /* _ */ || c === 91 /* [ */) markersInBlock++;
+    }
+    if (markersInBlock > MAX_INLINE_MARKERS) {
+      return { line: blockStart, message: `this paragraph has more than ${MAX_INLINE_MARKERS} emphasis or link marks (* _ [); split it or remove some (prep does not read paragraphs that tangled)` };
+    }
+  }
+  return undefined;
+}
+
 export function parseAnswerFile(text: string, file: string): ParsedFile {
   const problems: Problem[] = [];
   const fm = readFrontMatter(text);
   if (!fm.ok) return { cards: [], problems: [{ file, line: fm.line, severity: 'error', message: fm.message }] };
 
+  const refused = tooComplex(fm.body);
+  if (refused) return { cards: [], problems: [{ file, line: refused.line + fm.bodyLineOffset, severity: 'error', message: refused.message }] };
   const root = processor.parse(fm.body) as Root;
   const source = fm.body;
   const lineOf = (node: { position?: { start: { line: number } } }) => (node.position?.start.line ?? 1) + fm.bodyLineOffset;
