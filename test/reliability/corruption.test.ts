@@ -120,6 +120,10 @@ describe('random damage (fast-check)', () => {
     const journal = journalFileFor(file);
     const originalJournal = readFileSync(journal);
     const backups = snapshotOf(path.join(root, '.prep', 'backups'));
+    const total = readProgress(file).reviews.length;
+    writeFileSync(journal, '');
+    const inSnapshot = readProgress(file).reviews.length;
+    expect(inSnapshot).toBeLessThan(total);
     fc.assert(
       fc.property(
         fc.boolean(),
@@ -141,8 +145,11 @@ describe('random damage (fast-check)', () => {
           writeFileSync(target, damaged);
           try {
             const data = readProgress(file);
-            // still valid: a plausible history (e.g. a changed digit inside a hash, or a cut journal tail)
+            // still valid: a plausible history (e.g. a changed digit inside a hash, or a cut journal
+            // tail), never a silently emptied or shortened one
             expect(data.schemaVersion).toBe(1);
+            if (inJournal) expect(data.reviews.length).toBeGreaterThanOrEqual(inSnapshot);
+            else expect(data.reviews.length).toBe(total);
           } catch (error) {
             expect(error).toBeInstanceOf(ProgressFileError);
             expect(() => openProgress(file, { now: START })).toThrow(ProgressFileError);
