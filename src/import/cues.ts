@@ -8,7 +8,8 @@ import { displayWidth } from '../ui/width.js';
 
 /** Text without emphasis wrappers, heading numbering ("1.1 ") and surrounding space. */
 export function cleanTitle(text: string): string {
-  let t = text.trim();
+  // "▶ How…": a toggle's arrow (Notion, Google Docs) is not part of the text.
+  let t = text.trim().replace(/^[▶▸▷▹►]\s*/u, '');
   for (;;) {
     const m = /^(\*\*|__|\*|_)(.+)\1$/u.exec(t);
     if (!m) break;
@@ -77,6 +78,14 @@ export function isTopicForm(text: string): boolean {
   if (/[.。,，;；、!！…]$/u.test(t)) return false;
   if (STOPWORD_END.test(t)) return false;
   return true;
+}
+
+const ASK_THEM =
+  /^(?:(?:my\s+)?questions?\s+(?:to\s+ask(?:\s+(?:them|the\s+interviewers?|the\s+team))?|for\s+(?:them|the\s+(?:interviewers?|team|company|hiring\s+manager)))|(?:my\s+)?questions\s+i\s+(?:want\s+to\s+|will\s+|can\s+|could\s+)?ask|reverse\s+questions?|things\s+to\s+ask(?:\s+them)?|反问|反問|反问环节|反問環節|提问环节|提問環節|我的问题|我的問題|我想问的|我想問的)\s*[:：]?$/iu;
+
+/** A title over the questions the candidate means to ask ("Questions to ask them", "反问"). */
+export function isAskThemTitle(text: string): boolean {
+  return ASK_THEM.test(stripNumbering(cleanTitle(text)));
 }
 
 /** Interview topics people write as bare titles. */

@@ -10,7 +10,7 @@
  * - Any other heading with text under it is a topic question ("## Weakness").
  * Text outside headings is read by the plain-text scanner.
  */
-import { calloutRole, cleanTitle, isInterviewTopic, isQuestionForm, isStarStep, isStrongQuestion, qLine, sectionLabel } from './cues.js';
+import { calloutRole, cleanTitle, isAskThemTitle, isInterviewTopic, isQuestionForm, isStarStep, isStrongQuestion, qLine, sectionLabel } from './cues.js';
 import type { Line } from './lines.js';
 import { companyFromTitle, roundFromTitle, tagFromTitle } from './meta.js';
 import { emptyResult, mergeInto, scanBlock, trailingAside, type Draft, type ScanContext, type ScanResult } from './scan.js';
@@ -81,6 +81,11 @@ export function scanHeadings(lines: readonly Line[], base: ScanContext): ScanRes
       continue;
     }
 
+    if (isAskThemTitle(s.text) && hasText(s.body)) {
+      // "## Questions to ask them" over a list: one card, the list its answer.
+      i = take(i, ctx);
+      continue;
+    }
     let end = i + 1;
     while (end < sections.length && sections[end]!.level > s.level) end++;
     const questionChild = sections.slice(i + 1, end).some(isQuestionHeading);

@@ -140,7 +140,7 @@ export function importNotes(text: string): NotesImport {
 
 function questionText(draft: Draft): string {
   const text = draft.kind === 'q' || draft.kind === 'details' || draft.kind === 'table' ? draft.question : stripNumbering(cleanTitle(draft.question));
-  return text.replace(/\s+/gu, ' ').trim();
+  return text.replace(/\s+/gu, ' ').replace(/\s*[:：]$/u, '').trim();
 }
 
 /**

@@ -16,7 +16,7 @@
  *   (a tag when short); else it is reported as "could not place". When a nested block has
  *   exactly one question, the text before it is kept as that question's context.
  */
-import { aLine, calloutRole, cleanTitle, isInterviewTopic, isQuestionForm, isStarStep, isStrongQuestion, isTopicForm, isWordQuestion, qLine, sectionLabel } from './cues.js';
+import { aLine, calloutRole, cleanTitle, isAskThemTitle, isInterviewTopic, isQuestionForm, isStarStep, isStrongQuestion, isTopicForm, isWordQuestion, qLine, sectionLabel } from './cues.js';
 import { isRule, type Line } from './lines.js';
 import { tagFromTitle } from './meta.js';
 import { withText } from './sections.js';
@@ -203,6 +203,8 @@ function titleKind(list: Unit[], i: number, open: Open | undefined): Draft['kind
   const text = cleanTitle(unit.head.text);
   if (isStarStep(text) || sectionLabel(text, false)) return undefined;
   const paragraphStart = unit.blankBefore > 0 || i === 0;
+  // "Questions to ask them:" over a list: one card, the list its answer.
+  if (paragraphStart && isAskThemTitle(text)) return 'topic';
   const strong = isStrongQuestion(text);
   if (strong) {
     // A run of question lines: each is a question ("Why Acme?\nWhy now?").
@@ -394,7 +396,7 @@ export function scanBlock(lines: readonly Line[], ctx: ScanContext): ScanResult 
         const run = unit.run!;
         const role = runRole(run, ctx);
         const content = unit.head.item!.content;
-        if (role === 'question' || role === 'topic') {
+        if ((role === 'question' || role === 'topic') && !(open && isAskThemTitle(open.draft.question) && open.unit !== unit)) {
           if (!open || open.run === run || (open.run && open.run !== run && role === 'question')) {
             openDraft(unit, content, role === 'question' ? 'item' : 'topic', run);
             break;
