@@ -180,5 +180,7 @@ export function placeholder(text: string): string | undefined {
   if (/^[.。…?？!！\-—–_~·、]+$/u.test(t)) return '';
   const m = PLACEHOLDER_WORD.exec(t);
   if (!m) return undefined;
+  // "TODO think of one" is a placeholder; "Todo lists: I write one…" is an answer.
+  if (/^\s/u.test(t.slice(m[0].length)) && (m[0] !== m[0].toUpperCase() || !/[A-Z]/u.test(m[0]))) return undefined;
   return t.slice(m[0].length).replace(/^[\s:：\-—–,，.。!！()（）]+/u, '').trim();
 }

@@ -132,7 +132,10 @@ export function importNotes(text: string): NotesImport {
     questions,
     // Separators (---, ***) and other lines without letters or digits are not text anyone would miss.
     unplaced: dedupe(unplaced.filter((l) => /[\p{L}\p{N}]/u.test(l.text)).map((l) => ({ line: l.no, text: l.raw.trim() }))).sort(byLine),
-    structure: structure.map((s) => ({ line: s.line.no, text: s.line.raw.trim(), role: s.role })).sort(byLine),
+    structure: structure
+      .filter((s, i) => structure.findIndex((t) => t.line.no === s.line.no && t.role === s.role) === i)
+      .map((s) => ({ line: s.line.no, text: s.line.raw.trim(), role: s.role }))
+      .sort(byLine),
     company,
     tags,
   };

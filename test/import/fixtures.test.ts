@@ -33,12 +33,22 @@ const letters = (text: string) => text.replace(/<!--|-->/gu, '').replace(/[^\p{L
 function lostLines(text: string, result: NotesImport): string[] {
   const cards = result.questions.map((q) => letters(`${q.question}\n${Object.values(q.sections).join('\n')}`)).join('\u0000');
   const reported = new Set([...result.unplaced.map((u) => u.line), ...result.structure.map((s) => s.line)]);
+  // Markers are not text: quote and callout markers ("> [!question]-"), task boxes ("- [ ]"),
+  // list markers and heading numbering ("1.1 ", "a. ", "1、", "（1）"), Q labels ("**Q1.", "問題1：").
+  const unmark = (line: string) =>
+    line
+      .replace(/^(?:\s*>)+\s*(?:\[![\w-]+\][-+]?)?/u, '')
+      .replace(/^\s*[-*+]\s+\[[ xX]\]\s+/u, '')
+      .replace(/^\s*(?:#+\s*)?(?:\d+(?:\.\d+)*[.)、]?\s+|\d+[、）]|[(（]\d+[)）]|[a-z][.)]\s+|(?:\*\*)?(?:q|question|问|問|问题|問題)\s*\d*(?:\*\*)?\s*[:：.]\s*)/iu, '');
+  // A table row is conserved cell by cell (a bare number cell is the row's numbering).
+  const keys = (line: string) =>
+    /^\s*\|/u.test(line)
+      ? line.split('|').map((c) => letters(c)).filter((k) => k !== '' && !/^\d+$/u.test(k))
+      : [letters(unmark(line))].filter((k) => k !== '');
   return text
     .split('\n')
     .map((line, i) => ({ line, no: i + 1 }))
-    // List markers and heading numbering ("1.1 ", "a. ") are not text.
-    .map(({ line, no }) => ({ line, no, key: letters(line.replace(/^\s*(?:#+\s*)?(?:\d+(?:\.\d+)*[.)、]?\s+|[a-z][.)]\s+|(?:\*\*)?(?:q|question|问|問|问题|問題)\s*\d*(?:\*\*)?\s*[:：.]\s*)/iu, '')) }))
-    .filter(({ key, no }) => key !== '' && !reported.has(no) && !cards.includes(key))
+    .filter(({ line, no }) => !reported.has(no) && keys(line).some((key) => !cards.includes(key)))
     .map(({ line, no }) => `${no}: ${line}`);
 }
 
@@ -61,7 +71,7 @@ function roundTrips(result: NotesImport): string[] {
 
 describe('importer fixtures', () => {
   it('has a fixture for every recognised shape', () => {
-    expect(fixtureDirs.length).toBeGreaterThanOrEqual(8);
+    expect(fixtureDirs.length).toBeGreaterThanOrEqual(23);
   });
 
   for (const dir of fixtureDirs) {
@@ -123,6 +133,41 @@ describe('edge cases', () => {
   it('reads Windows line endings and a byte-order mark', () => {
     const result = importNotes('\uFEFFQ: Why us?\r\nA: Your product.\r\n');
     expect(result.questions).toEqual([expect.objectContaining({ question: 'Why us?', sections: { answer: 'Your product.' } })]);
+  });
+
+  it('keeps prose after a list answer when an earlier answer shows that is how these notes answer', () => {
+    const text = 'Why Acme?\n- product\n- team\n\nSo, mostly the people.\n\nWhy now?\n- timing\n\nThat is the short of it.\n';
+    const result = importNotes(text);
+    expect(result.questions[1]!.sections.answer).toBe('- timing\n\nThat is the short of it.');
+    expect(result.unplaced).toEqual([]);
+  });
+
+  it('reports prose set off by a rule after the last answer, even when the answer is prose', () => {
+    const result = importNotes('## Why Acme?\nThe product.\n\n## Why now?\nThe timing.\n\n---\n\nI heard back in a week.\n');
+    expect(result.questions[1]!.sections.answer).toBe('The timing.');
+    expect(result.unplaced.map((u) => u.line)).toEqual([9]);
+  });
+
+  it('keeps a second prose paragraph of the last answer', () => {
+    const result = importNotes('## Why Acme?\nThe product.\n\nAnd the people.\n');
+    expect(result.questions[0]!.sections.answer).toBe('The product.\n\nAnd the people.');
+  });
+
+  it('does not treat a placeholder word that starts a real answer as a placeholder', () => {
+    const result = importNotes('## What would you do first?\nTodo lists: I write one every morning.\n\n## Why us?\nN/A for now\n');
+    expect(result.questions[0]!.sections.answer).toBe('Todo lists: I write one every morning.');
+    expect(result.questions[1]!.sections).toEqual({ notes: 'N/A for now' });
+  });
+
+  it('leaves quote markers inside code fences alone', () => {
+    const result = importNotes('## How do you use the shell?\n\n```\n> echo hi\n```\n');
+    expect(result.questions[0]!.sections.answer).toBe('```\n> echo hi\n```');
+  });
+
+  it('does not read a table of data as questions', () => {
+    const result = importNotes('## What did you measure?\n\n| Metric | Before | After |\n| --- | --- | --- |\n| p99 | 900ms | 120ms |\n');
+    expect(result.questions.map((q) => q.question)).toEqual(['What did you measure?']);
+    expect(result.questions[0]!.sections.answer).toContain('| p99 | 900ms | 120ms |');
   });
 
   it('does not read headings inside code fences as questions', () => {
