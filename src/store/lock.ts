@@ -36,6 +36,9 @@ export interface HeldLock {
   release(): void;
 }
 
+/** Tokens of the locks this process holds. */
+const heldHere = new Set<string>();
+
 /** How long an unreadable lock file may be "being written" before it counts as stale (hard links unsupported). */
 const UNREADABLE_GRACE_MS = 10_000;
 
@@ -81,7 +84,8 @@ function judge(file: string, layer: FsLayer): Verdict {
     return age > UNREADABLE_GRACE_MS ? { state: 'stale', holder } : { state: 'held', holder };
   }
   if (holder.host !== os.hostname()) return { state: 'held', holder };
-  if (holder.pid === process.pid) return { state: 'held', holder };
+  // Our own pid: held if this process really holds it, else a lock from before a reboot that reused the pid.
+  if (holder.pid === process.pid) return heldHere.has(holder.token) ? { state: 'held', holder } : { state: 'stale', holder };
   return isProcessAlive(holder.pid) ? { state: 'held', holder } : { state: 'stale', holder };
 }
 
@@ -225,12 +229,14 @@ function cleanLeftovers(lockFile: string, layer: FsLayer): void {
 
 function held(lockFile: string, info: LockInfo, layer: FsLayer): HeldLock {
   let released = false;
+  heldHere.add(info.token);
   return {
     file: lockFile,
     info,
     release() {
       if (released) return;
       released = true;
+      heldHere.delete(info.token);
       try {
         const current = readLock(lockFile, layer);
         if (current?.token === info.token) layer.unlinkSync(lockFile);

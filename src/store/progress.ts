@@ -12,6 +12,7 @@
  * between the two steps never applies an event twice. A file that fails validation is never written,
  * backed up or "repaired": the store refuses to open it and says how to restore a backup.
  */
+import { readlinkSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { PrepError } from '../core/errors.js';
 import { applyEvent, emptyProgress, type ProgressData, type ProgressEvent } from '../core/progress-model.js';
@@ -203,7 +204,7 @@ const SMALL_SNAPSHOT = 4 * 1024 * 1024;
  */
 export function openProgress(file: string, options: OpenOptions): ProgressStore {
   const layer = options.fs ?? nodeFs;
-  const absolute = path.resolve(file);
+  const absolute = resolveLink(path.resolve(file));
   const dir = path.dirname(absolute);
   try {
     layer.mkdirSync(dir, { recursive: true });
@@ -255,6 +256,28 @@ export function openProgress(file: string, options: OpenOptions): ProgressStore 
     if (error instanceof PrepError) throw error;
     throw new PrepError(`cannot open ${absolute} (${errnoCode(error)}); check the disk and the folder's permissions`);
   }
+}
+
+/**
+ * A progress file that is a symbolic link (kept in a synced folder, say) is written where it points:
+ * replacing the link by a plain file would quietly fork the history. The lock and journal sit beside
+ * the real file, so every path to it shares them.
+ */
+function resolveLink(file: string): string {
+  let current = file;
+  for (let hops = 0; hops < 16; hops++) {
+    try {
+      return realpathSync(current);
+    } catch {
+      // missing file, or a link to a file not created yet: follow the link by hand
+    }
+    try {
+      current = path.resolve(path.dirname(current), readlinkSync(current));
+    } catch {
+      return current; // not a link: a progress file that does not exist yet
+    }
+  }
+  return current;
 }
 
 class Store implements ProgressStore {

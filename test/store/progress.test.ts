@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync, appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, test } from 'vitest';
@@ -274,4 +274,25 @@ test('readProgress never writes: no lock, no backup, no temp cleanup, journal ta
   const before = filesUnder(path.dirname(file));
   readProgress(file);
   expect(filesUnder(path.dirname(file))).toEqual(before);
+});
+
+test('a progress file that is a symbolic link is written through the link, which stays a link', () => {
+  const real = path.join(dir, 'synced', 'progress.json');
+  mkdirSync(path.dirname(real), { recursive: true });
+  mkdirSync(path.dirname(file), { recursive: true });
+  symlinkSync(real, file);
+  const store = openProgress(file, { now: NOW });
+  store.append(reviewEvent(store.nextSeq(), 'a', NOW));
+  store.close();
+  expect(lstatSync(file).isSymbolicLink()).toBe(true);
+  expect(readProgress(real).reviews).toHaveLength(1);
+  expect(readProgress(file).reviews).toHaveLength(1);
+});
+
+test('a lock with this process id but not held by it (a pid reused after a reboot) is stale', () => {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(`${file}.lock`, JSON.stringify({ pid: process.pid, host: os.hostname(), startedAt: '2020-01-01T00:00:00.000Z', token: 'before-reboot' }));
+  const store = openProgress(file, { now: NOW });
+  expect(() => openProgress(file, { now: NOW })).toThrow(/already open in this prep process/);
+  store.close();
 });
