@@ -89,6 +89,16 @@ interface Open {
   questionDone?: boolean;
 }
 
+/** An `A:` line comes later in the same paragraph (so the lines before it still ask the question). */
+function answerLabelFollows(list: Unit[], i: number): boolean {
+  for (let k = i + 1; k < list.length; k++) {
+    const u = list[k]!;
+    if (u.blankBefore > 0 || u.kind === 'q') return false;
+    if (u.kind === 'a') return true;
+  }
+  return false;
+}
+
 /** The question of a `Q:` line or a question callout. */
 function questionOfQ(line: Line): string {
   if (line.callout !== undefined) return line.text;
@@ -373,7 +383,7 @@ export function scanBlock(lines: readonly Line[], ctx: ScanContext): ScanResult 
         openDraft(unit, text, 'q');
         const current = open!;
         // "**Q1. Why…?**", "Q: Describe your last project." : the question is complete on its line.
-        current.questionDone = /^(?:\*\*|__).*(?:\*\*|__)$/u.test(unit.head.text) || /[.。!！?？:：]$/u.test(text);
+        current.questionDone = (unit.head.callout !== undefined && text !== '') || /^(?:\*\*|__).*(?:\*\*|__)$/u.test(unit.head.text) || /[.。!！?？:：]$/u.test(text);
         // The answer may sit under the Q line (indented) rather than after an A: line.
         if (hasText(unit.children)) {
           current.answerStarted = true;
@@ -425,7 +435,7 @@ export function scanBlock(lines: readonly Line[], ctx: ScanContext): ScanResult 
         }
         if (open && open.draft.kind === 'q' && !open.answerStarted) {
           const qText = open.draft.question;
-          if (unit.blankBefore === 0 && !open.questionDone && !isStrongQuestion(qText) && !hasText(unit.children)) {
+          if (unit.blankBefore === 0 && !open.questionDone && !isStrongQuestion(qText) && !hasText(unit.children) && (qText === '' || answerLabelFollows(list, i))) {
             // "Q: Tell me about a time\nyou failed.\nA: …": the question goes on.
             open.draft.question = `${qText} ${cleanTitle(unit.head.text)}`;
             open.draft.questionLines.push(unit.head);

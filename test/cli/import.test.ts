@@ -117,6 +117,29 @@ describe('prep import', () => {
     expect(list).toEqual([expect.objectContaining({ question: 'Describe a time you led without authority', tags: ['leadership'], versions: ['short', 'full'] })]);
   });
 
+  it('reads a table, a callout and bold Q labels; placeholders become to-prepare cards; set-off text is reported', () => {
+    const file = notes('mixed-shapes.md');
+    const dry = prep(['import', file, '--json', '--dry-run']);
+    expect(dry.code).toBe(0);
+    const cards = JSON.parse(dry.stdout) as JsonCard[];
+    expect(cards.map((c) => [c.question, c.status, c.company, c.tags])).toEqual([
+      ['Why Hooli?', 'ready', 'Hooli', ['phone-screen']],
+      ['What is your weakness?', 'to-prepare', 'Hooli', ['phone-screen']],
+      ['Tell me about a time you failed', 'ready', 'Hooli', ['phone-screen']],
+      ['你为什么离职？', 'to-prepare', 'Hooli', ['phone-screen']],
+    ]);
+    expect(dry.stderr).toContain('mixed-shapes.md:17');
+    const real = prep(['import', file]);
+    expect(real.code).toBe(0);
+    expect(real.stdout).toContain('to prepare');
+    expect(readFileSync(path.join(cwd, 'answers', 'tell-me-about-a-time-you-failed.md'), 'utf8')).toContain(
+      'I shipped a migration without a rollback plan.\nSince then every migration has a tested rollback.',
+    );
+    const check = prep(['check']);
+    expect(check.code).toBe(0);
+    expect(check.stdout).toContain('4 cards: 0 errors');
+  });
+
   it('--company and --tag win over what the notes name', () => {
     const file = notes('mixed-notes.txt');
     const r = prep(['import', file, '--json', '--dry-run', '--company', 'Hooli', '--tag', 'hr']);
