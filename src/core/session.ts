@@ -84,6 +84,8 @@ export interface SessionState {
   suggested: Grade | null;
   /** Next interval per grade, as Anki labels its buttons; null when grading keeps the schedule (cram). */
   intervals: Record<Grade, string> | null;
+  /** The memory states behind `intervals`: a grade soon after the reveal gets exactly what was shown. */
+  preview: Record<Grade, MemoryState> | null;
   /** The editor is open on the current card. */
   editing: boolean;
   /** Lines the answer screen is scrolled down, and how far it can go (from the last `layout`). */
@@ -116,6 +118,7 @@ export function startSession(queue: readonly Picked[], records: Readonly<Record<
     coverage: null,
     suggested: null,
     intervals: null,
+    preview: null,
     editing: false,
     scroll: 0,
     maxScroll: 0,
@@ -244,14 +247,13 @@ function reveal(s: SessionState, config: SessionConfig): SessionState {
   const elapsedMs = Math.max(0, s.now.getTime() - s.shownAt.getTime());
   const coverage = config.typing ? checkKeyPoints(item.card.keyPoints, s.typed) : null;
   const suggested = combineSuggestions(suggestFromTime(elapsedMs, limitFor(item, config)), coverage?.suggested);
-  return { ...s, phase: 'revealed', elapsedMs, coverage, suggested, intervals: intervalsFor(s, item, config), scroll: 0, maxScroll: 0 };
+  const preview = gradingSchedules(s, item, config, s.now) ? config.scheduler.preview(memoryOf(s, item.card, config), s.now) : null;
+  const intervals = preview && { 1: formatInterval(s.now, preview[1].due), 2: formatInterval(s.now, preview[2].due), 3: formatInterval(s.now, preview[3].due), 4: formatInterval(s.now, preview[4].due) };
+  return { ...s, phase: 'revealed', elapsedMs, coverage, suggested, intervals, preview, scroll: 0, maxScroll: 0 };
 }
 
-function intervalsFor(s: SessionState, item: QueueItem, config: SessionConfig): Record<Grade, string> | null {
-  if (!gradingSchedules(s, item, config, s.now)) return null;
-  const preview = config.scheduler.preview(memoryOf(s, item.card, config), s.now);
-  return { 1: formatInterval(s.now, preview[1].due), 2: formatInterval(s.now, preview[2].due), 3: formatInterval(s.now, preview[3].due), 4: formatInterval(s.now, preview[4].due) };
-}
+/** How long after the reveal the shown intervals are still what a grade gives (FSRS fuzz depends on the time). */
+const PREVIEW_FRESH_MS = 10 * 60_000;
 
 function memoryOf(s: SessionState, card: Card, config: SessionConfig): MemoryState {
   return recordOf(s.records, card.id)?.memory ?? config.scheduler.newMemory(s.now);
@@ -262,7 +264,9 @@ function grade(s: SessionState, g: Grade, config: SessionConfig): Step {
   const card = item.card;
   const before = recordOf(s.records, card.id) ?? null;
   const schedules = gradingSchedules(s, item, config, s.now);
-  const memory = schedules ? config.scheduler.grade(memoryOf(s, card, config), g, s.now) : memoryOf(s, card, config);
+  const revealedAt = s.shownAt.getTime() + s.elapsedMs;
+  const shown = s.preview && s.now.getTime() - revealedAt <= PREVIEW_FRESH_MS ? s.preview[g] : undefined;
+  const memory = schedules ? (shown ?? config.scheduler.grade(memoryOf(s, card, config), g, s.now)) : memoryOf(s, card, config);
   const record: CardRecord = { id: card.id, question: card.question, file: card.file, contentHash: card.contentHash, memory };
   const seq = config.nextSeq();
   const event: ProgressEvent = {
@@ -324,7 +328,7 @@ function skip(s: SessionState): SessionState {
 }
 
 function show(s: SessionState, position: number): SessionState {
-  const base = { ...s, position, shownAt: s.now, elapsedMs: 0, typed: '', coverage: null, suggested: null, intervals: null, scroll: 0, maxScroll: 0 };
+  const base = { ...s, position, shownAt: s.now, elapsedMs: 0, typed: '', coverage: null, suggested: null, intervals: null, preview: null, scroll: 0, maxScroll: 0 };
   if (position >= s.queue.length) return { ...base, phase: 'done', ended: 'finished' };
   return { ...base, phase: 'question' };
 }

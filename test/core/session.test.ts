@@ -73,6 +73,20 @@ describe('drill session', () => {
     expect(next.records.a!.memory.reps).toBe(1);
   });
 
+  it('gives exactly the interval it showed under the grade key (FSRS fuzz included)', () => {
+    const a = makeCard('a');
+    const before = record(a, reviewMemory(at(-3_600_000), at(-20 * 86_400_000), { stability: 20, reps: 5 }));
+    const cfg = config();
+    let s = startSession([{ card: a, mode: 'scheduled', kind: 'due' }], { a: before }, t0);
+    s = step(s, named('enter', 20_000), cfg).state;
+    const shown = s.intervals![3];
+    const events: ProgressEvent[] = [];
+    drive(s, [key('3', 95_000)], cfg, events);
+    const due = (events[0] as Extract<ProgressEvent, { type: 'review' }>).card.memory.due;
+    expect(due).toEqual(s.preview![3].due);
+    expect(shown).toMatch(/^\d+(d|mo)$/);
+  });
+
   it('suggests at most Hard when over time and Enter accepts the suggestion', () => {
     const events: ProgressEvent[] = [];
     const s = drive(startSession(scheduled('a'), {}, t0), [named('enter', 150_000), named('enter', 151_000)], config(), events);
