@@ -4,8 +4,8 @@
  * card can move the cursor, retitle the window, or hide text. Only prep's own colours remain.
  */
 
-// C0 controls except \t and \n, DEL, C1 controls, and bidirectional overrides (which can reorder text).
-const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f\u0080-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+// C0 controls except \t and \n, DEL, C1 controls, and bidirectional marks and overrides (which can reorder text).
+const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f\u0080-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 function escapeControl(char: string): string {
   const code = char.codePointAt(0)!;
