@@ -230,9 +230,17 @@ export function openProgress(file: string, options: OpenOptions): ProgressStore 
     }
     store = new Store(absolute, journal, journalFd, lock, layer, state);
     journalFd = undefined;
-    if (!state.snapshotExists || state.pending >= COMPACT_ENTRIES) {
-      store.compact();
+    if (!state.snapshotExists) {
+      store.compact(); // a new history starts with a real progress.json; failing here is failing to open
       state.pending = 0;
+    } else if (state.pending >= COMPACT_ENTRIES) {
+      try {
+        store.compact();
+        state.pending = 0;
+      } catch (error) {
+        // every grade is safe in the journal; folding it in can wait
+        store.warn(error instanceof Error ? error.message : String(error));
+      }
       state.snapshotBytes = null;
     }
     try {

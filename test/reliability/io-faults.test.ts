@@ -3,12 +3,13 @@
  * and rename. The previous progress file stays intact, the user gets a PrepError that names the
  * problem, and nothing is reported as saved that was not.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { PrepError } from '../../src/core/errors.js';
 import { journalFileFor, openProgress, readProgress, type ProgressStore } from '../../src/store/progress.js';
+import { serializeJournalLine } from '../../src/store/progress-schema.js';
 import { reviewEvent } from '../store/progress-fixtures.js';
 import { faultyFs, type FaultOp } from './helpers/faulty-fs.js';
 
@@ -157,4 +158,20 @@ describe('faults while opening', () => {
     expect(existsSync(file)).toBe(false);
     expect(existsSync(`${file}.lock`)).toBe(false);
   });
+});
+
+test('a long journal that cannot be folded in at open (rename fails) still opens, with a warning, and keeps every grade', () => {
+  seeded().close();
+  const lines: string[] = [];
+  for (let seq = 6; seq < 6 + 2100; seq++) lines.push(serializeJournalLine(seq, reviewEvent(seq, 'bulk', NOW)));
+  writeFileSync(journalFileFor(file), lines.join(''));
+  const before = readFileSync(file);
+  const layer = faultyFs([{ op: 'renameSync', code: 'ENOSPC', path: (p) => p.endsWith('progress.json') }]);
+  const store = openProgress(file, { now: NOW, fs: layer });
+  expect(store.warnings.join(' ')).toMatch(/ENOSPC/);
+  expect(store.data.reviews).toHaveLength(5 + 2100);
+  expect(readFileSync(file)).toEqual(before);
+  layer.faults.length = 0;
+  store.close();
+  expect(readProgress(file).reviews).toHaveLength(5 + 2100);
 });
