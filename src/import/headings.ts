@@ -168,7 +168,7 @@ function takeQuestion(sections: Section[], i: number, ctx: ScanContext, result: 
   if (j === i + 1) {
     // "Q: …" lines under a question heading are questions of their own.
     const body = s.body.filter((l) => !l.blank && !l.opaque);
-    const base = body.length > 0 ? Math.min(...body.map((l) => l.indent)) : 0;
+    const base = body.reduce((min, l) => Math.min(min, l.indent), body[0]?.indent ?? 0);
     const k = s.body.findIndex((l) => !l.blank && !l.opaque && l.indent === base && (calloutRole(l.callout) === 'q' || (l.callout === undefined && qLine(l.item ? l.item.content : l.text) !== undefined)));
     if (k !== -1) {
       draft.content = s.body.slice(0, k);

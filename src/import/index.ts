@@ -80,7 +80,7 @@ export function importNotes(text: string): NotesImport {
   }
   if (!company) {
     // A title line ("Hooli — phone screen", "Initech interview notes") before the first question.
-    const firstQuestion = Math.min(...scanned.drafts.map((d) => d.questionLines[0]!.no));
+    const firstQuestion = scanned.drafts.reduce((min, d) => Math.min(min, d.questionLines[0]!.no), Infinity);
     const titleLine = unplaced.find((l) => l.no < firstQuestion && l.text.split(/\s+/u).length <= 8 && !/[.。!！?？,，;；]$/u.test(l.text) && companyFromTitle(l.text));
     if (titleLine) {
       company = companyFromTitle(titleLine.text)!;
@@ -128,12 +128,16 @@ export function importNotes(text: string): NotesImport {
   questions.sort((a, b) => a.line - b.line);
 
   const byLine = (a: NotesLine, b: NotesLine) => a.line - b.line;
+  const seenStructure = new Set<string>();
   return {
     questions,
     // Separators (---, ***) and other lines without letters or digits are not text anyone would miss.
     unplaced: dedupe(unplaced.filter((l) => /[\p{L}\p{N}]/u.test(l.text)).map((l) => ({ line: l.no, text: l.raw.trim() }))).sort(byLine),
     structure: structure
-      .filter((s, i) => structure.findIndex((t) => t.line.no === s.line.no && t.role === s.role) === i)
+      .filter((s) => {
+        const key = `${s.line.no}:${s.role}`;
+        return seenStructure.has(key) ? false : (seenStructure.add(key), true);
+      })
       .map((s) => ({ line: s.line.no, text: s.line.raw.trim(), role: s.role }))
       .sort(byLine),
     company,
