@@ -168,8 +168,10 @@ describe('property: random input never throws and is always explained', () => {
     const content = fc.oneof(markdownDoc.map((d) => enc.encode(d)), fc.uint8Array({ maxLength: 300 }));
     fc.assert(
       fc.property(fc.array(fc.tuple(fileName, content), { maxLength: 6 }), (entries) => {
-        const dir = tempDir('prop-deck');
+        const base = tempDir('prop-deck');
+        const dir = path.join(base, 'answers'); // the parse cache goes to .prep/ beside it, inside base
         try {
+          mkdirSync(dir);
           writeTree(dir, Object.fromEntries(entries));
           const deck = loadDeck(dir);
           const named = new Set([...deck.cards.map((c) => c.file), ...deck.problems.map((p) => p.file)]);
@@ -178,7 +180,7 @@ describe('property: random input never throws and is always explained', () => {
           for (const file of expected) expect(named.has(file)).toBe(true);
           expect(new Set(deck.cards.map((c) => c.id)).size).toBe(deck.cards.length);
         } finally {
-          rmSync(dir, { recursive: true, force: true });
+          rmSync(base, { recursive: true, force: true });
         }
       }),
       { numRuns: 40 },
@@ -210,14 +212,15 @@ describe('fixtures: adversarial files', () => {
   });
 
   it('a 10 MB file is refused with a reason and the rest of the deck still loads', () => {
-    const dir = tempDir('big');
+    const base = tempDir('big');
+    const dir = path.join(base, 'answers');
     writeTree(dir, { 'big.md': `# Q\n${'lorem ipsum '.repeat(Math.ceil((10 * 1024 * 1024) / 12))}`, 'ok.md': answerFile('Why us?') });
     const deck = loadDeck(dir);
     expect(deck.cards.map((c) => c.question)).toEqual(['Why us?']);
     expect(deck.problems).toEqual([expect.objectContaining({ file: 'big.md', line: 1, severity: 'error', message: expect.stringMatching(/10\.0 MB.*limit/) })]);
     // Just over the limit: still refused.
     expect(decodeAnswerFile(new Uint8Array(MAX_ANSWER_FILE_BYTES + 1).fill(0x61)).ok).toBe(false);
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(base, { recursive: true, force: true });
   });
 
   it('binary files, NUL bytes, invalid UTF-8, BOM and CRLF', () => {
