@@ -96,7 +96,8 @@ function newerMessage(file: string, version: number): string {
   return `${file} was written by a newer prep (schema version ${version}); it was kept untouched. Upgrade prep (npm install -g prep@latest) to use it.`;
 }
 
-function readIfExists(file: string, layer: FsLayer): { bytes: Buffer; ino: number } | null {
+/** Opens and reads `file`; the caller closes the fd (holding it keeps the inode from being reused). */
+function readIfExists(file: string, layer: FsLayer): { bytes: Buffer; ino: number; fd: number } | null {
   let fd: number;
   try {
     fd = layer.openSync(file, 'r');
@@ -105,11 +106,10 @@ function readIfExists(file: string, layer: FsLayer): { bytes: Buffer; ino: numbe
     throw new PrepError(`cannot read ${file} (${errnoCode(error)}); check its permissions`);
   }
   try {
-    return { bytes: readAllFd(layer, fd), ino: layer.fstatSync(fd).ino };
+    return { bytes: readAllFd(layer, fd), ino: layer.fstatSync(fd).ino, fd };
   } catch (error) {
-    throw new PrepError(`cannot read ${file} (${errnoCode(error)}); check the disk and try again`);
-  } finally {
     layer.closeSync(fd);
+    throw new PrepError(`cannot read ${file} (${errnoCode(error)}); check the disk and try again`);
   }
 }
 
@@ -123,14 +123,22 @@ function inodeOf(file: string, layer: FsLayer): number | null {
 
 /**
  * Reads snapshot + journal as one consistent state. A compaction can replace the snapshot and empty
- * the journal between our two reads; the snapshot's inode tells, and we read again.
+ * the journal between our two reads; the snapshot's inode tells, and we read again. The snapshot
+ * stays open until that check, so its inode cannot be freed and handed to a newer snapshot meanwhile.
  */
 function loadState(file: string, layer: FsLayer): LoadedState {
   const journal = journalFileFor(file);
   for (let attempt = 0; ; attempt++) {
     const snapshot = readIfExists(file, layer);
-    const journalRead = readIfExists(journal, layer);
-    const inoNow = inodeOf(file, layer);
+    let journalRead: ReturnType<typeof readIfExists>;
+    let inoNow: number | null;
+    try {
+      journalRead = readIfExists(journal, layer);
+      if (journalRead) layer.closeSync(journalRead.fd);
+      inoNow = inodeOf(file, layer);
+    } finally {
+      if (snapshot) layer.closeSync(snapshot.fd);
+    }
     if ((snapshot?.ino ?? null) !== inoNow) {
       if (attempt < 50) continue;
       throw new PrepError(`${file} kept changing while it was being read (another prep is saving); try again in a moment`);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { PrepError } from '../../src/core/errors.js';
 import { emptyProgress } from '../../src/core/progress-model.js';
+import { nodeFs, type FsLayer } from '../../src/store/fs-layer.js';
 import { journalFileFor, listBackups, openProgress, ProgressFileError, ProgressLockedError, readProgress } from '../../src/store/progress.js';
 import { reviewEvent } from './progress-fixtures.js';
 
@@ -295,4 +296,30 @@ test('a lock with this process id but not held by it (a pid reused after a reboo
   const store = openProgress(file, { now: NOW });
   expect(() => openProgress(file, { now: NOW })).toThrow(/already open in this prep process/);
   store.close();
+});
+
+test('a reader overtaken by two compactions between its reads still gets a consistent state (no inode reuse mix-up)', () => {
+  const writer = openProgress(file, { now: NOW });
+  writer.append(reviewEvent(writer.nextSeq(), 'a', NOW));
+  writer.compact();
+  let interfered = false;
+  const layer: FsLayer = {
+    ...nodeFs,
+    openSync(p, flags, mode) {
+      if (!interfered && p.endsWith('.journal')) {
+        // between the reader's snapshot and journal reads, the writer saves and compacts twice
+        interfered = true;
+        for (let i = 0; i < 2; i++) {
+          writer.append(reviewEvent(writer.nextSeq(), 'b', NOW));
+          writer.compact();
+        }
+        writer.append(reviewEvent(writer.nextSeq(), 'c', NOW));
+      }
+      return nodeFs.openSync(p, flags, mode);
+    },
+  };
+  const data = readProgress(file, { fs: layer });
+  expect(interfered).toBe(true);
+  expect(data.reviews.map((r) => r.seq)).toEqual([1, 2, 3, 4]);
+  writer.close();
 });
