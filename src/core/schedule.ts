@@ -32,7 +32,7 @@ export class Scheduler {
 
   /** The memory state each grade would lead to: what drill shows under the grade keys. */
   preview(memory: MemoryState, now: Date): Record<Grade, MemoryState> {
-    const log = this.engine.repeat(toFsrs(memory), now);
+    const log = this.engine.repeat(toFsrs(memory, now), now);
     return {
       1: fromFsrs(log[1 as FsrsGrade].card),
       2: fromFsrs(log[2 as FsrsGrade].card),
@@ -42,17 +42,19 @@ export class Scheduler {
   }
 
   grade(memory: MemoryState, grade: Grade, now: Date): MemoryState {
-    return fromFsrs(this.engine.next(toFsrs(memory), now, grade as FsrsGrade).card);
+    return fromFsrs(this.engine.next(toFsrs(memory, now), now, grade as FsrsGrade).card);
   }
 
   /** Probability of recalling the card now (0–1); 0 for a card never reviewed. */
   retrievability(memory: MemoryState, now: Date): number {
     if (memory.phase === 'new' || memory.lastReview === null) return 0;
-    return this.engine.get_retrievability(toFsrs(memory), now, false);
+    return this.engine.get_retrievability(toFsrs(memory, now), now, false);
   }
 }
 
-function toFsrs(memory: MemoryState): FsrsCard {
+/** A last review later than `now` (the clock was set back) counts as just now: ts-fsrs throws on negative elapsed time. */
+function toFsrs(memory: MemoryState, now: Date): FsrsCard {
+  const lastReview = memory.lastReview && memory.lastReview.getTime() > now.getTime() ? now : memory.lastReview;
   return {
     due: memory.due,
     stability: memory.stability,
@@ -63,7 +65,7 @@ function toFsrs(memory: MemoryState): FsrsCard {
     reps: memory.reps,
     lapses: memory.lapses,
     state: PHASE_TO_STATE[memory.phase],
-    ...(memory.lastReview ? { last_review: memory.lastReview } : {}),
+    ...(lastReview ? { last_review: lastReview } : {}),
   };
 }
 
