@@ -81,7 +81,8 @@ function judge(file: string, layer: FsLayer): Verdict {
     } catch {
       return { state: 'gone' };
     }
-    return age > UNREADABLE_GRACE_MS ? { state: 'stale', holder } : { state: 'held', holder };
+    // A modification time far in the future means the clock was set back since: not a lock being written now.
+    return Math.abs(age) > UNREADABLE_GRACE_MS ? { state: 'stale', holder } : { state: 'held', holder };
   }
   if (holder.host !== os.hostname()) return { state: 'held', holder };
   // Our own pid: held if this process really holds it, else a lock from before a reboot that reused the pid.
