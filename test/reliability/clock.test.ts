@@ -4,7 +4,7 @@
  * and study days are driven directly (time is an argument); the store and commands end to end,
  * with TZ changed between sessions and PREP_NOW pinning the clock where a command supports it.
  */
-import { utimesSync, writeFileSync } from 'node:fs';
+import { rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -113,10 +113,7 @@ describe('sessions across a clock set back and a time-zone change', () => {
     }
     store.close();
   });
-  afterAll(() => {
-    // tempDir is under the OS temp folder; leave nothing behind.
-    void import('node:fs').then((fs) => fs.rmSync(dir, { recursive: true, force: true }));
-  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const seqs = () => readProgress(progressFile).reviews.map((r) => r.seq);
 
