@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { PrepError, UsageError } from './core/errors.js';
 import { processIO, type CommandIO } from './commands/io.js';
+import { safeText } from './ui/sanitize.js';
 
 type Runner = (options: never, io: CommandIO) => Promise<number>;
 
@@ -36,6 +37,8 @@ export function buildProgram(): Command {
     .helpOption('-h, --help', 'show help for a command')
     .showSuggestionAfterError(true)
     .configureHelp({ sortSubcommands: false })
+    // Commander echoes unknown options and arguments; neutralise control characters in them.
+    .configureOutput({ outputError: (text, write) => write(safeText(text)) })
     .addHelpText(
       'after',
       `${examples('prep list', 'prep drill', 'prep drill --tag behavioural --cram', 'prep add', 'prep stats', 'prep import notes.md --dry-run', 'prep check')}
@@ -171,11 +174,11 @@ function exitCodeFor(error: unknown): number {
     return 0;
   }
   if (error instanceof UsageError) {
-    process.stderr.write(`prep: ${error.message}\n`);
+    process.stderr.write(`prep: ${safeText(error.message)}\n`);
     return 2;
   }
   if (error instanceof PrepError) {
-    process.stderr.write(`prep: ${error.message}\n`);
+    process.stderr.write(`prep: ${safeText(error.message)}\n`);
     return 1;
   }
   const err = error as Error;
