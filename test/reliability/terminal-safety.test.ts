@@ -215,6 +215,14 @@ describe('commands print hostile card text harmlessly', () => {
     expectSafe(runPrep(['stats', '--json'], { cwd: dir, env: COLOUR }).stdout, []);
   });
 
+  it('command-line errors echo hostile arguments harmlessly', () => {
+    for (const args of [['list', `--${EVIL_PARTS.title}`], [`lis${EVIL_PARTS.clear}`], ['list', '--tag'], ['drill', '--limit', EVIL_PARTS.c1csi], ['add', '--time', EVIL, '-q', 'Q?', '--dry-run']]) {
+      const r = runPrep(args, { cwd: dir, env: COLOUR });
+      expect(r.status, args.join(' ')).toBe(2);
+      expectSafe(r);
+    }
+  });
+
   it('the checker itself catches a raw sequence (so the tests above can fail)', () => {
     expect(violations(`ok \x1b[1mbold\x1b[22m ${EVIL_PARTS.title}`)).not.toEqual([]);
     expect(violations('\x1b[2J', DRILL_CONTROLS)).not.toEqual([]);
