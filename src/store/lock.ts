@@ -124,7 +124,8 @@ function tryCreate(lockFile: string, content: Buffer, layer: FsLayer): boolean {
   try {
     fd = layer.openSync(temp, 'wx', 0o644);
     writeAll(layer, fd, content);
-    layer.fsyncSync(fd);
+    // No fsync: a lock only matters while its process lives; one emptied by a power cut is unreadable,
+    // which counts as stale after a grace period.
     layer.closeSync(fd);
     fd = undefined;
     try {
