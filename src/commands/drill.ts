@@ -13,7 +13,7 @@ import { reconcile } from '../core/reconcile.js';
 import { parseRetention, Scheduler } from '../core/schedule.js';
 import { currentItem, limitFor, parseKeys, startSession, step, timerMs, type Effect, type Input, type SessionConfig, type SessionState } from '../core/session.js';
 import type { Card } from '../core/card.js';
-import { loadDeck, readAnswerFile } from '../store/deck-files.js';
+import { loadDeckAsync } from '../store/deck-cache.js';
 import { openInEditor } from '../store/editor.js';
 import { findDeck } from '../store/paths.js';
 import { defaultProgressFile, openProgress, type ProgressStore } from '../store/progress.js';
@@ -56,7 +56,7 @@ export async function run(options: DrillOptions, io: CommandIO): Promise<number>
   }
 
   const locations = findDeck({ deck: options.deck, cwd: io.cwd, env: io.env });
-  const deck = loadDeck(locations.deckDir);
+  const deck = await loadDeckAsync(locations.deckDir);
   const progressFile = options.progress ? path.resolve(io.cwd, options.progress) : defaultProgressFile(locations);
   const startedAt = new Date();
   const store = openProgress(progressFile, { now: startedAt });
@@ -194,7 +194,7 @@ function interactive(initial: SessionState, config: SessionConfig, store: Progre
       leaveTerminal();
       const result = await openInEditor(path.join(deckDir, card.file), io.env, { line: card.line });
       editing = false;
-      const reloaded = result.ok ? reloadCard(deckDir, card) : { card, message: `Could not edit: ${result.error ?? 'the editor failed'}.` };
+      const reloaded = result.ok ? await reloadCard(deckDir, card) : { card, message: `Could not edit: ${result.error ?? 'the editor failed'}.` };
       enterTerminal();
       await apply({ type: 'edited', card: reloaded.card, now: new Date(), ...(reloaded.message ? { message: reloaded.message } : {}) });
     };
@@ -251,7 +251,9 @@ function interactive(initial: SessionState, config: SessionConfig, store: Progre
 }
 
 /** The card again from its file after editing: same id, else the same place in the file; null when gone. */
-function reloadCard(deckDir: string, before: Card): { card: Card | null; message?: string } {
+async function reloadCard(deckDir: string, before: Card): Promise<{ card: Card | null; message?: string }> {
+  // The parser (remark, YAML) is loaded only here, after an edit: a warm start never needs it.
+  const { readAnswerFile } = await import('../store/deck-files.js');
   const parsed = readAnswerFile(deckDir, before.file);
   const card = parsed.cards.find((c) => c.id === before.id) ?? (parsed.cards.length === 1 ? parsed.cards[0]! : parsed.cards.find((c) => c.line === before.line) ?? null);
   const problem = parsed.problems.find((p) => p.severity === 'error');

@@ -68,9 +68,12 @@ export function isNewRecord(record: CardRecord | undefined): boolean {
   return record === undefined || record.memory.phase === 'new';
 }
 
+const THREE_DAYS_MS = 3 * 86_400_000;
+
 /** Scheduled reviews done on `now`'s study day, and how many of them introduced a new card. */
 export function countToday(reviews: readonly Review[], now: Date, timeZone?: string): { reviews: number; newCards: number } {
   const today = studyDay(now, timeZone);
+  const nowMs = now.getTime();
   const seen = new Set<string>();
   const introducedToday = new Set<string>();
   let reviewCount = 0;
@@ -78,6 +81,9 @@ export function countToday(reviews: readonly Review[], now: Date, timeZone?: str
     if (review.mode !== 'scheduled') continue;
     const first = !seen.has(review.cardId);
     seen.add(review.cardId);
+    // A study day lasts at most 25 hours, so a review three days away from now is not on it:
+    // skip the (slow) time-zone formatting for the bulk of a long history.
+    if (Math.abs(review.at.getTime() - nowMs) > THREE_DAYS_MS) continue;
     if (studyDay(review.at, timeZone) !== today) continue;
     if (first) introducedToday.add(review.cardId);
     else reviewCount++;
@@ -91,9 +97,16 @@ export function pickCards(cards: readonly Card[], data: ProgressData, scheduler:
   const toPrepare = cards.length - ready.length;
   const today = countToday(sortedReviews(data.reviews), now, timeZone);
   const order = new Map(ready.map((c, i) => [c.id, i]));
+  // Asked once per card, not once per comparison: FSRS's forgetting curve is not free.
+  const known = new Map<string, number>();
   const retrievability = (card: Card) => {
-    const record = recordOf(data.cards, card.id);
-    return isNewRecord(record) ? 0 : scheduler.retrievability(record!.memory, now);
+    let value = known.get(card.id);
+    if (value === undefined) {
+      const record = recordOf(data.cards, card.id);
+      value = isNewRecord(record) ? 0 : scheduler.retrievability(record!.memory, now);
+      known.set(card.id, value);
+    }
+    return value;
   };
   const weakestFirst = (a: Card, b: Card) => retrievability(a) - retrievability(b) || dueTime(data, a) - dueTime(data, b) || order.get(a.id)! - order.get(b.id)!;
 
