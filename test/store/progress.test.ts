@@ -262,6 +262,14 @@ describe('backups', () => {
     expect(readProgress(restoredFile).reviews).toHaveLength(9);
   });
 
+  test('with the clock set back, the backup of that day is written and kept even though newer ones exist', () => {
+    for (let n = 10; n < 17; n++) openProgress(file, { now: new Date(Date.UTC(2025, 2, n, 12)), timeZone: 'UTC' }).close();
+    openProgress(file, { now: new Date(Date.UTC(2025, 2, 1, 12)), timeZone: 'UTC' }).close();
+    const names = listBackups(file).map((b) => path.basename(b));
+    expect(names).toContain('progress-2025-03-01.json');
+    expect(names).toHaveLength(8); // the 7 newest, plus today's
+  });
+
   test('the 4 a.m. rollover decides the day', () => {
     openProgress(file, { now: new Date('2025-03-10T03:30:00Z'), timeZone: 'UTC' }).close();
     expect(listBackups(file).map((b) => path.basename(b))).toEqual(['progress-2025-03-09.json']);
