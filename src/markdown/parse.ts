@@ -57,11 +57,22 @@ function tooComplex(text: string): { line: number; message: string } | undefined
   let line = 1;
   let blockStart = 1;
   let markersInBlock = 0;
+  let fence: string | undefined; // the opening fence while inside a fenced code block (no emphasis there)
   for (let start = 0; start <= text.length; line++) {
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
     const row = text.slice(start, end);
     start = end + 1;
+    if (fence !== undefined) {
+      const close = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(row);
+      if (close && close[1]![0] === fence[0] && close[1]!.length >= fence.length) fence = undefined;
+      continue;
+    }
+    const open = /^ {0,3}(`{3,}(?=[^`]*$)|~{3,})/.exec(row);
+    if (open) {
+      fence = open[1]!;
+      continue;
+    }
     if (row.trim() === '') {
       markersInBlock = 0;
       blockStart = line + 1;
@@ -77,7 +88,8 @@ function tooComplex(text: string): { line: number; message: string } | undefined
     }
     for (let i = 0; i < row.length; i++) {
       const c = row.charCodeAt(i);
-      if (c === 42 /* * */ || c === 95 /* _ */ || c === 91 /* [ */) markersInBlock++;
+      // A run of * or _ is one delimiter (`***`); every [ may open a link.
+      if (c === 91 /* [ */ || ((c === 42 /* * */ || c === 95) /* _ */ && row.charCodeAt(i - 1) !== c)) markersInBlock++;
     }
     if (markersInBlock > MAX_INLINE_MARKERS) {
       return { line: blockStart, message: `this paragraph has more than ${MAX_INLINE_MARKERS} emphasis or link marks (* _ [); split it or remove some (prep does not read paragraphs that tangled)` };
