@@ -197,6 +197,10 @@ describe('fixtures: adversarial files', () => {
       indented: `# Q\n\n${Array.from({ length: 10_000 }, (_, i) => `${' '.repeat(Math.min(2 * i, 4000))}- x`).join('\n')}\n`,
       emphasis: `# Q\n\n${'*a '.repeat(10_000)}${' b*'.repeat(10_000)}\n`,
       images: `# Q\n\n${'!['.repeat(10_000)}${'](x)'.repeat(10_000)}\n`,
+      brackets: `# Q\n\n${'['.repeat(200_000)}\n`,
+      links: `# Q\n\n${'[a\n'.repeat(50_000)}`,
+      underscores: `# Q\n\n${'_a '.repeat(5_000)}${' b_'.repeat(5_000)}\n`,
+      notAFence: `# Q\n\n\`\`\` not\`a fence\n${'*a '.repeat(10_000)}${' b*'.repeat(10_000)}\n`,
     };
     for (const [name, text] of Object.entries(deep)) {
       let result: ParsedFile | undefined;
@@ -204,8 +208,9 @@ describe('fixtures: adversarial files', () => {
       expectWellFormed(result!, text, `${name}.md`);
       expect(result!.problems[0]?.message, name).toMatch(/nested more than|paragraph has more than/);
     }
-    // Real notes (a few levels, a few dozen bold phrases) are still read.
-    const real = `# Q\n\n${Array.from({ length: 8 }, (_, i) => `${'  '.repeat(i)}- level ${i}`).join('\n')}\n\n> > quoted\n\n${'**point** and '.repeat(40)}\n`;
+    // Real notes (a few levels, a few dozen bold phrases, a long code sample) are still read.
+    const code = Array.from({ length: 400 }, (_, i) => `    my_var_${i} = some_func(a_b, c_d)  # [x]`).join('\n');
+    const real = `# Q\n\n${Array.from({ length: 8 }, (_, i) => `${'  '.repeat(i)}- level ${i}`).join('\n')}\n\n> > quoted\n\n${'**point** and '.repeat(40)}\n\n\`\`\`python\n${code}\n\`\`\`\n\n---\n\n${'_'.repeat(80)}\n`;
     const read = parseAnswerFile(real, 'real.md');
     expect(read.problems).toEqual([]);
     expect(read.cards[0]?.keyPoints).toEqual(['point']);
