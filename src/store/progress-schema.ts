@@ -188,16 +188,11 @@ export function journalLineFromJson(value: unknown): JournalLineCheck {
  * at 100,000 reviews without the bulk of full pretty-printing. Dates become ISO strings.
  */
 export function serializeSnapshot(data: ProgressData): string {
-  const parts: string[] = [];
-  parts.push(`{\n  "schemaVersion": ${PROGRESS_SCHEMA_VERSION},\n  "lastSeq": ${data.lastSeq},\n  "cards": {`);
-  const ids = Object.keys(data.cards);
-  ids.forEach((key, i) => parts.push(`\n    ${JSON.stringify(key)}: ${JSON.stringify(data.cards[key])}${i < ids.length - 1 ? ',' : ''}`));
-  parts.push(ids.length > 0 ? '\n  },\n  "reviews": [' : '},\n  "reviews": [');
-  data.reviews.forEach((r, i) => parts.push(`\n    ${reviewJson(r)}${i < data.reviews.length - 1 ? ',' : ''}`));
-  parts.push(data.reviews.length > 0 ? '\n  ],\n  "log": [' : '],\n  "log": [');
-  data.log.forEach((e, i) => parts.push(`\n    ${JSON.stringify(e)}${i < data.log.length - 1 ? ',' : ''}`));
-  parts.push(data.log.length > 0 ? '\n  ]\n}\n' : ']\n}\n');
-  return parts.join('');
+  const list = (items: string[], indent: string) => (items.length === 0 ? '' : `\n${indent}${items.join(`,\n${indent}`)}\n  `);
+  const cards = Object.keys(data.cards).map((key) => `${JSON.stringify(key)}: ${JSON.stringify(data.cards[key])}`);
+  const reviews = data.reviews.map(reviewJson);
+  const log = data.log.map((entry) => JSON.stringify(entry));
+  return `{\n  "schemaVersion": ${PROGRESS_SCHEMA_VERSION},\n  "lastSeq": ${data.lastSeq},\n  "cards": {${list(cards, '    ')}},\n  "reviews": [${list(reviews, '    ')}],\n  "log": [${list(log, '    ')}]\n}\n`;
 }
 
 /** JSON.stringify(review), written out: the snapshot holds 100,000 of them. */
