@@ -27,7 +27,7 @@ describe('decodeAnswerFile', () => {
 
   it('refuses files over the size limit before decoding them', () => {
     const result = decodeAnswerFile(new Uint8Array(MAX_ANSWER_FILE_BYTES + 1));
-    expect(result).toMatchObject({ ok: false, line: 1, message: expect.stringMatching(/over the 1 MB limit/) });
+    expect(result).toMatchObject({ ok: false, line: 1, message: expect.stringMatching(/over the 256 KB limit/) });
   });
 });
 

@@ -80,12 +80,12 @@ describe('loadDeck', () => {
     expect(result.problems[0]!.message).toMatch(/takes about 40s to say, over the 10s limit/);
   });
 
-  it('refuses a file over 1 MB with a message that says what to do', () => {
-    put('huge.md', `# Q?\n\n${'a'.repeat(1024 * 1024 + 10)}\n`);
+  it('refuses a file over 256 KB with a message that says what to do', () => {
+    put('huge.md', `# Q?\n\n${'a'.repeat(256 * 1024 + 10)}\n`);
     put('ok.md', card('Why us?'));
     const result = loadDeck(deck);
     expect(result.cards).toHaveLength(1);
-    expect(result.problems[0]).toMatchObject({ file: 'huge.md', line: 1, severity: 'error', message: expect.stringMatching(/over the 1 MB limit.*split it/) });
+    expect(result.problems[0]).toMatchObject({ file: 'huge.md', line: 1, severity: 'error', message: expect.stringMatching(/over the 256 KB limit.*split it/) });
   });
 });
 
