@@ -69,7 +69,7 @@ export interface CardFilter {
 }
 
 /** Cards with any of the tags (case- and spelling-insensitive) and the company, if given. */
-export function filterCards(cards: readonly Card[], filter: CardFilter): Card[] {
+export function filterCards<T extends Pick<Card, 'tags' | 'company'>>(cards: readonly T[], filter: CardFilter): T[] {
   const wanted = (filter.tags ?? []).map(normalizeTag);
   const company = filter.company?.normalize('NFKC').toLowerCase().trim();
   return cards.filter(

@@ -5,9 +5,13 @@
  * `loadDeckAsync`, or the parse function `deck-files.ts` passes to `loadDeckWith`).
  *
  * Layout (both files written atomically: temp file, fsync, rename, fsync the folder):
- * - `deck-index`: one header line of JSON, then a JSON array with one compact entry per answer file:
- *   its stamp (size, mtime, ctime, inode), a hash of its bytes, its problems, and its cards without
- *   the section texts. This is all that `list`, `stats` and `check` need.
+ * - `deck-index`: four lines. A header (JSON); the stamps (every file's path, size, mtime, ctime,
+ *   inode and racy flag: what a warm start checks); the summary (the assembled deck's cards as
+ *   `prep list --json` and `prep stats` see them, and its error count); and the entries: one compact
+ *   entry per answer file with its stamp, a hash of its bytes, its problems, and its cards without
+ *   the section texts. Each of the last three lines has its own SHA-256 in the header, so a reader
+ *   verifies and parses only the lines it uses: `list --json` and `stats` read stamps and summary
+ *   (`loadDeckSummary`), the rest reads the entries.
  * - `deck-bodies-<id>`: the section texts (the bulk of a deck), concatenated as UTF-8. A card's
  *   `sections[name].markdown` is read from it on first access, checked against a stored checksum.
  *
@@ -37,14 +41,14 @@ import {
   type Stats,
 } from 'node:fs';
 import path from 'node:path';
-import { SECTION_NAMES, type Card, type Section, type SectionName } from '../core/card.js';
+import { SECTION_NAMES, SPOKEN_VERSIONS, summarizeCard, type Card, type CardSummary, type Section, type SectionName, type SpokenVersion } from '../core/card.js';
 import { assembleDeck, type Deck } from '../core/deck.js';
 import { PrepError } from '../core/errors.js';
 import type { ParsedFile, Problem } from '../markdown/parse.js';
 import { locationsFor } from './paths.js';
 
 /** Bumped whenever the layout below changes. */
-export const DECK_CACHE_VERSION = 1;
+export const DECK_CACHE_VERSION = 2;
 const MAGIC = 'prep-deck-cache';
 export const INDEX_NAME = 'deck-index';
 const BODIES_PREFIX = 'deck-bodies-';
@@ -89,7 +93,7 @@ export function listAnswerFiles(root: string): { files: string[]; problems: Prob
     for (const entry of entries) {
       // Hidden folders hold tools' state (.prep, .git, .obsidian), never answers.
       if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
-      const absolute = path.join(dir, entry.name);
+      const absolute = dir + path.sep + entry.name; // path.join costs at 10,000 files; dir is already normal
       const rel = relative ? `${relative}/${entry.name}` : entry.name;
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
@@ -267,14 +271,15 @@ function finish(plan: Plan, toParse: Miss[], parse: ParseBytes | undefined): Dec
     plan.results[miss.index] = parsed;
     fresh.set(miss.index, { parsed, miss });
   }
+  const deck = assembleDeck([{ cards: [], problems: plan.listing.problems }, ...(plan.results as ParsedFile[])]);
   if (plan.needsWrite) {
     try {
-      writeCache(plan, fresh);
+      const errors = countErrors(deck.problems) - countErrors(plan.listing.problems);
+      writeCache(plan, fresh, { errors, cards: deck.cards.map(summaryRow) });
     } catch {
       // No cache this time (read-only folder, full disk, …); the deck is loaded all the same.
     }
   }
-  const deck = assembleDeck([{ cards: [], problems: plan.listing.problems }, ...(plan.results as ParsedFile[])]);
   return { ...deck, files: plan.listing.files.length };
 }
 
@@ -361,6 +366,8 @@ interface Header {
   writtenAt: number;
   bodies: string;
   bodiesSize: number;
+  stampsSha256: string;
+  summarySha256: string;
   payloadSha256: string;
 }
 
@@ -393,7 +400,9 @@ function openCache(root: string): OpenCache | undefined {
     ) {
       return undefined;
     }
-    const payload = buffer.subarray(newline + 1);
+    const lines = splitLines(buffer, newline);
+    if (!lines || sha256(lines[0]) !== header.stampsSha256 || sha256(lines[1]) !== header.summarySha256) return undefined; // rewritten whole
+    const payload = lines[2];
     if (createHash('sha256').update(payload).digest('hex') !== header.payloadSha256) return undefined;
     const list: unknown = JSON.parse(payload.toString('utf8'));
     if (!Array.isArray(list)) return undefined;
@@ -610,7 +619,7 @@ interface BodyWriter {
   add(bytes: Uint8Array): number;
 }
 
-function writeCache(plan: Plan, fresh: Map<number, { parsed: ParsedFile; miss: Miss }>): void {
+function writeCache(plan: Plan, fresh: Map<number, { parsed: ParsedFile; miss: Miss }>, summary: { errors: number; cards: SummaryRow[] }): void {
   const dir = cacheDirFor(plan.root);
   mkdirSync(dir, { recursive: true });
   const writtenAt = Date.now();
@@ -652,6 +661,10 @@ function writeCache(plan: Plan, fresh: Map<number, { parsed: ParsedFile; miss: M
     writeAtomic(path.join(dir, bodiesName), chunks, false);
   }
   const payload = Buffer.from(JSON.stringify(entries), 'utf8');
+  // The summary holds only when every listed file has its entry (else a warm start finds a file missing and falls back).
+  const stampList: (string[] | number[])[] = [entries.map((e) => e[E.FILE]), entries.flatMap((e) => [e[E.SIZE], e[E.MTIME], e[E.CTIME], e[E.INO], e[E.RACY]])];
+  const stamps = Buffer.from(JSON.stringify(stampList), 'utf8');
+  const summaryBytes = Buffer.from(JSON.stringify(summary), 'utf8');
   const header: Header = {
     magic: MAGIC,
     version: DECK_CACHE_VERSION,
@@ -660,9 +673,12 @@ function writeCache(plan: Plan, fresh: Map<number, { parsed: ParsedFile; miss: M
     writtenAt,
     bodies: bodiesName,
     bodiesSize,
-    payloadSha256: createHash('sha256').update(payload).digest('hex'),
+    stampsSha256: sha256(stamps),
+    summarySha256: sha256(summaryBytes),
+    payloadSha256: sha256(payload),
   };
-  writeAtomic(path.join(dir, INDEX_NAME), [Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), payload], true);
+  const nl = Buffer.from('\n');
+  writeAtomic(path.join(dir, INDEX_NAME), [Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), stamps, nl, summaryBytes, nl, payload], true);
   if (newBodies) removeOldFiles(dir, bodiesName, old?.bodiesName);
 }
 
@@ -734,5 +750,106 @@ function removeOldFiles(dir: string, keep: string, previous: string | undefined)
     } catch {
       // in use elsewhere, or gone already
     }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The summary: what `list --json` and `stats` need, without reviving cards
+
+/** The deck as `prep list --json` and `prep stats` see it. */
+export interface DeckSummary {
+  cards: CardSummary[];
+  /** Answer files read. */
+  files: number;
+  /** Problems of severity error (they kept cards out). */
+  errors: number;
+}
+
+/** [id, question, tags, company, file, line, timeLimitSec, [version, spokenSec, …], keyPoints, to prepare (1) or ready (0), contentHash] */
+type SummaryRow = [string, string, string[], string | null, string, number, number, (string | number)[], number, 0 | 1, string];
+
+function summaryRow(card: Card): SummaryRow {
+  const s = summarizeCard(card);
+  return [s.id, s.question, s.tags, s.company, s.file, s.line, s.timeLimitSec, s.versions.flatMap((v) => [v, s.spokenSec[v]!]), s.keyPoints, s.status === 'to-prepare' ? 1 : 0, s.contentHash];
+}
+
+const SPOKEN_SET: ReadonlySet<string> = new Set(SPOKEN_VERSIONS);
+
+function fromSummaryRow(raw: unknown): CardSummary {
+  if (!Array.isArray(raw) || raw.length !== 11) throw new CorruptCache();
+  const [id, question, tags, company, file, line, timeLimitSec, spoken, keyPoints, toPrepare, contentHash] = raw as unknown[];
+  if (!isStr(id) || !isStr(question) || !isStrArray(tags) || !(company === null || isStr(company)) || !isStr(file) || !isInt(line) || !isNum(timeLimitSec)) throw new CorruptCache();
+  if (!Array.isArray(spoken) || spoken.length % 2 !== 0 || !isInt(keyPoints) || (toPrepare !== 0 && toPrepare !== 1) || !isStr(contentHash)) throw new CorruptCache();
+  const versions: SpokenVersion[] = [];
+  const spokenSec: Partial<Record<SpokenVersion, number>> = {};
+  for (let i = 0; i < spoken.length; i += 2) {
+    const name = spoken[i];
+    const sec = spoken[i + 1];
+    if (!isStr(name) || !SPOKEN_SET.has(name) || !isNum(sec) || Object.prototype.hasOwnProperty.call(spokenSec, name)) throw new CorruptCache();
+    versions.push(name as SpokenVersion);
+    spokenSec[name as SpokenVersion] = sec;
+  }
+  return { id, question, tags, company, file, line, timeLimitSec, versions, spokenSec, keyPoints, status: toPrepare === 1 ? 'to-prepare' : 'ready', contentHash };
+}
+
+const countErrors = (problems: readonly Problem[]) => problems.reduce((n, p) => n + (p.severity === 'error' ? 1 : 0), 0);
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/** The three lines after the header (stamps, summary, entries), or undefined when the layout is wrong. */
+function splitLines(buffer: Buffer, headerEnd: number): [Buffer, Buffer, Buffer] | undefined {
+  const a = buffer.indexOf(0x0a, headerEnd + 1);
+  if (a < 0) return undefined;
+  const b = buffer.indexOf(0x0a, a + 1);
+  if (b < 0) return undefined;
+  return [buffer.subarray(headerEnd + 1, a), buffer.subarray(a + 1, b), buffer.subarray(b + 1)];
+}
+
+/**
+ * The deck's summary: from the cache's stamps and summary lines alone when every answer file is
+ * unchanged (one stat per file; no card revived, no section text read, no parser loaded), else
+ * from a full load through the cache (which rewrites it). Same result as summarising `loadDeckAsync`.
+ */
+export async function loadDeckSummary(root: string): Promise<DeckSummary> {
+  const listing = listAnswerFiles(root);
+  const cached = summaryFromCache(root, listing.files);
+  if (cached) return { ...cached, errors: cached.errors + countErrors(listing.problems) };
+  const deck = await loadDeckAsync(root);
+  return { cards: deck.cards.map(summarizeCard), files: deck.files, errors: countErrors(deck.problems) };
+}
+
+function summaryFromCache(root: string, files: readonly string[]): DeckSummary | undefined {
+  let buffer: Buffer;
+  try {
+    buffer = readFileSync(path.join(cacheDirFor(root), INDEX_NAME));
+  } catch {
+    return undefined;
+  }
+  try {
+    const newline = buffer.indexOf(0x0a);
+    if (newline < 0 || newline > 4096) return undefined;
+    const header = JSON.parse(buffer.subarray(0, newline).toString('utf8')) as Partial<Header>;
+    if (header === null || typeof header !== 'object' || header.magic !== MAGIC || header.version !== DECK_CACHE_VERSION || header.build !== BUILD_ID || header.deck !== path.resolve(root)) return undefined;
+    const lines = splitLines(buffer, newline);
+    if (!lines || sha256(lines[0]) !== header.stampsSha256) return undefined;
+    const stamps: unknown = JSON.parse(lines[0].toString('utf8'));
+    if (!Array.isArray(stamps) || stamps.length !== 2) return undefined;
+    const [names, numbers] = stamps as unknown[];
+    if (!Array.isArray(names) || !Array.isArray(numbers) || names.length !== files.length || numbers.length !== 5 * files.length) return undefined;
+    const base = root.endsWith(path.sep) ? root : root + path.sep;
+    for (let i = 0; i < files.length; i++) {
+      const file = files[i]!;
+      if (names[i] !== file || numbers[5 * i + 4] !== 0) return undefined; // another file set, or an entry checked by hash
+      const st = statSync(base + file, { throwIfNoEntry: false });
+      if (!st || st.size !== numbers[5 * i] || st.mtimeMs !== numbers[5 * i + 1] || st.ctimeMs !== numbers[5 * i + 2] || st.ino !== numbers[5 * i + 3]) return undefined;
+    }
+    if (sha256(lines[1]) !== header.summarySha256) return undefined;
+    const summary: unknown = JSON.parse(lines[1].toString('utf8'));
+    if (typeof summary !== 'object' || summary === null) return undefined;
+    const { errors, cards } = summary as { errors?: unknown; cards?: unknown };
+    if (!isInt(errors) || !Array.isArray(cards)) return undefined;
+    return { cards: cards.map(fromSummaryRow), files: files.length, errors };
+  } catch {
+    return undefined;
   }
 }

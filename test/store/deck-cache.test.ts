@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { assembleDeck } from '../../src/core/deck.js';
-import { cacheDirFor, INDEX_NAME, listAnswerFiles, loadDeckAsync, loadDeckWith } from '../../src/store/deck-cache.js';
+import { summarizeCard } from '../../src/core/card.js';
+import { cacheDirFor, INDEX_NAME, listAnswerFiles, loadDeckAsync, loadDeckSummary, loadDeckWith } from '../../src/store/deck-cache.js';
 import { loadDeck, parseAnswerBytes, readAnswerFile } from '../../src/store/deck-files.js';
 
 let root: string;
@@ -160,12 +161,78 @@ describe('deck cache', () => {
   });
 
   it('ignores an index whose payload was altered, even when it is still valid JSON', () => {
+    // Lines: header, stamps, summary, entries. Altering any of the last three rebuilds the cache.
+    for (const line of [2, 3]) {
+      load();
+      const lines = readFileSync(index(), 'utf8').split('\n');
+      expect(lines[line]).toContain('Why now?');
+      lines[line] = lines[line]!.replace('Why now?', 'Why NOT?');
+      writeFileSync(index(), lines.join('\n'));
+      const deckAfter = load();
+      expect(parsed).toHaveLength(5);
+      expect(deckAfter.cards.map((c) => c.question)).toContain('Why now?');
+    }
     load();
-    const text = readFileSync(index(), 'utf8');
-    writeFileSync(index(), text.replace('Why now?', 'Why NOT?'));
-    const deckAfter = load();
+    const lines = readFileSync(index(), 'utf8').split('\n');
+    lines[1] = lines[1]!.replace(/,\d+,/, ',1,');
+    writeFileSync(index(), lines.join('\n'));
+    load();
     expect(parsed).toHaveLength(5);
-    expect(deckAfter.cards.map((c) => c.question)).toContain('Why now?');
+  });
+
+  describe('summary (list --json, stats)', () => {
+    const expected = () => {
+      const d = fresh();
+      return { cards: d.cards.map(summarizeCard), files: d.files, errors: d.problems.filter((p) => p.severity === 'error').length };
+    };
+    /** Whether the summary came from the cache alone: then no full load rewrote or re-read the index. */
+    const summaryFromIndex = async () => {
+      const before = statSync(index()).mtimeMs;
+      const summary = await loadDeckSummary(deck);
+      return { summary, untouched: statSync(index()).mtimeMs === before };
+    };
+
+    it('is the summary of a fresh parse, cold and warm', async () => {
+      expect(await loadDeckSummary(deck)).toEqual(expected()); // cold: no cache yet
+      const warm = await loadDeckSummary(deck);
+      expect(JSON.stringify(warm)).toBe(JSON.stringify(expected()));
+      expect(warm.errors).toBeGreaterThan(0);
+    });
+
+    it('sees an edited, an added and a removed file', async () => {
+      load();
+      put('two.md', '# Why us?\n\nBecause of **growth** and the team.\n\n# Why later?\n\nTiming.\n');
+      utimesSync(path.join(deck, 'two.md'), new Date(2001, 1, 1), new Date(2001, 1, 1));
+      expect(await loadDeckSummary(deck)).toEqual(expected());
+      put('new.md', '# A new question?\n\nAn answer.\n');
+      expect(await loadDeckSummary(deck)).toEqual(expected());
+      rmSync(path.join(deck, 'new.md'));
+      expect(await loadDeckSummary(deck)).toEqual(expected());
+      expect((await loadDeckSummary(deck)).cards.map((c) => c.question)).toContain('Why later?');
+    });
+
+    it('ignores a corrupt or altered summary line, and a summary of another deck', async () => {
+      load();
+      load(); // no longer racy
+      const good = readFileSync(index(), 'utf8');
+      const lines = good.split('\n');
+      for (const bad of [lines[2]!.replace('Why now?', 'Why NOT?'), '{"errors":0,"cards":[]}', 'not json', '']) {
+        writeFileSync(index(), [...lines.slice(0, 2), bad, ...lines.slice(3)].join('\n'));
+        const { summary } = await summaryFromIndex();
+        expect(summary).toEqual(expected());
+      }
+      const header = JSON.parse(lines[0]!);
+      writeFileSync(index(), [JSON.stringify({ ...header, deck: '/elsewhere' }), ...lines.slice(1)].join('\n'));
+      expect(await loadDeckSummary(deck)).toEqual(expected());
+    });
+
+    it('is served from the index alone when nothing changed', async () => {
+      load();
+      load();
+      const { summary, untouched } = await summaryFromIndex();
+      expect(untouched).toBe(true);
+      expect(summary).toEqual(expected());
+    });
   });
 
   it('ignores a cache written for another deck, another version or another parser', () => {
