@@ -11,9 +11,9 @@ import { build } from 'esbuild';
  * by a different prep: a hash of every source file the parser and the cache are built from (found
  * by esbuild, so it follows the imports) and of the versions of the packages they use.
  */
-async function parserBuildId() {
+async function parserBuildId(entryPoints = ['src/markdown/parse.ts', 'src/store/deck-cache.ts']) {
   const probe = await build({
-    entryPoints: ['src/markdown/parse.ts', 'src/store/deck-cache.ts'],
+    entryPoints,
     bundle: true,
     write: false,
     outdir: 'dist-probe',
@@ -49,7 +49,8 @@ const result = await build({
   platform: 'node',
   target: 'node20',
   logLevel: 'warning',
-  define: { __PREP_BUILD_ID__: JSON.stringify(await parserBuildId()) },
+  // The stats digest cache (.prep/cache/stats-digest) likewise trusts only the stats code that wrote it.
+  define: { __PREP_BUILD_ID__: JSON.stringify(await parserBuildId()), __PREP_STATS_BUILD_ID__: JSON.stringify(await parserBuildId(['src/store/stats-cache.ts'])) },
   // Bundled CommonJS dependencies (gray-matter, fs-extra) call require() for Node built-ins.
   banner: { js: "import { createRequire as __prepCreateRequire } from 'node:module'; const require = __prepCreateRequire(import.meta.url);" },
   // js-yaml only loads esprima for the unsafe !!js/function type, which prep never enables.

@@ -5,11 +5,11 @@
  */
 import path from 'node:path';
 import { UsageError } from '../core/errors.js';
-import { computeStats, isStudyDay } from '../core/stats.js';
-import { loadDeckAsync } from '../store/deck-cache.js';
+import { digestFor, isStudyDay, statsFromDigest, type ProgressDigest } from '../core/stats.js';
+import { cacheDirFor, loadDeckSummary } from '../store/deck-cache.js';
 import { findDeck } from '../store/paths.js';
 import { defaultProgressFile, readProgress } from '../store/progress.js';
-import { renderStats } from '../ui/stats-view.js';
+import { loadStatsDigest } from '../store/stats-cache.js';
 import { paint } from '../ui/terminal.js';
 import { printJson, printLines, type CommandIO } from './io.js';
 
@@ -31,15 +31,23 @@ export async function run(options: StatsCommandOptions, io: CommandIO): Promise<
   const now = clock(io.env);
   const locations = findDeck({ deck: options.deck, cwd: io.cwd, env: io.env });
   const file = options.progress !== undefined ? path.resolve(io.cwd, options.progress) : defaultProgressFile(locations);
-  const progress = readProgress(file);
-  const deck = await loadDeckAsync(locations.deckDir);
-  const stats = computeStats(deck.cards, progress, { now, since, limit: options.limit, tags: options.tag, company: options.company });
+  // The deck first: on a cold cache its parse is done (and its memory free) before the history is read.
+  const deck = await loadDeckSummary(locations.deckDir);
+  const scope = { since, tags: options.tag, company: options.company };
+  let digest: ProgressDigest;
+  if (since === undefined && (options.tag?.length ?? 0) === 0 && options.company === undefined) {
+    // The whole history, digested once and kept in .prep/cache; extended from the journal as grades come.
+    digest = loadStatsDigest(file, cacheDirFor(locations.deckDir)).digest;
+  } else {
+    digest = digestFor(deck.cards, readProgress(file), scope);
+  }
+  const stats = statsFromDigest(deck.cards, digest, { now, limit: options.limit, ...scope });
 
   if (options.json) {
     printJson(io, stats);
     return 0;
   }
-  const nothingYet = progress.reviews.length === 0 && Object.keys(progress.cards).length === 0;
+  const nothingYet = digest.allReviews === 0 && Object.keys(digest.records).length === 0;
   if (nothingYet) {
     printLines(io, ['No rehearsals yet, so there are no stats to show.', 'Run `prep drill` to rehearse your answers; come back here after a session or two.']);
     return 0;
@@ -49,8 +57,9 @@ export async function run(options: StatsCommandOptions, io: CommandIO): Promise<
     printLines(io, [filtered ? 'No cards match these filters; run `prep stats` without --tag/--company to see them all.' : 'The deck is empty; add an answer with `prep add`.']);
     return 0;
   }
+  const { renderStats } = await import('../ui/stats-view.js'); // string-width and its segmenter: the table only
   printLines(io, renderStats(stats, { columns: io.term.columns, c: paint(io.term) }));
-  const errors = deck.problems.filter((p) => p.severity === 'error').length;
+  const errors = deck.errors;
   if (errors > 0) io.stderr.write(`${errors} ${errors === 1 ? 'file has a problem' : 'problems in files'} kept cards out of these stats; run \`prep check\` to see ${errors === 1 ? 'it' : 'them'}.\n`);
   return 0;
 }

@@ -4,10 +4,10 @@
  * (strings, numbers, booleans, null) because `prep stats --json` prints it as it is; its shape
  * is documented in README ("prep stats --json") and must stay stable.
  */
-import type { Card } from './card.js';
+import type { Card, CardSummary } from './card.js';
 import { isToPrepare } from './card.js';
 import { filterCards } from './deck.js';
-import type { CardRecord, FsrsPhase, ProgressData, Review } from './progress-model.js';
+import type { CardRecord, FsrsPhase, Grade, ProgressData, Review } from './progress-model.js';
 import { Scheduler } from './schedule.js';
 import { addDays, studyDay, studyDaysBetween } from './study-day.js';
 import { normalizeTag } from './time-limits.js';
@@ -176,7 +176,7 @@ export function weaknessScore(parts: WeaknessParts): number {
 }
 
 /** Overtime part: 0 when the answers fit the limit on average, 1 at twice the limit or more. */
-export function overtimeOf(reviews: readonly Review[]): number {
+export function overtimeOf(reviews: readonly Pick<Review, 'elapsedMs' | 'timeLimitSec'>[]): number {
   if (reviews.length === 0) return 0;
   return clamp01(mean(reviews.map(ratioOf)) - 1);
 }
@@ -188,69 +188,225 @@ export function isStudyDay(value: string): boolean {
   return Number.isFinite(t) && new Date(t).toISOString().slice(0, 10) === value;
 }
 
+/** A card as stats needs it: a full Card, or its summary (what `prep list --json` prints). */
+export type StatsCard = Card | CardSummary;
+
+const toPrepare = (card: StatsCard) => ('status' in card ? card.status === 'to-prepare' : isToPrepare(card));
+
 interface CardFacts {
-  card: Card;
-  record: CardRecord | undefined;
+  card: StatsCard;
+  record: Pick<CardRecord, 'memory'> | undefined;
   phase: FsrsPhase;
   scheduled: boolean;
   rehearsed: boolean;
   dueOffset: number | null;
   retrievability: number;
-  counted: Review[];
+  digest: CardDigest | undefined;
   score: number | null;
   edited: boolean;
 }
 
-export function computeStats(allCards: readonly Card[], progress: ProgressData, options: StatsOptions): Stats {
+/** One rehearsal, as the weakness score sees it. */
+export interface RecentReview {
+  grade: Grade;
+  elapsedMs: number;
+  timeLimitSec: number;
+}
+
+/** A card's history, folded (see `digestProgress`). */
+export interface CardDigest {
+  /** Reviews of the card, all of them. */
+  reviews: number;
+  /** Reviews counted (on or after --since). */
+  counted: number;
+  /** The last review (by time, then seq): its time, seq and the answer hash it rehearsed. */
+  lastAt: number;
+  lastSeq: number;
+  lastHash: string;
+  /** The last RECENT_REVIEWS counted reviews, oldest first. */
+  recent: RecentReview[];
+  /** Counted scheduled reviews that found the card in the review phase, and those that passed. */
+  eligible: number;
+  passed: number;
+  /** Phase and learning step after the card's last scheduled review (replayed; see replayPhases). */
+  phase: FsrsPhase;
+  steps: number;
+}
+
+/** Reviews of one study day that count. */
+export interface DayDigest {
+  reviews: number;
+  again: number;
+  /** Sum of answer times, seconds, added in time order. */
+  seconds: number;
+  eligible: number;
+  passed: number;
+}
+
+/**
+ * The history folded into what stats shows, independent of the deck and the clock: per card,
+ * per study day, and running totals (added in time order, so every figure is exactly what a walk
+ * over the sorted reviews gives). `prep stats` keeps the digest of the whole history in
+ * .prep/cache (src/store/stats-cache.ts) and extends it with new reviews as they come.
+ */
+export interface ProgressDigest {
+  timeZone: string | undefined;
+  since: string | null;
+  /** Card records (only their memory state matters here) by card id. */
+  records: Record<string, Pick<CardRecord, 'memory'>>;
+  cards: Map<string, CardDigest>;
+  days: Map<string, DayDigest>;
+  totals: { reviews: number; scheduled: number; cram: number; seconds: number; limitSec: number; ratio: number; over: number };
+  /** Every review in the history (whatever --since). */
+  allReviews: number;
+  /** The latest review folded in (time, seq): a later one can be added without starting over. */
+  lastAt: number;
+  lastSeq: number;
+}
+
+export interface DigestOptions {
+  timeZone?: string;
+  since?: string | null;
+  /** Which cards' reviews count in the totals and days (default: all). */
+  inScope?: (cardId: string) => boolean;
+  retention?: number;
+}
+
+/** Folds the history (see ProgressDigest). */
+export function digestProgress(progress: ProgressData, options: DigestOptions = {}): ProgressDigest {
+  const digest = emptyDigest(progress.cards, options.timeZone, options.since ?? null);
+  digest.allReviews = progress.reviews.length;
+  const all = [...progress.reviews].sort((a, b) => a.at.getTime() - b.at.getTime() || a.seq - b.seq);
+  const folder = reviewFolder(digest, options);
+  for (const r of all) folder(r, true);
+  return digest;
+}
+
+export function emptyDigest(records: Record<string, Pick<CardRecord, 'memory'>>, timeZone: string | undefined, since: string | null): ProgressDigest {
+  return {
+    timeZone,
+    since,
+    records,
+    cards: new Map(),
+    days: new Map(),
+    totals: { reviews: 0, scheduled: 0, cram: 0, seconds: 0, limitSec: 0, ratio: 0, over: 0 },
+    allReviews: 0,
+    lastAt: -Infinity,
+    lastSeq: 0,
+  };
+}
+
+/**
+ * Adds reviews to a digest, one at a time, in order of (time, seq). Returns false (adding nothing)
+ * for a review that is not after the latest one already folded in: the caller must start over.
+ * `allReviews` and `records` are the caller's.
+ */
+export function reviewFolder(digest: ProgressDigest, options: Omit<DigestOptions, 'timeZone' | 'since'> = {}): (r: Review, sorted?: boolean) => boolean {
+  const scheduler = new Scheduler(options.retention);
+  const transitions = new Map<string, PhaseState | null>();
+  const dayOfTime = studyDayMemo(digest.timeZone);
+  const since = digest.since;
+  const inScope = options.inScope ?? (() => true);
+  return (r, sorted = false) => {
+    const at = r.at.getTime();
+    if (!sorted && (at < digest.lastAt || (at === digest.lastAt && r.seq <= digest.lastSeq))) return false;
+    digest.lastAt = at;
+    digest.lastSeq = r.seq;
+    const day = dayOfTime(r.at);
+    const counts = since === null || day >= since;
+    let card = digest.cards.get(r.cardId);
+    if (!card) digest.cards.set(r.cardId, (card = { reviews: 0, counted: 0, lastAt: at, lastSeq: r.seq, lastHash: r.contentHash, recent: [], eligible: 0, passed: 0, phase: 'new', steps: 0 }));
+    card.reviews++;
+    card.lastAt = at;
+    card.lastSeq = r.seq;
+    card.lastHash = r.contentHash;
+    // Phase of the card just before a scheduled review: only reviews of graduated cards count for true retention (as in Anki).
+    let eligible = false;
+    if (r.mode === 'scheduled') {
+      eligible = card.phase === 'review';
+      const key = `${card.phase}/${card.steps}/${r.grade}`;
+      let next = transitions.get(key);
+      if (next === undefined) transitions.set(key, (next = transition(scheduler, { phase: card.phase, learningSteps: card.steps }, r.grade)));
+      // A transition the scheduler refused: start the card over rather than guess.
+      card.phase = next?.phase ?? 'new';
+      card.steps = next?.learningSteps ?? 0;
+    }
+    if (!counts) return true;
+    card.counted++;
+    card.recent.push({ grade: r.grade, elapsedMs: r.elapsedMs, timeLimitSec: r.timeLimitSec });
+    if (card.recent.length > RECENT_REVIEWS) card.recent.shift();
+    if (eligible) {
+      card.eligible++;
+      if (r.grade >= 2) card.passed++;
+    }
+    if (!inScope(r.cardId)) return true;
+    const t = digest.totals;
+    t.reviews++;
+    if (r.mode === 'scheduled') t.scheduled++;
+    else t.cram++;
+    t.seconds += r.elapsedMs / 1000;
+    t.limitSec += r.timeLimitSec;
+    t.ratio += ratioOf(r);
+    if (r.elapsedMs > r.timeLimitSec * 1000) t.over++;
+    let d = digest.days.get(day);
+    if (!d) digest.days.set(day, (d = { reviews: 0, again: 0, seconds: 0, eligible: 0, passed: 0 }));
+    d.reviews++;
+    if (r.grade === 1) d.again++;
+    d.seconds += r.elapsedMs / 1000;
+    if (eligible) {
+      d.eligible++;
+      if (r.grade >= 2) d.passed++;
+    }
+    return true;
+  };
+}
+
+export function computeStats(allCards: readonly StatsCard[], progress: ProgressData, options: StatsOptions): Stats {
+  return statsFromDigest(allCards, digestFor(allCards, progress, options), options);
+}
+
+/**
+ * The digest `statsFromDigest` needs for these options. Without --tag/--company every review counts
+ * (cards that left the deck included); with them, only reviews of the cards they select.
+ */
+export function digestFor(allCards: readonly StatsCard[], progress: ProgressData, options: Omit<StatsOptions, 'now'>): ProgressDigest {
+  const filtered = (options.tags?.length ?? 0) > 0 || options.company !== undefined;
+  const inScope = filtered ? new Set(filterCards(allCards, { tags: options.tags, company: options.company }).map((c) => c.id)) : undefined;
+  return digestProgress(progress, { timeZone: options.timeZone, since: options.since ?? null, retention: options.retention, inScope: inScope ? (id) => inScope.has(id) : undefined });
+}
+
+/** Stats from a digest made with the same time zone, --since and scope as `options`. */
+export function statsFromDigest(allCards: readonly StatsCard[], digest: ProgressDigest, options: StatsOptions): Stats {
   const { now, timeZone } = options;
   const since = options.since ?? null;
+  if (since !== digest.since || timeZone !== digest.timeZone) throw new Error('stats: the digest was made for another --since or time zone');
   const scheduler = new Scheduler(options.retention);
   const today = studyDay(now, timeZone);
-  const filtered = (options.tags?.length ?? 0) > 0 || options.company !== undefined;
   const cards = filterCards(allCards, { tags: options.tags, company: options.company });
-  const inScope = new Set(cards.map((c) => c.id));
-  const deckIds = new Set(allCards.map((c) => c.id));
-
-  // Every review with its study day; sorted by time (then seq) once.
-  const all = [...progress.reviews].sort((a, b) => a.at.getTime() - b.at.getTime() || a.seq - b.seq);
-  const dayOf = new Map<Review, string>();
-  const ordinalOf = new Map<Review, number>();
+  const progress = { cards: digest.records };
+  // Study days until due (0 when overdue). Only 0 to FORECAST_DAYS - 1 are ever shown, and formatting
+  // a time in a time zone is slow at 10,000 cards: overdue is 0, and far off is simply far off.
   const dayOfTime = studyDayMemo(timeZone);
-  for (const r of all) {
-    const day = dayOfTime(r.at);
-    dayOf.set(r, day);
-    ordinalOf.set(r, dayOrdinal(day));
-  }
-
-  // Phase of the card just before each scheduled review, replayed through the scheduler:
-  // only reviews of cards that had graduated count for true retention (as in Anki).
-  const phaseBefore = replayPhases(all, scheduler);
-
-  const byCard = new Map<string, Review[]>();
-  for (const r of all) {
-    let list = byCard.get(r.cardId);
-    if (!list) byCard.set(r.cardId, (list = []));
-    list.push(r);
-  }
-
-  const counts = (r: Review) => since === null || dayOf.get(r)! >= since;
-  // Reviews of the cards in scope; reviews of cards no longer in the deck only without filters.
-  const scoped = all.filter((r) => (inScope.has(r.cardId) || (!filtered && !deckIds.has(r.cardId))) && counts(r));
+  const todayOrdinalNow = dayOrdinal(today);
+  const dueOffsetOf = (due: Date): number => {
+    const ahead = due.getTime() - now.getTime();
+    if (ahead <= 0) return 0;
+    if (ahead > (FORECAST_DAYS + 2) * 86_400_000) return Math.floor(ahead / 86_400_000); // ≥ FORECAST_DAYS study days
+    return Math.max(0, dayOrdinal(dayOfTime(due)) - todayOrdinalNow);
+  };
 
   const facts: CardFacts[] = cards.map((card) => {
     const record = progress.cards[card.id];
-    const history = byCard.get(card.id) ?? [];
+    const history = digest.cards.get(card.id);
     const phase: FsrsPhase = record?.memory.phase ?? 'new';
     const scheduled = record !== undefined && phase !== 'new';
-    const rehearsed = history.length > 0 || (record?.memory.lastReview ?? null) !== null;
-    const counted = history.filter(counts);
-    const last = history.at(-1);
-    const edited = last !== undefined && last.contentHash !== card.contentHash;
-    const dueOffset = scheduled ? Math.max(0, studyDaysBetween(now, record.memory.due, timeZone)) : null;
+    const rehearsed = (history?.reviews ?? 0) > 0 || (record?.memory.lastReview ?? null) !== null;
+    const edited = history !== undefined && history.lastHash !== card.contentHash;
+    const dueOffset = scheduled ? dueOffsetOf(record.memory.due) : null;
     const retrievability = record ? safeRetrievability(scheduler, record, now) : 0;
     let score: number | null = null;
     if (rehearsed) {
-      const recent = counted.slice(-RECENT_REVIEWS);
+      const recent = history?.recent ?? [];
       score = weaknessScore({
         retrievability,
         lapses: record?.memory.lapses ?? 0,
@@ -258,16 +414,16 @@ export function computeStats(allCards: readonly Card[], progress: ProgressData, 
         overtime: overtimeOf(recent),
       });
     }
-    return { card, record, phase, scheduled, rehearsed, dueOffset, retrievability, counted, score, edited };
+    return { card, record, phase, scheduled, rehearsed, dueOffset, retrievability, digest: history, score, edited };
   });
 
   const weakest = facts
     .filter((f) => f.rehearsed)
     .map((f) => {
-      const recent = f.counted.slice(-RECENT_REVIEWS);
-      const last = byCard.get(f.card.id)?.at(-1);
+      const recent = f.digest?.recent ?? [];
+      const last = f.digest ? new Date(f.digest.lastAt) : undefined;
       const recorded = f.record?.memory.lastReview ?? null;
-      const lastAt = recorded && (!last || recorded.getTime() >= last.at.getTime()) ? recorded : (last?.at ?? recorded);
+      const lastAt = recorded && (!last || recorded.getTime() >= last.getTime()) ? recorded : (last ?? recorded);
       const entry: WeakCard = {
         rank: 0,
         id: f.card.id,
@@ -279,33 +435,36 @@ export function computeStats(allCards: readonly Card[], progress: ProgressData, 
         score: f.score!,
         retrievability: round(f.retrievability, 3),
         lapses: f.record?.memory.lapses ?? 0,
-        reviews: f.counted.length,
+        reviews: f.digest?.counted ?? 0,
         againHardShare: round(share(recent, (r) => r.grade <= 2), 3),
         overtime: round(overtimeOf(recent), 3),
         averageSec: recent.length > 0 ? round(mean(recent.map((r) => r.elapsedMs / 1000)), 1) : null,
         limitSec: f.card.timeLimitSec,
         lastReview: lastAt ? lastAt.toISOString() : null,
-        lastReviewDay: lastAt ? studyDay(lastAt, timeZone) : null,
+        lastReviewDay: null, // filled in for the rows shown only: formatting 10,000 times is slow
         due: f.scheduled ? f.record!.memory.due.toISOString() : null,
         phase: f.phase,
         edited: f.edited,
       };
       return entry;
     })
-    .sort((a, b) => b.score - a.score || a.retrievability - b.retrievability || b.lapses - a.lapses || a.question.localeCompare(b.question) || a.id.localeCompare(b.id))
+    .sort((a, b) => b.score - a.score || a.retrievability - b.retrievability || b.lapses - a.lapses || collator.compare(a.question, b.question) || collator.compare(a.id, b.id))
     .slice(0, options.limit ?? DEFAULT_WEAKEST_LIMIT)
+    .map((entry) => ({ ...entry, lastReviewDay: entry.lastReview ? studyDay(new Date(entry.lastReview), timeZone) : null }))
     .map((entry, i) => ({ ...entry, rank: i + 1 }));
 
   const todayOrdinal = dayOrdinal(today);
-  const daysAgo = (r: Review) => todayOrdinal - ordinalOf.get(r)!;
-  const retentionOver = (days: number): Rate => rate(scoped.filter((r) => daysAgo(r) >= 0 && daysAgo(r) < days), phaseBefore);
+  const dayList = [...digest.days].map(([day, d]) => ({ ago: todayOrdinal - dayOrdinal(day), ...d }));
+  const within = (days: number) => dayList.filter((d) => d.ago >= 0 && d.ago < days);
+  const retentionOver = (days: number): Rate => rate(within(days).reduce((n, d) => n + d.eligible, 0), within(days).reduce((n, d) => n + d.passed, 0));
   const perDay = (days: number) => {
     // With --since inside the window, average over the days since then only.
     const windowDays = since === null ? days : Math.max(1, Math.min(days, dayOrdinal(today) - dayOrdinal(since) + 1));
-    const n = scoped.filter((r) => daysAgo(r) >= 0 && daysAgo(r) < windowDays).length;
+    const n = within(windowDays).reduce((sum, d) => sum + d.reviews, 0);
     return round(n / windowDays, 1);
   };
 
+  const totals = digest.totals;
   const overview: Overview = {
     today,
     since,
@@ -316,21 +475,21 @@ export function computeStats(allCards: readonly Card[], progress: ProgressData, 
       review: facts.filter((f) => f.scheduled && f.phase === 'review').length,
       dueToday: facts.filter((f) => f.dueOffset === 0).length,
       neverRehearsed: facts.filter((f) => !f.rehearsed).length,
-      toPrepare: facts.filter((f) => isToPrepare(f.card)).length,
+      toPrepare: facts.filter((f) => toPrepare(f.card)).length,
       edited: facts.filter((f) => f.edited).length,
     },
     editedCards: facts.filter((f) => f.edited).map((f) => f.card.id),
     retention: { last7: retentionOver(7), last30: retentionOver(30) },
     reviewsPerDay: { last7: perDay(7), last30: perDay(30) },
-    reviews: { total: scoped.length, scheduled: scoped.filter((r) => r.mode === 'scheduled').length, cram: scoped.filter((r) => r.mode === 'cram').length },
+    reviews: { total: totals.reviews, scheduled: totals.scheduled, cram: totals.cram },
     answerTime:
-      scoped.length === 0
+      totals.reviews === 0
         ? { averageSec: null, averageLimitSec: null, ratio: null, overLimitShare: null }
         : {
-            averageSec: round(mean(scoped.map((r) => r.elapsedMs / 1000)), 1),
-            averageLimitSec: round(mean(scoped.map((r) => r.timeLimitSec)), 1),
-            ratio: round(mean(scoped.map(ratioOf)), 3),
-            overLimitShare: round(share(scoped, (r) => r.elapsedMs > r.timeLimitSec * 1000), 3),
+            averageSec: round(totals.seconds / totals.reviews, 1),
+            averageLimitSec: round(totals.limitSec / totals.reviews, 1),
+            ratio: round(totals.ratio / totals.reviews, 3),
+            overLimitShare: round(totals.over / totals.reviews, 3),
           },
   };
 
@@ -346,16 +505,12 @@ export function computeStats(allCards: readonly Card[], progress: ProgressData, 
     history.push(entry);
     historyIndex.set(day, entry);
   }
-  for (const r of scoped) {
-    const entry = historyIndex.get(dayOf.get(r)!);
-    if (!entry) continue;
-    entry.reviews += 1;
-    if (r.grade === 1) entry.again += 1;
-    entry.seconds += r.elapsedMs / 1000;
+  for (const entry of history) {
+    const d = digest.days.get(entry.day);
+    if (d) Object.assign(entry, { reviews: d.reviews, again: d.again, seconds: Math.round(d.seconds) });
   }
-  for (const entry of history) entry.seconds = Math.round(entry.seconds);
 
-  const group = (keysOf: (card: Card) => Array<{ key: string; name: string } | null>): GroupStats[] => {
+  const group = (keysOf: (card: StatsCard) => Array<{ key: string; name: string } | null>): GroupStats[] => {
     const groups = new Map<string, { name: string | null; facts: CardFacts[] }>();
     for (const f of facts) {
       const keys = [...new Map(keysOf(f.card).map((k) => [k?.key, k])).values()];
@@ -368,16 +523,18 @@ export function computeStats(allCards: readonly Card[], progress: ProgressData, 
     }
     return [...groups.values()]
       .map((g): GroupStats => {
-        const ids = new Set(g.facts.map((f) => f.card.id));
-        const reviews = scoped.filter((r) => ids.has(r.cardId));
+        const reviews = g.facts.reduce((n, f) => n + (f.digest?.counted ?? 0), 0);
         const scores = g.facts.filter((f) => f.score !== null).map((f) => f.score!);
         return {
           name: g.name,
           cards: g.facts.length,
           new: g.facts.filter((f) => !f.scheduled).length,
           dueToday: g.facts.filter((f) => f.dueOffset === 0).length,
-          reviews: reviews.length,
-          retention: rate(reviews, phaseBefore).rate,
+          reviews,
+          retention: rate(
+            g.facts.reduce((n, f) => n + (f.digest?.eligible ?? 0), 0),
+            g.facts.reduce((n, f) => n + (f.digest?.passed ?? 0), 0),
+          ).rate,
           weakness: scores.length > 0 ? round(mean(scores), 1) : null,
         };
       })
@@ -389,33 +546,11 @@ export function computeStats(allCards: readonly Card[], progress: ProgressData, 
   return { weakest, overview, forecast, history, byTag, byCompany };
 }
 
-/**
- * The phase each scheduled review found its card in, by replaying every card's scheduled reviews
- * in order. Phase changes depend only on the phase, the learning step and the grade, so each
- * distinct transition is asked of the real scheduler once (on a stand-in memory) and remembered:
- * replaying 100,000 reviews through FSRS itself would take seconds.
+/*
+ * Phases are replayed card by card in reviewFolder: phase changes depend only on the phase, the
+ * learning step and the grade, so each distinct transition is asked of the real scheduler once (on
+ * a stand-in memory) and remembered: replaying 100,000 reviews through FSRS itself would take seconds.
  */
-function replayPhases(sorted: readonly Review[], scheduler: Scheduler): Map<Review, FsrsPhase> {
-  const phases = new Map<Review, FsrsPhase>();
-  const states = new Map<string, PhaseState>();
-  const transitions = new Map<string, PhaseState | null>();
-  const start: PhaseState = { phase: 'new', learningSteps: 0 };
-  for (const r of sorted) {
-    if (r.mode !== 'scheduled') continue;
-    const state = states.get(r.cardId) ?? start;
-    phases.set(r, state.phase);
-    const key = `${state.phase}/${state.learningSteps}/${r.grade}`;
-    let next = transitions.get(key);
-    if (next === undefined) {
-      next = transition(scheduler, state, r.grade);
-      transitions.set(key, next);
-    }
-    // A transition the scheduler refused: start the card over rather than guess.
-    states.set(r.cardId, next ?? start);
-  }
-  return phases;
-}
-
 interface PhaseState {
   phase: FsrsPhase;
   learningSteps: number;
@@ -438,7 +573,7 @@ function transition(scheduler: Scheduler, state: PhaseState, grade: Review['grad
 }
 
 /** Recall probability now, 0–1; 0 if the scheduler cannot tell (a memory it refuses). */
-function safeRetrievability(scheduler: Scheduler, record: CardRecord, now: Date): number {
+function safeRetrievability(scheduler: Scheduler, record: Pick<CardRecord, 'memory'>, now: Date): number {
   try {
     return clamp01(scheduler.retrievability(record.memory, now));
   } catch {
@@ -446,10 +581,8 @@ function safeRetrievability(scheduler: Scheduler, record: CardRecord, now: Date)
   }
 }
 
-function rate(reviews: readonly Review[], phaseBefore: ReadonlyMap<Review, FsrsPhase>): Rate {
-  const counted = reviews.filter((r) => r.mode === 'scheduled' && phaseBefore.get(r) === 'review');
-  const passed = counted.filter((r) => r.grade >= 2).length;
-  return { passed, reviews: counted.length, rate: counted.length > 0 ? round(passed / counted.length, 3) : null };
+function rate(reviews: number, passed: number): Rate {
+  return { passed, reviews, rate: reviews > 0 ? round(passed / reviews, 3) : null };
 }
 
 /**
@@ -476,7 +609,9 @@ function dayOrdinal(day: string): number {
   return Math.round(Date.parse(`${day}T00:00:00Z`) / 86_400_000);
 }
 
-const ratioOf = (r: Review) => r.elapsedMs / 1000 / Math.max(1, r.timeLimitSec);
+/** String.prototype.localeCompare's own order, with the collator made once. */
+const collator = new Intl.Collator();
+const ratioOf = (r: Pick<Review, 'elapsedMs' | 'timeLimitSec'>) => r.elapsedMs / 1000 / Math.max(1, r.timeLimitSec);
 const clamp01 = (x: number) => (Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0);
 const mean = (xs: readonly number[]) => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
 const share = <T>(xs: readonly T[], test: (x: T) => boolean) => (xs.length === 0 ? 0 : xs.filter(test).length / xs.length);
