@@ -1,37 +1,20 @@
 /** `prep add` without prompts, through the real built binary (npm run build first), in temp folders. */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { assertBuilt, runPrep } from '../helpers/cli.js';
+import { listFiles as tree, tempDir } from '../helpers/files.js';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = path.join(repo, 'bin', 'prep.js');
 let root: string;
 let cwd: string;
 
-/** Runs prep with stdin from `input` (a pipe, so never a terminal). */
-function prep(args: string[], input = '', env: Record<string, string> = {}) {
-  const base: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of ['NO_COLOR', 'FORCE_COLOR', 'COLUMNS', 'PREP_DECK', 'VISUAL', 'EDITOR']) delete base[key];
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, env: { ...base, TMPDIR: path.join(root, 'tmp'), ...env }, input, encoding: 'utf8' });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+/** Runs prep with stdin from `input` (a pipe, so never a terminal), no editor, and temp files kept under root/tmp. */
+const prep = (args: string[], input = '', env: Record<string, string> = {}) =>
+  runPrep(args, { cwd, input, env: { VISUAL: undefined, EDITOR: undefined, TMPDIR: path.join(root, 'tmp'), ...env } });
 
-/** Every file under `dir`, relative, sorted. */
-function tree(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
-    .sort();
-}
-
-beforeAll(() => {
-  if (!existsSync(path.join(repo, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing; run `npm run build` (npm test does it) before the CLI tests');
-});
+beforeAll(() => assertBuilt());
 beforeEach(() => {
-  root = mkdtempSync(path.join(tmpdir(), 'prep-add-cli-'));
+  root = tempDir('add-cli');
   cwd = path.join(root, 'work');
   mkdirSync(cwd);
   mkdirSync(path.join(root, 'tmp'));

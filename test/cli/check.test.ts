@@ -1,29 +1,19 @@
 /** `prep check` through the real built binary, on copies of test/fixtures/decks in temp folders. */
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { assertBuilt, REPO, runPrep } from '../helpers/cli.js';
+import { copyFixture, tempDir } from '../helpers/files.js';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = path.join(repo, 'bin', 'prep.js');
 const ESC = '\u001b';
 let cwd: string;
 
-function prep(args: string[], env: Record<string, string> = {}) {
-  const base: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of ['NO_COLOR', 'FORCE_COLOR', 'COLUMNS', 'PREP_DECK']) delete base[key];
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, env: { ...base, ...env }, encoding: 'utf8' });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-const useDeck = (name: string) => cpSync(path.join(repo, 'test', 'fixtures', 'decks', name), path.join(cwd, 'answers'), { recursive: true });
+const prep = (args: string[], env: Record<string, string> = {}) => runPrep(args, { cwd, env });
+const useDeck = (name: string) => copyFixture(`decks/${name}`, path.join(cwd, 'answers'));
 
-beforeAll(() => {
-  if (!existsSync(path.join(repo, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing; run `npm run build` (npm test does it) before the CLI tests');
-});
+beforeAll(() => assertBuilt());
 beforeEach(() => {
-  cwd = mkdtempSync(path.join(tmpdir(), 'prep-check-'));
+  cwd = tempDir('check');
 });
 afterEach(() => rmSync(cwd, { recursive: true, force: true }));
 
@@ -95,7 +85,7 @@ describe('prep check', () => {
   });
 
   it('--deck points anywhere; paths are shown relative to where you are', () => {
-    cpSync(path.join(repo, 'test', 'fixtures', 'decks', 'broken'), path.join(cwd, 'notes', 'deck'), { recursive: true });
+    copyFixture('decks/broken', path.join(cwd, 'notes', 'deck'));
     const { code, stdout } = prep(['check', '--deck', 'notes/deck']);
     expect(code).toBe(1);
     expect(stdout).toMatch(/^notes\/deck\/bad-yaml\.md:3: error: /m);
@@ -117,7 +107,7 @@ describe('prep check', () => {
 
 describe('the bundled deck', () => {
   it('checks clean (exit 0) and lists every card', () => {
-    cpSync(path.join(repo, 'answers'), path.join(cwd, 'answers'), { recursive: true });
+    cpSync(path.join(REPO, 'answers'), path.join(cwd, 'answers'), { recursive: true });
     const check = prep(['check']);
     expect(check.code).toBe(0);
     expect(check.stdout).toMatch(/: 0 errors, \d+ warnings?\.\n$/);

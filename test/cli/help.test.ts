@@ -1,25 +1,16 @@
 /** `prep --help` and usage errors, through the real built binary (npm run build first). */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, runPrep } from '../helpers/cli.js';
+import { tempDir } from '../helpers/files.js';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = path.join(repo, 'bin', 'prep.js');
 let cwd: string;
 
-function prep(args: string[], env: Record<string, string> = {}) {
-  const base: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of ['NO_COLOR', 'FORCE_COLOR', 'COLUMNS', 'PREP_DECK']) delete base[key];
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, env: { ...base, ...env }, encoding: 'utf8' });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const prep = (args: string[], env: Record<string, string> = {}) => runPrep(args, { cwd, env });
 
 beforeAll(() => {
-  if (!existsSync(path.join(repo, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing; run `npm run build` (npm test does it) before the CLI tests');
-  cwd = mkdtempSync(path.join(tmpdir(), 'prep-help-'));
+  assertBuilt();
+  cwd = tempDir('help');
 });
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 

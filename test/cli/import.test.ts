@@ -1,32 +1,16 @@
 /** `prep import` through the real built binary (npm run build first), in temp folders. */
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { assertBuilt, REPO, runPrep } from '../helpers/cli.js';
+import { FIXTURES, listFiles as tree, tempDir } from '../helpers/files.js';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = path.join(repo, 'bin', 'prep.js');
-const NOTES = path.join(repo, 'test', 'fixtures', 'notes');
-const SEEDS = path.resolve(repo, '../shared/seeds');
+const NOTES = path.join(FIXTURES, 'notes');
+const SEEDS = path.resolve(REPO, '../shared/seeds');
 let root: string;
 let cwd: string;
 
-function prep(args: string[], env: Record<string, string> = {}) {
-  const base: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of ['NO_COLOR', 'FORCE_COLOR', 'COLUMNS', 'PREP_DECK']) delete base[key];
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, env: { ...base, ...env }, encoding: 'utf8' });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-function tree(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
-    .sort();
-}
+const prep = (args: string[], env: Record<string, string> = {}) => runPrep(args, { cwd, env });
 
 /** Copies a notes fixture into the temp folder (tests never read or write the repo's files in place). */
 function notes(name: string): string {
@@ -46,11 +30,9 @@ interface JsonCard {
   written: boolean;
 }
 
-beforeAll(() => {
-  if (!existsSync(path.join(repo, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing; run `npm run build` (npm test does it) before the CLI tests');
-});
+beforeAll(() => assertBuilt());
 beforeEach(() => {
-  root = mkdtempSync(path.join(tmpdir(), 'prep-import-cli-'));
+  root = tempDir('import-cli');
   cwd = path.join(root, 'work');
   mkdirSync(cwd);
 });

@@ -1,30 +1,20 @@
 /** `prep list` through the real built binary, on copies of test/fixtures/decks in temp folders. */
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import stringWidth from 'string-width';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { assertBuilt, runPrep } from '../helpers/cli.js';
+import { copyFixture, tempDir } from '../helpers/files.js';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = path.join(repo, 'bin', 'prep.js');
 const ESC = '\u001b';
 let cwd: string;
 
-function prep(args: string[], env: Record<string, string> = {}) {
-  const base: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of ['NO_COLOR', 'FORCE_COLOR', 'COLUMNS', 'PREP_DECK']) delete base[key];
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, env: { ...base, ...env }, encoding: 'utf8' });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-const useDeck = (name: string) => cpSync(path.join(repo, 'test', 'fixtures', 'decks', name), path.join(cwd, 'answers'), { recursive: true });
+const prep = (args: string[], env: Record<string, string> = {}) => runPrep(args, { cwd, env });
+const useDeck = (name: string) => copyFixture(`decks/${name}`, path.join(cwd, 'answers'));
 
-beforeAll(() => {
-  if (!existsSync(path.join(repo, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing; run `npm run build` (npm test does it) before the CLI tests');
-});
+beforeAll(() => assertBuilt());
 beforeEach(() => {
-  cwd = mkdtempSync(path.join(tmpdir(), 'prep-list-'));
+  cwd = tempDir('list');
 });
 afterEach(() => rmSync(cwd, { recursive: true, force: true }));
 
@@ -123,7 +113,7 @@ describe('prep list', () => {
   });
 
   it('uses --deck, and lists the good cards of a broken deck with a pointer to prep check', () => {
-    cpSync(path.join(repo, 'test', 'fixtures', 'decks', 'broken'), path.join(cwd, 'elsewhere'), { recursive: true });
+    copyFixture('decks/broken', path.join(cwd, 'elsewhere'));
     const { code, stdout, stderr } = prep(['list', '--deck', 'elsewhere']);
     expect(code).toBe(0);
     expect(stdout).toContain('Why do you want to work here?');

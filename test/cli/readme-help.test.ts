@@ -1,18 +1,12 @@
 /** The command reference in README.md is the real `--help` of the built binary, option for option. */
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { REPO, runPrep } from '../helpers/cli.js';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const readme = readFileSync(path.join(repo, 'README.md'), 'utf8');
+const readme = readFileSync(path.join(REPO, 'README.md'), 'utf8');
 
-function help(command: string): string {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of ['NO_COLOR', 'FORCE_COLOR', 'COLUMNS']) delete env[key];
-  return spawnSync(process.execPath, [path.join(repo, 'bin', 'prep.js'), command, '--help'], { env, encoding: 'utf8' }).stdout;
-}
+const help = (command: string): string => runPrep([command, '--help'], { cwd: REPO }).stdout;
 
 describe('README command reference', () => {
   for (const command of ['drill', 'add', 'stats', 'import', 'list', 'check']) {

@@ -1,28 +1,21 @@
 /** `prep stats` through the real built binary (npm run build first), on a copy of the sample fixture. */
-import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ProgressEvent } from '../../src/core/progress-model.js';
 import { serializeJournalLine } from '../../src/store/progress-schema.js';
 import { readProgress } from '../../src/store/progress.js';
 import { displayWidth } from '../../src/ui/width.js';
+import { assertBuilt, runPrep } from '../helpers/cli.js';
+import { copyFixture, FIXTURES, tempDir } from '../helpers/files.js';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = path.join(repo, 'bin', 'prep.js');
-const FIXTURE = path.join(repo, 'test', 'fixtures', 'progress');
+const FIXTURE = path.join(FIXTURES, 'progress');
 const NOW = '2026-11-14T12:00:00Z';
 let root: string;
 let progressFile: string;
 
-function prep(args: string[], env: Record<string, string> = {}) {
-  const base: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of ['NO_COLOR', 'FORCE_COLOR', 'COLUMNS', 'PREP_DECK']) delete base[key];
-  const result = spawnSync(process.execPath, [BIN, 'stats', ...args], { cwd: root, env: { ...base, TZ: 'UTC', PREP_NOW: NOW, ...env }, encoding: 'utf8' });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+/** `prep stats ...args` at a fixed time (NOW, UTC). */
+const prep = (args: string[], env: Record<string, string> = {}) => runPrep(['stats', ...args], { cwd: root, env: { TZ: 'UTC', PREP_NOW: NOW, ...env } });
 
 /**
  * Every file under `dir` with its bytes, to prove nothing was written; the deck parse cache
@@ -41,12 +34,10 @@ function snapshotTree(dir: string): Record<string, string> {
   return out;
 }
 
-beforeAll(() => {
-  if (!existsSync(path.join(repo, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing; run `npm run build` (npm test does it) before the CLI tests');
-});
+beforeAll(() => assertBuilt());
 beforeEach(() => {
-  root = mkdtempSync(path.join(tmpdir(), 'prep-stats-cli-'));
-  cpSync(path.join(FIXTURE, 'deck'), path.join(root, 'answers'), { recursive: true });
+  root = tempDir('stats-cli');
+  copyFixture('progress/deck', path.join(root, 'answers'));
   mkdirSync(path.join(root, '.prep'));
   progressFile = path.join(root, '.prep', 'progress.json');
   cpSync(path.join(FIXTURE, 'sample', 'progress.json'), progressFile);
