@@ -1,84 +1,38 @@
 /**
  * `prep add` end to end: the real built binary in a pseudo-terminal, answered by keystrokes,
  * with a fake editor (test/cli/fake-editor.mjs) as $EDITOR. No timing: every step waits for the
- * text it expects; a hang fails by the test timeout.
+ * text it expects; a hang fails by the wait timeout in test/helpers/pty.ts.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { spawn, type IPty } from 'node-pty';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { assertBuilt, inheritedEnv, PREP_BIN as BIN, REPO } from '../helpers/cli.js';
+import { listFiles as tree, tempDir } from '../helpers/files.js';
+import { startPrepPty } from '../helpers/pty.js';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = path.join(repo, 'bin', 'prep.js');
-const FAKE_EDITOR = path.join(repo, 'test', 'cli', 'fake-editor.mjs');
+const FAKE_EDITOR = path.join(REPO, 'test', 'cli', 'fake-editor.mjs');
 const ANSI = /\u001b\[[0-9;?]*[A-Za-z]|\u001b\][^\u0007]*\u0007/g;
 
 let root: string;
 let cwd: string;
 let tmp: string;
 
-function baseEnv(extra: Record<string, string>): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (value !== undefined && !['NO_COLOR', 'FORCE_COLOR', 'PREP_DECK', 'VISUAL', 'EDITOR'].includes(key)) env[key] = value;
-  }
-  return { ...env, TERM: 'xterm-256color', TMPDIR: tmp, ...extra };
-}
+/** process.env without colour settings, PREP_DECK or an editor; a 256-colour terminal; temp files under root/tmp. */
+const baseEnv = (extra: Record<string, string>): Record<string, string> =>
+  inheritedEnv({ TERM: 'xterm-256color', TMPDIR: tmp, ...extra }, ['NO_COLOR', 'FORCE_COLOR', 'PREP_DECK', 'VISUAL', 'EDITOR']);
 
-/** A prep process in a pseudo-terminal, with a way to wait for what it prints. */
+/** A prep process in a pseudo-terminal, with a way to wait for what it prints; `exited` gives the exit code. */
 function start(args: string[], env: Record<string, string>) {
-  const term: IPty = spawn(process.execPath, [BIN, ...args], { name: 'xterm-256color', cols: 100, rows: 30, cwd, env: baseEnv(env) });
-  let output = '';
-  let seen = 0;
-  const waiters: { pattern: RegExp; resolve: () => void }[] = [];
-  const check = () => {
-    const plain = output.replace(ANSI, '');
-    for (const w of [...waiters]) {
-      const match = w.pattern.exec(plain.slice(seen));
-      if (match) {
-        seen += match.index + match[0].length;
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve();
-      }
-    }
-  };
-  term.onData((data) => {
-    output += data;
-    check();
-  });
-  const exited = new Promise<number>((resolve) => term.onExit(({ exitCode }) => resolve(exitCode)));
-  return {
-    /** Resolves once `pattern` appears after everything matched so far. */
-    waitFor(pattern: RegExp) {
-      return new Promise<void>((resolve) => {
-        waiters.push({ pattern, resolve });
-        check();
-      });
-    },
-    type(keys: string) {
-      term.write(keys);
-    },
-    exited,
-    text: () => output.replace(ANSI, ''),
-  };
+  const session = startPrepPty(args, { cwd, env: baseEnv(env), strip: ANSI });
+  const exited = session.exited.then((e) => e.exitCode);
+  exited.catch(() => {}); // awaited by the tests that get that far
+  return { waitFor: session.waitFor, type: session.type, text: session.text, exited };
 }
 
-const tree = (dir: string) =>
-  existsSync(dir)
-    ? readdirSync(dir, { recursive: true, withFileTypes: true })
-        .filter((e) => e.isFile())
-        .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
-        .sort()
-    : [];
-
-beforeAll(() => {
-  if (!existsSync(path.join(repo, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing; run `npm run build` (npm test does it) before the end-to-end tests');
-});
+beforeAll(() => assertBuilt('the end-to-end tests'));
 beforeEach(() => {
-  root = mkdtempSync(path.join(tmpdir(), 'prep-add-pty-'));
+  root = tempDir('add-pty');
   cwd = path.join(root, 'work');
   tmp = path.join(root, 'tmp');
   mkdirSync(cwd);

@@ -1,84 +1,38 @@
 /**
  * `prep drill` end to end: the real built binary in a pseudo-terminal on a temporary deck.
- * No timed assertions: every step waits for the text it expects (a hang fails by the test timeout).
+ * No timed assertions: every step waits for the text it expects (a hang fails by the wait timeout in test/helpers/pty.ts).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { spawn, type IPty } from 'node-pty';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readProgress } from '../../src/store/progress.js';
-
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = path.join(repo, 'bin', 'prep.js');
-// CSI sequences, OSC, and ESC 7 / ESC 8 (save and restore the cursor around the timer).
-const ANSI = /\u001b\[[0-9;?]*[A-Za-z]|\u001b\][^\u0007]*\u0007|\u001b[78]/g;
+import { assertBuilt, inheritedEnv, PREP_BIN as BIN } from '../helpers/cli.js';
+import { tempDir } from '../helpers/files.js';
+import { ANSI, startPty, type PtySession } from '../helpers/pty.js';
 
 let dir: string;
 let deck: string;
 let progressFile: string;
 
-function env(extra: Record<string, string> = {}): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !['NO_COLOR', 'FORCE_COLOR', 'PREP_DECK', 'VISUAL', 'EDITOR'].includes(k)) out[k] = v;
-  return { ...out, TERM: 'xterm-256color', TZ: 'UTC', ...extra };
-}
+/** process.env without colour settings, PREP_DECK or an editor; a 256-colour terminal in UTC. */
+const env = (extra: Record<string, string> = {}): Record<string, string> =>
+  inheritedEnv({ TERM: 'xterm-256color', TZ: 'UTC', ...extra }, ['NO_COLOR', 'FORCE_COLOR', 'PREP_DECK', 'VISUAL', 'EDITOR']);
 
-interface Running {
-  pty: IPty;
-  raw: () => string;
-  waitFor(pattern: RegExp): Promise<void>;
-  type(keys: string): void;
-  exited: Promise<{ exitCode: number; signal?: number }>;
-}
-
-function drill(args: string[] = [], opts: { file?: string; shell?: string } = {}): Running {
-  const argv = opts.shell ? ['-c', opts.shell] : [BIN, 'drill', '--deck', deck, ...args];
-  const pty = spawn(opts.shell ? '/bin/sh' : process.execPath, argv, { name: 'xterm-256color', cols: 100, rows: 30, cwd: dir, env: env() });
-  let output = '';
-  let seen = 0;
-  const waiters: Array<{ pattern: RegExp; resolve: () => void }> = [];
-  const check = () => {
-    const plain = output.replace(ANSI, '');
-    for (const w of [...waiters]) {
-      const m = w.pattern.exec(plain.slice(seen));
-      if (m) {
-        seen += m.index + m[0].length;
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve();
-      }
-    }
-  };
-  pty.onData((d) => {
-    output += d;
-    check();
-  });
-  const exited = new Promise<{ exitCode: number; signal?: number }>((resolve) => pty.onExit((e) => resolve(e)));
-  return {
-    pty,
-    raw: () => output,
-    waitFor: (pattern) =>
-      new Promise<void>((resolve) => {
-        waiters.push({ pattern, resolve });
-        check();
-      }),
-    type: (keys) => pty.write(keys),
-    exited,
-  };
+/** `prep drill --deck <deck> ...args` in a pseudo-terminal, or with `shell`, that command line run by /bin/sh. */
+function drill(args: string[] = [], opts: { shell?: string } = {}): PtySession {
+  const options = { cwd: dir, env: env(), strip: ANSI };
+  return opts.shell ? startPty('/bin/sh', ['-c', opts.shell], options) : startPty(process.execPath, [BIN, 'drill', '--deck', deck, ...args], options);
 }
 
 function card(file: string, question: string, time: string, answer: string) {
   writeFileSync(path.join(deck, file), `---\nquestion: "${question}"\ntags: [behavioural]\ntime: ${time}\n---\n\n## Key points\n\n- ${answer.split(' ').slice(0, 2).join(' ')}\n\n## Answer\n\n${answer}\n`);
 }
 
-beforeAll(() => {
-  if (!existsSync(path.join(repo, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing; run `npm run build` (npm test does it) before the end-to-end tests');
-});
+beforeAll(() => assertBuilt('the end-to-end tests'));
 
 beforeEach(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'prep-drill-'));
+  dir = tempDir('drill');
   deck = path.join(dir, 'answers');
   mkdirSync(deck);
   card('a-conflict.md', 'Tell me about a conflict', '30s', 'Listened first, then agreed on data to decide.');
