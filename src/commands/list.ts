@@ -1,6 +1,6 @@
 /** `prep list`: the deck as a table, or JSON. */
 import { filterCards } from '../core/deck.js';
-import { loadDeckAsync, loadDeckSummary } from '../store/deck-cache.js';
+import { loadDeckAsync, loadDeckListJson, loadDeckSummary } from '../store/deck-cache.js';
 import { findDeck } from '../store/paths.js';
 import { paint } from '../ui/terminal.js';
 import { printJson, printLines, type CommandIO } from './io.js';
@@ -15,6 +15,13 @@ export interface ListOptions {
 export async function run(options: ListOptions, io: CommandIO): Promise<number> {
   const { deckDir } = findDeck({ deck: options.deck, cwd: io.cwd, env: io.env });
   if (options.json) {
+    // The whole deck to a script: the compact text the cache keeps, checked against the index (stamps and hash).
+    const whole = !options.tag?.length && options.company === undefined;
+    const stored = whole && !io.term.isTTY ? loadDeckListJson(deckDir) : undefined;
+    if (stored !== undefined) {
+      io.stdout.write(stored);
+      return 0;
+    }
     // Only what it prints: on a warm cache, the summary line of the index, no card revived.
     const summary = await loadDeckSummary(deckDir);
     printJson(io, filterCards(summary.cards, { tags: options.tag, company: options.company }));

@@ -45,13 +45,16 @@ import { SECTION_NAMES, SPOKEN_VERSIONS, summarizeCard, type Card, type CardSumm
 import { assembleDeck, type Deck } from '../core/deck.js';
 import { PrepError } from '../core/errors.js';
 import type { ParsedFile, Problem } from '../markdown/parse.js';
+import { jsonText } from '../ui/json.js';
 import { locationsFor } from './paths.js';
 
 /** Bumped whenever the layout below changes. */
-export const DECK_CACHE_VERSION = 2;
+export const DECK_CACHE_VERSION = 3;
 const MAGIC = 'prep-deck-cache';
 export const INDEX_NAME = 'deck-index';
 const BODIES_PREFIX = 'deck-bodies-';
+/** `prep list --json` of the whole deck, compact, as printed when stdout is not a terminal. */
+const LIST_NAME = 'deck-list-json';
 
 declare const __PREP_BUILD_ID__: string | undefined;
 /**
@@ -275,7 +278,7 @@ function finish(plan: Plan, toParse: Miss[], parse: ParseBytes | undefined): Dec
   if (plan.needsWrite) {
     try {
       const errors = countErrors(deck.problems) - countErrors(plan.listing.problems);
-      writeCache(plan, fresh, { errors, cards: deck.cards.map(summaryRow) });
+      writeCache(plan, fresh, { errors, cards: deck.cards.map(summaryRow) }, () => jsonText(deck.cards.map(summarizeCard), false));
     } catch {
       // No cache this time (read-only folder, full disk, …); the deck is loaded all the same.
     }
@@ -369,6 +372,8 @@ interface Header {
   stampsSha256: string;
   summarySha256: string;
   payloadSha256: string;
+  /** SHA-256 of the deck-list-json file this index goes with. */
+  listSha256: string;
 }
 
 function openCache(root: string): OpenCache | undefined {
@@ -619,7 +624,7 @@ interface BodyWriter {
   add(bytes: Uint8Array): number;
 }
 
-function writeCache(plan: Plan, fresh: Map<number, { parsed: ParsedFile; miss: Miss }>, summary: { errors: number; cards: SummaryRow[] }): void {
+function writeCache(plan: Plan, fresh: Map<number, { parsed: ParsedFile; miss: Miss }>, summary: { errors: number; cards: SummaryRow[] }, listJson: () => string): void {
   const dir = cacheDirFor(plan.root);
   mkdirSync(dir, { recursive: true });
   const writtenAt = Date.now();
@@ -665,6 +670,9 @@ function writeCache(plan: Plan, fresh: Map<number, { parsed: ParsedFile; miss: M
   const stampList: (string[] | number[])[] = [entries.map((e) => e[E.FILE]), entries.flatMap((e) => [e[E.SIZE], e[E.MTIME], e[E.CTIME], e[E.INO], e[E.RACY]])];
   const stamps = Buffer.from(JSON.stringify(stampList), 'utf8');
   const summaryBytes = Buffer.from(JSON.stringify(summary), 'utf8');
+  // Written before the index that names its hash: a crash between the two leaves a mismatch, never a wrong list.
+  const listBytes = Buffer.from(`${listJson()}\n`, 'utf8');
+  writeAtomic(path.join(dir, LIST_NAME), [listBytes], false);
   const header: Header = {
     magic: MAGIC,
     version: DECK_CACHE_VERSION,
@@ -676,6 +684,7 @@ function writeCache(plan: Plan, fresh: Map<number, { parsed: ParsedFile; miss: M
     stampsSha256: sha256(stamps),
     summarySha256: sha256(summaryBytes),
     payloadSha256: sha256(payload),
+    listSha256: sha256(listBytes),
   };
   const nl = Buffer.from('\n');
   writeAtomic(path.join(dir, INDEX_NAME), [Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), stamps, nl, summaryBytes, nl, payload], true);
@@ -744,7 +753,7 @@ function removeOldFiles(dir: string, keep: string, previous: string | undefined)
   }
   const cutoff = Date.now() - 60_000;
   for (const name of names) {
-    if (name === keep || !(name.startsWith(BODIES_PREFIX) || name.startsWith(`${INDEX_NAME}.tmp-`))) continue;
+    if (name === keep || !(name.startsWith(BODIES_PREFIX) || name.startsWith(`${INDEX_NAME}.tmp-`) || name.startsWith(`${LIST_NAME}.tmp-`))) continue;
     try {
       if (name === previous || statSync(path.join(dir, name)).mtimeMs < cutoff) unlinkSync(path.join(dir, name));
     } catch {
@@ -818,7 +827,11 @@ export async function loadDeckSummary(root: string): Promise<DeckSummary> {
   return { cards: deck.cards.map(summarizeCard), files: deck.files, errors: countErrors(deck.problems) };
 }
 
-function summaryFromCache(root: string, files: readonly string[]): DeckSummary | undefined {
+/**
+ * The index, when its header is this build's and this deck's and every answer file still has the
+ * stamp it records (one stat per file): its header and lines, else undefined.
+ */
+function freshIndex(root: string, files: readonly string[]): { header: Partial<Header>; lines: [Buffer, Buffer, Buffer] } | undefined {
   let buffer: Buffer;
   try {
     buffer = readFileSync(path.join(cacheDirFor(root), INDEX_NAME));
@@ -843,12 +856,39 @@ function summaryFromCache(root: string, files: readonly string[]): DeckSummary |
       const st = statSync(base + file, { throwIfNoEntry: false });
       if (!st || st.size !== numbers[5 * i] || st.mtimeMs !== numbers[5 * i + 1] || st.ctimeMs !== numbers[5 * i + 2] || st.ino !== numbers[5 * i + 3]) return undefined;
     }
+    return { header, lines };
+  } catch {
+    return undefined;
+  }
+}
+
+function summaryFromCache(root: string, files: readonly string[]): DeckSummary | undefined {
+  const index = freshIndex(root, files);
+  if (!index) return undefined;
+  const { header, lines } = index;
+  try {
     if (sha256(lines[1]) !== header.summarySha256) return undefined;
     const summary: unknown = JSON.parse(lines[1].toString('utf8'));
     if (typeof summary !== 'object' || summary === null) return undefined;
     const { errors, cards } = summary as { errors?: unknown; cards?: unknown };
     if (!isInt(errors) || !Array.isArray(cards)) return undefined;
     return { cards: cards.map(fromSummaryRow), files: files.length, errors };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `prep list --json` of the whole deck as compact JSON text (UTF-8, one line ending in a newline), straight from
+ * the cache when every answer file is unchanged and the stored text has the hash the index
+ * records; undefined otherwise (the caller then uses `loadDeckSummary`, which rebuilds the cache).
+ */
+export function loadDeckListJson(root: string): Buffer | undefined {
+  const index = freshIndex(root, listAnswerFiles(root).files);
+  if (!index || !isStr(index.header.listSha256)) return undefined;
+  try {
+    const bytes = readFileSync(path.join(cacheDirFor(root), LIST_NAME));
+    return sha256(bytes) === index.header.listSha256 ? bytes : undefined;
   } catch {
     return undefined;
   }
