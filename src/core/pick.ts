@@ -70,21 +70,37 @@ export function isNewRecord(record: CardRecord | undefined): boolean {
 
 const THREE_DAYS_MS = 3 * 86_400_000;
 
-/** Scheduled reviews done on `now`'s study day, and how many of them introduced a new card. */
+/** Scheduled reviews done on `now`'s study day, and how many of them introduced a new card; `reviews` in time order. */
 export function countToday(reviews: readonly Review[], now: Date, timeZone?: string): { reviews: number; newCards: number } {
   const today = studyDay(now, timeZone);
   const nowMs = now.getTime();
+  // A study day lasts at most 25 hours, so a review three days away from now is not on it. With
+  // the reviews in time order, only the tail near now is looked at closely (time-zone formatting is
+  // slow); the rest of a long history only tells whether a card was seen before.
+  let start = reviews.length;
+  while (start > 0 && reviews[start - 1]!.at.getTime() >= nowMs - THREE_DAYS_MS) start--;
+  const onToday: Review[] = [];
+  for (let i = start; i < reviews.length; i++) {
+    const review = reviews[i]!;
+    if (review.mode !== 'scheduled' || review.at.getTime() - nowMs > THREE_DAYS_MS) continue;
+    if (studyDay(review.at, timeZone) === today) onToday.push(review);
+  }
+  if (onToday.length === 0) return { reviews: 0, newCards: 0 };
+  const ids = new Set(onToday.map((r) => r.cardId));
   const seen = new Set<string>();
+  for (let i = 0; i < start; i++) {
+    const review = reviews[i]!;
+    if (review.mode === 'scheduled' && ids.has(review.cardId)) seen.add(review.cardId);
+  }
+  const todaySet = new Set(onToday);
   const introducedToday = new Set<string>();
   let reviewCount = 0;
-  for (const review of reviews) {
-    if (review.mode !== 'scheduled') continue;
+  for (let i = start; i < reviews.length; i++) {
+    const review = reviews[i]!;
+    if (review.mode !== 'scheduled' || !ids.has(review.cardId)) continue;
     const first = !seen.has(review.cardId);
     seen.add(review.cardId);
-    // A study day lasts at most 25 hours, so a review three days away from now is not on it:
-    // skip the (slow) time-zone formatting for the bulk of a long history.
-    if (Math.abs(review.at.getTime() - nowMs) > THREE_DAYS_MS) continue;
-    if (studyDay(review.at, timeZone) !== today) continue;
+    if (!todaySet.has(review)) continue;
     if (first) introducedToday.add(review.cardId);
     else reviewCount++;
   }

@@ -110,6 +110,9 @@ export const LEARN_AHEAD_MS = 20 * 60_000;
 export function isDue(memory: MemoryState, now: Date, timeZone?: string): boolean {
   if (memory.phase === 'new') return false;
   if (memory.due.getTime() <= now.getTime()) return true;
+  // A study day lasts at most 25 hours: due two days from now is never today (and this spares the
+  // slow time-zone formatting for almost every card of a big deck).
+  if (memory.due.getTime() - now.getTime() >= 2 * 86_400_000) return false;
   if (memory.phase === 'review') return studyDay(memory.due, timeZone) <= studyDay(now, timeZone);
   return false;
 }
