@@ -417,41 +417,40 @@ export function statsFromDigest(allCards: readonly StatsCard[], digest: Progress
     return { card, record, phase, scheduled, rehearsed, dueOffset, retrievability, digest: history, score, edited };
   });
 
-  const weakest = facts
+  // Ranked on the sort keys alone; the full rows (dates formatted, tags copied) are built for the ones shown only.
+  const ranked = facts
     .filter((f) => f.rehearsed)
-    .map((f) => {
-      const recent = f.digest?.recent ?? [];
-      const last = f.digest ? new Date(f.digest.lastAt) : undefined;
-      const recorded = f.record?.memory.lastReview ?? null;
-      const lastAt = recorded && (!last || recorded.getTime() >= last.getTime()) ? recorded : (last ?? recorded);
-      const entry: WeakCard = {
-        rank: 0,
-        id: f.card.id,
-        question: f.card.question,
-        file: f.card.file,
-        line: f.card.line,
-        tags: [...f.card.tags],
-        company: f.card.company,
-        score: f.score!,
-        retrievability: round(f.retrievability, 3),
-        lapses: f.record?.memory.lapses ?? 0,
-        reviews: f.digest?.counted ?? 0,
-        againHardShare: round(share(recent, (r) => r.grade <= 2), 3),
-        overtime: round(overtimeOf(recent), 3),
-        averageSec: recent.length > 0 ? round(mean(recent.map((r) => r.elapsedMs / 1000)), 1) : null,
-        limitSec: f.card.timeLimitSec,
-        lastReview: lastAt ? lastAt.toISOString() : null,
-        lastReviewDay: null, // filled in for the rows shown only: formatting 10,000 times is slow
-        due: f.scheduled ? f.record!.memory.due.toISOString() : null,
-        phase: f.phase,
-        edited: f.edited,
-      };
-      return entry;
-    })
-    .sort((a, b) => b.score - a.score || a.retrievability - b.retrievability || b.lapses - a.lapses || collator.compare(a.question, b.question) || collator.compare(a.id, b.id))
-    .slice(0, options.limit ?? DEFAULT_WEAKEST_LIMIT)
-    .map((entry) => ({ ...entry, lastReviewDay: entry.lastReview ? studyDay(new Date(entry.lastReview), timeZone) : null }))
-    .map((entry, i) => ({ ...entry, rank: i + 1 }));
+    .map((f) => ({ f, score: f.score!, retrievability: round(f.retrievability, 3), lapses: f.record?.memory.lapses ?? 0 }))
+    .sort((a, b) => b.score - a.score || a.retrievability - b.retrievability || b.lapses - a.lapses || collator.compare(a.f.card.question, b.f.card.question) || collator.compare(a.f.card.id, b.f.card.id))
+    .slice(0, options.limit ?? DEFAULT_WEAKEST_LIMIT);
+  const weakest = ranked.map(({ f, score, retrievability, lapses }, i): WeakCard => {
+    const recent = f.digest?.recent ?? [];
+    const last = f.digest ? new Date(f.digest.lastAt) : undefined;
+    const recorded = f.record?.memory.lastReview ?? null;
+    const lastAt = recorded && (!last || recorded.getTime() >= last.getTime()) ? recorded : (last ?? recorded);
+    return {
+      rank: i + 1,
+      id: f.card.id,
+      question: f.card.question,
+      file: f.card.file,
+      line: f.card.line,
+      tags: [...f.card.tags],
+      company: f.card.company,
+      score,
+      retrievability,
+      lapses,
+      reviews: f.digest?.counted ?? 0,
+      againHardShare: round(share(recent, (r) => r.grade <= 2), 3),
+      overtime: round(overtimeOf(recent), 3),
+      averageSec: recent.length > 0 ? round(mean(recent.map((r) => r.elapsedMs / 1000)), 1) : null,
+      limitSec: f.card.timeLimitSec,
+      lastReview: lastAt ? lastAt.toISOString() : null,
+      lastReviewDay: lastAt ? studyDay(new Date(lastAt.toISOString()), timeZone) : null,
+      due: f.scheduled ? f.record!.memory.due.toISOString() : null,
+      phase: f.phase,
+      edited: f.edited,
+    };
+  });
 
   const todayOrdinal = dayOrdinal(today);
   const dayList = [...digest.days].map(([day, d]) => ({ ago: todayOrdinal - dayOrdinal(day), ...d }));
@@ -494,7 +493,9 @@ export function statsFromDigest(allCards: readonly StatsCard[], digest: Progress
   };
 
   const forecast: ForecastDay[] = [];
-  for (let i = 0; i < FORECAST_DAYS; i++) forecast.push({ day: addDays(today, i), due: facts.filter((f) => f.dueOffset === i).length });
+  const dueOn = new Array<number>(FORECAST_DAYS).fill(0);
+  for (const f of facts) if (f.dueOffset !== null && f.dueOffset < FORECAST_DAYS) dueOn[f.dueOffset]!++;
+  for (let i = 0; i < FORECAST_DAYS; i++) forecast.push({ day: addDays(today, i), due: dueOn[i]! });
 
   const weeks = options.weeks ?? HISTORY_WEEKS;
   const firstDay = addDays(today, -(weekdayIndex(today) + 7 * (weeks - 1)));
@@ -540,7 +541,13 @@ export function statsFromDigest(allCards: readonly StatsCard[], digest: Progress
       })
       .sort((a, b) => (b.weakness ?? -1) - (a.weakness ?? -1) || (a.name === null ? 1 : 0) - (b.name === null ? 1 : 0) || (a.name ?? '').localeCompare(b.name ?? ''));
   };
-  const byTag = group((card) => card.tags.map((t) => ({ key: normalizeTag(t), name: t })));
+  const tagKeys = new Map<string, string>(); // a few distinct tags across 10,000 cards: normalised once each
+  const tagKey = (t: string) => {
+    let key = tagKeys.get(t);
+    if (key === undefined) tagKeys.set(t, (key = normalizeTag(t)));
+    return key;
+  };
+  const byTag = group((card) => card.tags.map((t) => ({ key: tagKey(t), name: t })));
   const byCompany = group((card) => (card.company ? [{ key: card.company.normalize('NFKC').toLowerCase().trim(), name: card.company }] : []));
 
   return { weakest, overview, forecast, history, byTag, byCompany };
