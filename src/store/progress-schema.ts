@@ -71,6 +71,9 @@ const snapshotSchema = z.object({
   log: z.array(logSchema),
 });
 
+/** The log alone: checked by zod when the rest of the top level passed the plain check. */
+const logOnlySchema = z.object({ log: z.array(logSchema) });
+
 /*
  * Fast paths for the bulk of the file (100,000 reviews): a plain check of the common, valid shape.
  * Whenever it says no, zod decides (and explains), so the fast path can only ever be stricter than
@@ -140,8 +143,18 @@ export function snapshotFromJson(value: unknown): SnapshotCheck {
     return { ok: false, reason: `schema version ${version} is newer than this prep understands (${PROGRESS_SCHEMA_VERSION})`, newerVersion: version };
   }
   if (version !== PROGRESS_SCHEMA_VERSION) return { ok: false, reason: `schemaVersion is ${JSON.stringify(version) ?? 'missing'}, expected ${PROGRESS_SCHEMA_VERSION}` };
-  const parsed = z.safeParse(snapshotSchema, value);
-  if (!parsed.success) return { ok: false, reason: describe(parsed.error) };
+  // The top level by hand when it has the usual shape (zod would walk all 100,000 reviews just to
+  // see an array of unknowns); otherwise zod decides and explains.
+  let parsed: { data: { lastSeq: number; cards: unknown; reviews: unknown[]; log: unknown[] } };
+  const top = value as Record<string, unknown>;
+  const log = isCount(top.lastSeq) && Array.isArray(top.reviews) && 'cards' in top && Object.keys(top).length === 5 ? z.safeParse(logOnlySchema, { log: top.log }) : null;
+  if (log?.success) {
+    parsed = { data: { lastSeq: top.lastSeq as number, cards: top.cards, reviews: top.reviews as unknown[], log: log.data.log } };
+  } else {
+    const checked = z.safeParse(snapshotSchema, value);
+    if (!checked.success) return { ok: false, reason: describe(checked.error) };
+    parsed = checked;
+  }
   // Card ids are keys: build the map without a prototype so an id like "__proto__" is just an id.
   const cards = Object.create(null) as Record<string, CardRecord>;
   const rawCards = parsed.data.cards;
