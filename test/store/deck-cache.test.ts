@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { assembleDeck } from '../../src/core/deck.js';
 import { summarizeCard } from '../../src/core/card.js';
-import { cacheDirFor, INDEX_NAME, listAnswerFiles, loadDeckAsync, loadDeckSummary, loadDeckWith } from '../../src/store/deck-cache.js';
+import { cacheDirFor, INDEX_NAME, listAnswerFiles, loadDeckAsync, loadDeckListJson, loadDeckSummary, loadDeckWith } from '../../src/store/deck-cache.js';
 import { loadDeck, parseAnswerBytes, readAnswerFile } from '../../src/store/deck-files.js';
 
 let root: string;
@@ -233,6 +233,40 @@ describe('deck cache', () => {
       expect(untouched).toBe(true);
       expect(summary).toEqual(expected());
     });
+  });
+
+  describe('stored list --json (deck-list-json)', () => {
+    const listFile = () => path.join(cacheDir(), 'deck-list-json');
+    const expectedText = () => `${JSON.stringify(fresh().cards.map(summarizeCard))}\n`;
+
+    // Files changed less than 3 s before the cache was written are checked by hash, never served by stamp.
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 3_100));
+
+    it('is the compact list of a fresh parse, served only while every file keeps its stamp', async () => {
+      expect(loadDeckListJson(deck)).toBeUndefined(); // no cache yet
+      load();
+      expect(loadDeckListJson(deck)).toBeUndefined(); // racy: just written
+      await settle();
+      load();
+      expect(loadDeckListJson(deck)?.toString('utf8')).toBe(expectedText());
+      put('two.md', '# Why us?\n\nBecause of **growth**.\n');
+      expect(loadDeckListJson(deck)).toBeUndefined(); // edited: stale
+      load();
+      expect(loadDeckListJson(deck)).toBeUndefined(); // the edit is racy: checked by hash until it settles
+    }, 15_000);
+
+    it('ignores a stored list that is altered, truncated, missing or from another index', async () => {
+      await settle();
+      load();
+      expect(loadDeckListJson(deck)?.toString('utf8')).toBe(expectedText());
+      const good = readFileSync(listFile());
+      for (const bad of [Buffer.from(good.toString('utf8').replace('Why now?', 'Why NOT?')), good.subarray(0, good.length - 5), Buffer.from('[]\n')]) {
+        writeFileSync(listFile(), bad);
+        expect(loadDeckListJson(deck)).toBeUndefined();
+      }
+      rmSync(listFile());
+      expect(loadDeckListJson(deck)).toBeUndefined();
+    }, 15_000);
   });
 
   it('ignores a cache written for another deck, another version or another parser', () => {
