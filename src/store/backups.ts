@@ -43,6 +43,20 @@ export function listBackups(progressFile: string, layer: FsLayer = nodeFs): stri
     .map((name) => path.join(dir, name));
 }
 
+function todaysBackup(progressFile: string, now: Date, timeZone?: string): string {
+  return path.join(backupsDirFor(progressFile), `${stemOf(progressFile)}-${studyDay(now, timeZone)}.json`);
+}
+
+/** Whether today's backup is already written (then opening need not keep the snapshot's bytes for it). */
+export function hasTodaysBackup(progressFile: string, now: Date, layer: FsLayer = nodeFs, timeZone?: string): boolean {
+  try {
+    layer.statSync(todaysBackup(progressFile, now, timeZone));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export interface BackupResult {
   /** The backup written now, if today's did not exist yet. */
   written: string | null;
@@ -58,7 +72,7 @@ export function ensureDailyBackup(progressFile: string, content: ProgressData | 
   const layer = options.layer ?? nodeFs;
   const keep = options.keep ?? BACKUPS_KEPT;
   const dir = backupsDirFor(progressFile);
-  const target = path.join(dir, `${stemOf(progressFile)}-${studyDay(now, options.timeZone)}.json`);
+  const target = todaysBackup(progressFile, now, options.timeZone);
   layer.mkdirSync(dir, { recursive: true });
   removeBackupTemps(dir, progressFile, layer);
   let written: string | null = null;

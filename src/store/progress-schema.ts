@@ -147,7 +147,7 @@ export function snapshotFromJson(value: unknown): SnapshotCheck {
   // see an array of unknowns); otherwise zod decides and explains.
   let parsed: { data: { lastSeq: number; cards: unknown; reviews: unknown[]; log: unknown[] } };
   const top = value as Record<string, unknown>;
-  const log = isCount(top.lastSeq) && Array.isArray(top.reviews) && 'cards' in top && Object.keys(top).length === 5 ? z.safeParse(logOnlySchema, { log: top.log }) : null;
+  const log = isCount(top.lastSeq) && Array.isArray(top.reviews) && 'cards' in top && Object.keys(top).length === 5 ? (Array.isArray(top.log) && top.log.length === 0 ? { success: true as const, data: { log: [] } } : z.safeParse(logOnlySchema, { log: top.log })) : null;
   if (log?.success) {
     parsed = { data: { lastSeq: top.lastSeq as number, cards: top.cards, reviews: top.reviews as unknown[], log: log.data.log } };
   } else {
@@ -182,6 +182,7 @@ export function snapshotFromJson(value: unknown): SnapshotCheck {
     }
     if (review.seq > lastSeq) return { ok: false, reason: `review seq ${review.seq} is above lastSeq ${lastSeq}` };
     reviews[i] = review;
+    rawReviews[i] = undefined; // the parsed tree can go while the rest is revived
   }
   return { ok: true, data: { schemaVersion: PROGRESS_SCHEMA_VERSION, lastSeq, cards, reviews, log: parsed.data.log as LogEntry[] } };
 }

@@ -17,7 +17,7 @@ import path from 'node:path';
 import { PrepError } from '../core/errors.js';
 import { applyEvent, emptyProgress, type ProgressData, type ProgressEvent } from '../core/progress-model.js';
 import { removeTempFiles, writeFileAtomic } from './atomic-write.js';
-import { ensureDailyBackup, listBackups } from './backups.js';
+import { ensureDailyBackup, hasTodaysBackup, listBackups } from './backups.js';
 import { errnoCode, nodeFs, readAllFd, syncFolder, writeAll, type FsLayer } from './fs-layer.js';
 import { journalFileFor, parseJournal } from './journal.js';
 import { acquireLock, type HeldLock } from './lock.js';
@@ -80,7 +80,7 @@ interface LoadedState {
   journalSize: number;
   /** Journal entries not yet in the snapshot. */
   pending: number;
-  /** The snapshot as read (for the daily backup when nothing is pending); dropped after open. */
+  /** The snapshot as read, when asked for (the daily backup, when nothing is pending); dropped after open. */
   snapshotBytes: Buffer | null;
 }
 
@@ -126,10 +126,10 @@ function inodeOf(file: string, layer: FsLayer): number | null {
  * the journal between our two reads; the snapshot's inode tells, and we read again. The snapshot
  * stays open until that check, so its inode cannot be freed and handed to a newer snapshot meanwhile.
  */
-function loadState(file: string, layer: FsLayer): LoadedState {
+function loadState(file: string, layer: FsLayer, keepSnapshotBytes = false): LoadedState {
   const journal = journalFileFor(file);
   for (let attempt = 0; ; attempt++) {
-    const snapshot = readIfExists(file, layer);
+    let snapshot = readIfExists(file, layer);
     let journalRead: ReturnType<typeof readIfExists>;
     let inoNow: number | null;
     try {
@@ -143,19 +143,26 @@ function loadState(file: string, layer: FsLayer): LoadedState {
       if (attempt < 50) continue;
       throw new PrepError(`${file} kept changing while it was being read (another prep is saving); try again in a moment`);
     }
-    return buildState(file, journal, snapshot?.bytes ?? null, journalRead?.bytes ?? null, layer);
+    // Decoded once; the bytes are kept only when the caller needs them (today's backup is due), so a
+    // big history is not held in memory three times over (bytes, text, parsed) while it is read.
+    const snapshotSize = snapshot?.bytes.length ?? null;
+    const kept = keepSnapshotBytes ? (snapshot?.bytes ?? null) : null;
+    const text = snapshot?.bytes.toString('utf8') ?? null;
+    snapshot = null;
+    return buildState(file, journal, text, snapshotSize, kept, journalRead?.bytes ?? null, layer);
   }
 }
 
-function buildState(file: string, journal: string, snapshotBytes: Buffer | null, journalBytes: Buffer | null, layer: FsLayer): LoadedState {
+function buildState(file: string, journal: string, snapshotText: string | null, snapshotSize: number | null, snapshotBytes: Buffer | null, journalBytes: Buffer | null, layer: FsLayer): LoadedState {
   let data: ProgressData;
-  if (snapshotBytes === null) {
+  if (snapshotText === null) {
     data = emptyProgress();
   } else {
-    if (snapshotBytes.length === 0 || snapshotBytes.toString('utf8').trim() === '') throw new ProgressFileError(file, 'empty', badFileMessage(file, 'the file is empty', file, layer));
+    if (snapshotText.trim() === '') throw new ProgressFileError(file, 'empty', badFileMessage(file, 'the file is empty', file, layer));
     let json: unknown;
     try {
-      json = JSON.parse(snapshotBytes.toString('utf8'));
+      json = JSON.parse(snapshotText);
+      snapshotText = null;
     } catch (error) {
       const reason = `not valid JSON, perhaps truncated: ${(error as Error).message}`;
       throw new ProgressFileError(file, reason, badFileMessage(file, reason, file, layer));
@@ -185,8 +192,8 @@ function buildState(file: string, journal: string, snapshotBytes: Buffer | null,
   }
   return {
     data,
-    snapshotExists: snapshotBytes !== null,
-    snapshotSize: snapshotBytes?.length ?? 0,
+    snapshotExists: snapshotSize !== null,
+    snapshotSize: snapshotSize ?? 0,
     journalExists: journalBytes !== null,
     journalGoodLength: goodLength,
     journalSize: journalBytes?.length ?? 0,
@@ -223,7 +230,7 @@ export function openProgress(file: string, options: OpenOptions): ProgressStore 
   let journalFd: number | undefined;
   let store: Store | undefined;
   try {
-    const state = loadState(absolute, layer);
+    const state = loadState(absolute, layer, !hasTodaysBackup(absolute, options.now, layer, options.timeZone));
     removeTempFiles(dir, path.basename(absolute), layer);
     const journal = journalFileFor(absolute);
     try {
