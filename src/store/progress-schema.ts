@@ -126,6 +126,32 @@ function fastCard(raw: unknown): CardRecord | null {
   };
 }
 
+const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v !== '';
+
+function fastLogEntry(raw: unknown): LogEntry | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const e = raw as Record<string, unknown>;
+  const keys = Object.keys(e).length;
+  const at = fastDate(e.at);
+  if (at === null || keys !== 5 - (e.type === 'undone' ? 1 : 0)) return null;
+  if (e.type === 'edited' && nonEmpty(e.cardId) && typeof e.from === 'string' && typeof e.to === 'string') return { type: 'edited', at, cardId: e.cardId, from: e.from, to: e.to };
+  if (e.type === 'reattached' && nonEmpty(e.from) && nonEmpty(e.to) && e.reason === 'same-question') return { type: 'reattached', at, from: e.from, to: e.to, reason: 'same-question' };
+  if (e.type === 'undone' && Number.isSafeInteger(e.seq) && nonEmpty(e.cardId)) return { type: 'undone', at, seq: e.seq as number, cardId: e.cardId };
+  return null;
+}
+
+/** The log by the plain check; null when any entry needs zod (which then checks and explains the whole log). */
+function fastLog(raw: unknown): { success: true; data: { log: LogEntry[] } } | null {
+  if (!Array.isArray(raw)) return null;
+  const log: LogEntry[] = new Array(raw.length);
+  for (let i = 0; i < raw.length; i++) {
+    const entry = fastLogEntry(raw[i]);
+    if (entry === null) return null;
+    log[i] = entry;
+  }
+  return { success: true, data: { log } };
+}
+
 export type SnapshotCheck = { ok: true; data: ProgressData } | { ok: false; reason: string; newerVersion?: number };
 
 function describe(error: z.core.$ZodError): string {
@@ -147,7 +173,7 @@ export function snapshotFromJson(value: unknown): SnapshotCheck {
   // see an array of unknowns); otherwise zod decides and explains.
   let parsed: { data: { lastSeq: number; cards: unknown; reviews: unknown[]; log: unknown[] } };
   const top = value as Record<string, unknown>;
-  const log = isCount(top.lastSeq) && Array.isArray(top.reviews) && 'cards' in top && Object.keys(top).length === 5 ? (Array.isArray(top.log) && top.log.length === 0 ? { success: true as const, data: { log: [] } } : z.safeParse(logOnlySchema, { log: top.log })) : null;
+  const log = isCount(top.lastSeq) && Array.isArray(top.reviews) && 'cards' in top && Object.keys(top).length === 5 ? fastLog(top.log) ?? z.safeParse(logOnlySchema, { log: top.log }) : null;
   if (log?.success) {
     parsed = { data: { lastSeq: top.lastSeq as number, cards: top.cards, reviews: top.reviews as unknown[], log: log.data.log } };
   } else {
