@@ -213,6 +213,64 @@ export function snapshotFromJson(value: unknown): SnapshotCheck {
   return { ok: true, data: { schemaVersion: PROGRESS_SCHEMA_VERSION, lastSeq, cards, reviews, log: parsed.data.log as LogEntry[] } };
 }
 
+/*
+ * A big snapshot as serializeSnapshot lays it out (one review per line between `"reviews": [` and
+ * `],\n  "log": [`) is read in slices of about a megabyte: the rest of the file is parsed and
+ * checked as usual, and the reviews slice by slice, so the whole history never exists as one text and
+ * one parsed tree at once (peak memory). Each slice ends at a `,\n    {` between two reviews (JSON
+ * strings hold no raw newline, so that is never inside a value), and a slice that is not a valid
+ * array on its own means the layout is not ours. Any doubt returns null: the caller then takes
+ * JSON.parse + snapshotFromJson, which decides and explains, so this never accepts more.
+ */
+const REVIEWS_OPEN = '\n  "reviews": [';
+const REVIEWS_CLOSE = '],\n  "log": [';
+const BETWEEN_REVIEWS = ',\n    {';
+const SLICE_BYTES = 1 << 20;
+
+export function snapshotFromBytes(bytes: Buffer): SnapshotCheck | null {
+  if (bytes.length < SLICE_BYTES) return null; // small: one JSON.parse is as good
+  const open = bytes.indexOf(REVIEWS_OPEN);
+  if (open === -1 || bytes.indexOf(REVIEWS_OPEN, open + 1) !== -1) return null;
+  const bodyStart = open + REVIEWS_OPEN.length;
+  const close = bytes.indexOf(REVIEWS_CLOSE, bodyStart);
+  if (close === -1) return null;
+  let rest: unknown;
+  try {
+    rest = JSON.parse(`${bytes.toString('utf8', 0, bodyStart)}${bytes.toString('utf8', close)}`);
+  } catch {
+    return null;
+  }
+  const checked = snapshotFromJson(rest);
+  if (!checked.ok || checked.data.reviews.length !== 0) return null;
+  const lastSeq = checked.data.lastSeq;
+  const reviews: Review[] = [];
+  let start = bodyStart;
+  while (start < close) {
+    let end = bytes.indexOf(BETWEEN_REVIEWS, Math.min(start + SLICE_BYTES, close));
+    if (end === -1 || end > close) end = close;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(`[${bytes.toString('utf8', start, end)}]`);
+    } catch {
+      return null;
+    }
+    if (!Array.isArray(raw)) return null;
+    for (const item of raw) {
+      let review = fastReview(item);
+      if (review === null) {
+        const one = z.safeParse(reviewSchema, item);
+        if (!one.success) return null;
+        review = one.data;
+      }
+      if (review.seq > lastSeq) return null;
+      reviews.push(review);
+    }
+    start = end === close ? close : end + 1; // past the comma
+  }
+  checked.data.reviews = reviews;
+  return checked;
+}
+
 export type JournalLineCheck = { ok: true; seq: number; event: ProgressEvent } | { ok: false; reason: string };
 
 export function journalLineFromJson(value: unknown): JournalLineCheck {

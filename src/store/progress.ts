@@ -21,7 +21,7 @@ import { ensureDailyBackup, hasTodaysBackup, listBackups } from './backups.js';
 import { errnoCode, nodeFs, readAllFd, syncFolder, writeAll, type FsLayer } from './fs-layer.js';
 import { journalFileFor, parseJournal } from './journal.js';
 import { acquireLock, type HeldLock } from './lock.js';
-import { journalLineFromJson, serializeJournalLine, serializeSnapshot, snapshotFromJson } from './progress-schema.js';
+import { journalLineFromJson, serializeJournalLine, serializeSnapshot, snapshotFromBytes, snapshotFromJson } from './progress-schema.js';
 import type { Locations } from './paths.js';
 
 export { ProgressLockedError } from './lock.js';
@@ -145,29 +145,34 @@ function loadState(file: string, layer: FsLayer, keepSnapshotBytes = false): Loa
     }
     // Decoded once; the bytes are kept only when the caller needs them (today's backup is due), so a
     // big history is not held in memory three times over (bytes, text, parsed) while it is read.
-    const snapshotSize = snapshot?.bytes.length ?? null;
-    const kept = keepSnapshotBytes ? (snapshot?.bytes ?? null) : null;
-    const text = snapshot?.bytes.toString('utf8') ?? null;
+    const bytes = snapshot?.bytes ?? null;
     snapshot = null;
-    return buildState(file, journal, text, snapshotSize, kept, journalRead?.bytes ?? null, layer);
+    return buildState(file, journal, bytes, keepSnapshotBytes, journalRead?.bytes ?? null, layer);
   }
 }
 
-function buildState(file: string, journal: string, snapshotText: string | null, snapshotSize: number | null, snapshotBytes: Buffer | null, journalBytes: Buffer | null, layer: FsLayer): LoadedState {
+function buildState(file: string, journal: string, snapshotBytes: Buffer | null, keepSnapshotBytes: boolean, journalBytes: Buffer | null, layer: FsLayer): LoadedState {
   let data: ProgressData;
-  if (snapshotText === null) {
+  const snapshotSize = snapshotBytes?.length ?? null;
+  if (snapshotBytes === null) {
     data = emptyProgress();
   } else {
-    if (snapshotText.trim() === '') throw new ProgressFileError(file, 'empty', badFileMessage(file, 'the file is empty', file, layer));
-    let json: unknown;
-    try {
-      json = JSON.parse(snapshotText);
-      snapshotText = null;
-    } catch (error) {
-      const reason = `not valid JSON, perhaps truncated: ${(error as Error).message}`;
-      throw new ProgressFileError(file, reason, badFileMessage(file, reason, file, layer));
+    // A big file in our own layout is read in slices (peak memory); anything else, or any doubt,
+    // goes through one JSON.parse and the schema, which explain what is wrong.
+    let checked = snapshotFromBytes(snapshotBytes);
+    if (checked === null) {
+      let text: string | null = snapshotBytes.toString('utf8');
+      if (text.trim() === '') throw new ProgressFileError(file, 'empty', badFileMessage(file, 'the file is empty', file, layer));
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+        text = null;
+      } catch (error) {
+        const reason = `not valid JSON, perhaps truncated: ${(error as Error).message}`;
+        throw new ProgressFileError(file, reason, badFileMessage(file, reason, file, layer));
+      }
+      checked = snapshotFromJson(json);
     }
-    const checked = snapshotFromJson(json);
     if (!checked.ok) {
       if (checked.newerVersion !== undefined) throw new ProgressFileError(file, checked.reason, newerMessage(file, checked.newerVersion));
       throw new ProgressFileError(file, checked.reason, badFileMessage(file, checked.reason, file, layer));
@@ -198,7 +203,7 @@ function buildState(file: string, journal: string, snapshotText: string | null, 
     journalGoodLength: goodLength,
     journalSize: journalBytes?.length ?? 0,
     pending,
-    snapshotBytes,
+    snapshotBytes: keepSnapshotBytes ? snapshotBytes : null,
   };
 }
 
