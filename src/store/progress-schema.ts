@@ -244,6 +244,7 @@ export function snapshotFromBytes(bytes: Buffer): SnapshotCheck | null {
   if (!checked.ok || checked.data.reviews.length !== 0) return null;
   const lastSeq = checked.data.lastSeq;
   const reviews: Review[] = [];
+  const hashes = new Map<string, string>();
   let start = bodyStart;
   while (start < close) {
     let end = bytes.indexOf(BETWEEN_REVIEWS, Math.min(start + SLICE_BYTES, close));
@@ -263,6 +264,11 @@ export function snapshotFromBytes(bytes: Buffer): SnapshotCheck | null {
         review = one.data;
       }
       if (review.seq > lastSeq) return null;
+      // One string per card id and per answer hash, not one per review: the history stays in memory.
+      review.cardId = (Object.hasOwn(checked.data.cards, review.cardId) ? checked.data.cards[review.cardId]!.id : undefined) ?? review.cardId;
+      const hash = hashes.get(review.contentHash);
+      if (hash === undefined) hashes.set(review.contentHash, review.contentHash);
+      else review.contentHash = hash;
       reviews.push(review);
     }
     start = end === close ? close : end + 1; // past the comma
