@@ -22,9 +22,21 @@ function examples(...lines: string[]): string {
   return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
 }
 
+/**
+ * Ctrl-C is not a failure. drill and add handle it themselves (save, restore the terminal);
+ * for the other commands every write is already complete when it returns, so stopping is safe.
+ */
+function stopQuietlyOnCtrlC(): void {
+  process.once('SIGINT', () => {
+    process.stderr.write('\nStopped.\n');
+    process.exit(0);
+  });
+}
+
 /** Runs a command module's `run` and records its exit code. */
-function action(load: () => Promise<{ run: Runner }>, prepare: (...args: unknown[]) => unknown = (opts) => opts) {
+function action(load: () => Promise<{ run: Runner }>, prepare: (...args: unknown[]) => unknown = (opts) => opts, handlesCtrlC = false) {
   return async (...args: unknown[]) => {
+    if (!handlesCtrlC) stopQuietlyOnCtrlC();
     const { run } = await load();
     process.exitCode = await run(prepare(...args) as never, processIO());
   };
@@ -78,7 +90,7 @@ Every grade is saved before the next question. A day starts at 4 a.m. --cram rec
 keeps the schedule, except for cards that are really due (those are reviewed normally).
 ${examples('prep drill', 'prep drill --tag behavioural --limit 5', 'prep drill --company Acme --cram', 'prep drill --type --time 90', 'prep drill --shuffle --seed 7')}`,
     )
-    .action(action(() => import('./commands/drill.js')));
+    .action(action(() => import('./commands/drill.js'), undefined, true));
 
   program
     .command('add')
@@ -101,7 +113,7 @@ ${examples('prep drill', 'prep drill --tag behavioural --limit 5', 'prep drill -
         'prep add -q "Why Acme?" -c Acme --dry-run',
       ),
     )
-    .action(action(() => import('./commands/add.js')));
+    .action(action(() => import('./commands/add.js'), undefined, true));
 
   program
     .command('list')
@@ -182,7 +194,7 @@ function exitCodeFor(error: unknown): number {
     return 1;
   }
   const err = error as Error;
-  process.stderr.write(`prep: unexpected error: ${err?.message ?? String(error)}\n${err?.stack ?? ''}\nPlease report this; your answer files and progress were not changed by it.\n`);
+  process.stderr.write(`prep: unexpected error: ${safeText(err?.message ?? String(error))}\n${err?.stack ?? ''}\nPlease report this; your answer files and progress were not changed by it.\n`);
   return 1;
 }
 
