@@ -35,7 +35,7 @@ export async function run(options: ListOptions, io: CommandIO): Promise<number> 
     printLines(io, [filtered ? 'No cards match these filters; run `prep list` without --tag/--company to see them all.' : 'The deck is empty; add an answer with `prep add`.']);
     return 0;
   }
-  const { renderList, listFooter } = await import('../ui/list-view.js'); // string-width and its segmenter: the table only
+  const { renderList, listFooter } = await import('../ui/list-view.js'); // width arithmetic: the table only
   printLines(io, [...renderList(cards, io.term.columns, c), '', listFooter(cards, deck.files, c)]);
   const errors = deck.problems.filter((p) => p.severity === 'error').length;
   if (errors > 0) io.stderr.write(`${errors} ${errors === 1 ? 'error in the answer files kept cards' : 'errors in the answer files kept cards'} out of this list; run \`prep check\` to see ${errors === 1 ? 'it' : 'them'}.\n`);

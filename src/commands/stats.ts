@@ -57,7 +57,7 @@ export async function run(options: StatsCommandOptions, io: CommandIO): Promise<
     printLines(io, [filtered ? 'No cards match these filters; run `prep stats` without --tag/--company to see them all.' : 'The deck is empty; add an answer with `prep add`.']);
     return 0;
   }
-  const { renderStats } = await import('../ui/stats-view.js'); // string-width and its segmenter: the table only
+  const { renderStats } = await import('../ui/stats-view.js'); // width arithmetic: the table only
   printLines(io, renderStats(stats, { columns: io.term.columns, c: paint(io.term) }));
   const errors = deck.errors;
   if (errors > 0) io.stderr.write(`${errors} ${errors === 1 ? 'file has a problem' : 'problems in files'} kept cards out of these stats; run \`prep check\` to see ${errors === 1 ? 'it' : 'them'}.\n`);
