@@ -5,13 +5,11 @@ import { formatDuration } from '../core/text.js';
 import { safeLine } from './sanitize.js';
 import { renderTable } from './table.js';
 
-const VERSION_LABEL = { short: 'short', answer: 'answer', full: 'full' } as const;
-
 export function renderList(cards: readonly Card[], columns: number, c: ChalkInstance): string[] {
   const rows = cards.map((card) => {
     const version = versionForLimit(card);
     const spoken = version ? card.sections[version]!.spokenSec : undefined;
-    const versions = [...(card.keyPoints.length > 0 && card.keyPointsSource === 'section' ? ['key points'] : []), ...spokenVersions(card).map((v) => VERSION_LABEL[v])];
+    const versions = [...(card.keyPoints.length > 0 && card.keyPointsSource === 'section' ? ['key points'] : []), ...spokenVersions(card)];
     return {
       card,
       over: spoken !== undefined && spoken > card.timeLimitSec,
@@ -25,7 +23,7 @@ export function renderList(cards: readonly Card[], columns: number, c: ChalkInst
       ],
     };
   });
-  const table = renderTable(
+  return renderTable(
     [
       { header: 'QUESTION', flexible: true },
       { header: 'TAGS', max: 24 },
@@ -45,7 +43,6 @@ export function renderList(cards: readonly Card[], columns: number, c: ChalkInst
     },
     (text) => c.bold(text),
   );
-  return table;
 }
 
 export function listFooter(cards: readonly Card[], files: number, c: ChalkInstance): string {
