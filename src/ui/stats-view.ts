@@ -157,15 +157,14 @@ export function renderOverview(o: Overview, { columns, c }: StatsViewOptions): s
 function wrapParts(parts: readonly string[], width: number, separator = ' · '): string[] {
   const lines: string[] = [];
   let line = '';
-  const visible = (text: string) => displayWidth(stripColour(text));
   for (const part of parts) {
     const candidate = line === '' ? part : `${line}${separator}${part}`;
-    if (visible(candidate) <= width) {
+    if (displayWidth(candidate) <= width) {
       line = candidate;
       continue;
     }
     if (line !== '') lines.push(line);
-    if (visible(part) <= width || !Number.isFinite(width)) line = part;
+    if (displayWidth(part) <= width || !Number.isFinite(width)) line = part;
     else {
       const pieces = wrap(part, Math.max(1, width)).map((piece) => fitLine(piece, width));
       lines.push(...pieces.slice(0, -1));
@@ -247,7 +246,8 @@ export function renderHeatmap(history: readonly HistoryDay[], { columns, c }: St
 
   const total = shown.reduce((n, d) => n + d.reviews, 0);
   const active = shown.filter((d) => d.reviews > 0).length;
-  const summary = [`${total} ${total === 1 ? 'review' : 'reviews'} on ${active} of ${shown.length} days`, `streak ${streak(history)} ${streak(history) === 1 ? 'day' : 'days'}`];
+  const days = streak(history);
+  const summary = [`${total} ${total === 1 ? 'review' : 'reviews'} on ${active} of ${shown.length} days`, `streak ${days} ${days === 1 ? 'day' : 'days'}`];
   wrapParts(summary, columns - INDENT.length).forEach((l) => lines.push(INDENT + l));
   return lines;
 }
@@ -293,9 +293,6 @@ export function renderGroups(title: string, header: string, none: string, groups
 // ── helpers ──────────────────────────────────────────────────────────────────────────────────
 
 const percent = (x: number) => `${Math.round(x * 100)}%`;
-
-// eslint-disable-next-line no-control-regex
-const stripColour = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '');
 
 /** A section title, with a dimmed note when there is room for it. */
 function heading(title: string, note: string, columns: number, c: ChalkInstance): string {
