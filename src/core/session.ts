@@ -182,7 +182,7 @@ export function step(state: SessionState, input: Input, config: SessionConfig): 
   if (s.phase === 'question') {
     if (config.typing) return typingKey(s, key, config);
     if (key.type === 'key' && (key.name === 'enter' || key.name === 'space')) return { state: reveal(s, config), effects: [] };
-    return command(s, key, config);
+    return command(s, key);
   }
 
   // revealed
@@ -190,7 +190,7 @@ export function step(state: SessionState, input: Input, config: SessionConfig): 
   const lines = scrollBy(key);
   if (lines !== 0) return { state: { ...s, scroll: Math.min(s.maxScroll, Math.max(0, s.scroll + lines)) }, effects: [] };
   if (key.type === 'key' && key.name === 'enter' && s.suggested !== null) return grade(s, s.suggested, config);
-  return command(s, key, config);
+  return command(s, key);
 }
 
 const PAGE = 10;
@@ -224,7 +224,7 @@ function typingKey(s: SessionState, key: Key, config: SessionConfig): Step {
 }
 
 /** Single-letter commands, in `question` (not typing) and `revealed`. */
-function command(s: SessionState, key: Key, config: SessionConfig): Step {
+function command(s: SessionState, key: Key): Step {
   if (key.type !== 'text') return { state: s, effects: [] };
   switch (key.text.toLowerCase()) {
     case 's':
@@ -237,7 +237,6 @@ function command(s: SessionState, key: Key, config: SessionConfig): Step {
       return end(s, 'quit');
     default:
       if (s.phase === 'question' && /^[1-4]$/.test(key.text)) return { state: { ...s, notice: 'Reveal the answer first (Enter or Space), then grade it.' }, effects: [] };
-      void config;
       return { state: s, effects: [] };
   }
 }
