@@ -29,7 +29,7 @@ export function companyFromTitle(text: string): string | undefined {
 export function roundFromTitle(text: string): string | undefined {
   const round = titleParts(text).round;
   if (!round) return undefined;
-  const tag = normalizeTag(round.replace(/\s+/gu, ' ').trim()).replace(/[^\p{L}\p{N}-]+/gu, '-').replace(/-{2,}/gu, '-').replace(/^-+|-+$/gu, '');
+  const tag = asTag(round);
   return tag === '' || tag === 'interview' ? undefined : tag;
 }
 
@@ -102,6 +102,11 @@ export function tagFromTitle(text: string): string | undefined {
   if (/[问問]|\bask(?:ed|s)?\b/iu.test(t)) return undefined;
   if (t.split(/\s+/u).length > 4 || [...t].length > 24 || /[,，。;；、!！]/u.test(t)) return undefined;
   if ((t.match(/\p{Script=Han}/gu)?.length ?? 0) > 10) return undefined;
-  const tag = normalizeTag(t).replace(/[^\p{L}\p{N}-]+/gu, '-').replace(/-{2,}/gu, '-').replace(/^-+|-+$/gu, '');
+  const tag = asTag(t);
   return tag === '' ? undefined : tag;
+}
+
+/** A title phrase as a tag: normalised, runs of anything but letters, digits and '-' as one '-'. */
+function asTag(text: string): string {
+  return normalizeTag(text.replace(/\s+/gu, ' ').trim()).replace(/[^\p{L}\p{N}-]+/gu, '-').replace(/-{2,}/gu, '-').replace(/^-+|-+$/gu, '');
 }
