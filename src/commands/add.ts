@@ -194,7 +194,7 @@ async function askTags(ctx: Context, prompter: Prompter): Promise<string[]> {
   const offered = ctx.deckTags.length > 0 ? ctx.deckTags : TAG_SUGGESTIONS;
   const picked = await prompter.checkbox({
     message: ctx.deckTags.length > 0 ? 'Tags (Space to pick tags already in the deck, Enter when done):' : 'Tags (Space to pick, Enter when done):',
-    choices: offered.map((tag) => ({ value: tag })),
+    choices: offered.map((tag) => ({ value: tag, name: safeLine(tag) })), // deck tags come from files: neutralised before display
   });
   const typed = await prompter.input({ message: 'Other tags (comma-separated, Enter for none):' });
   return deckSpelling(ctx, splitTags([...picked, typed]));
