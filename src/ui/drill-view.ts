@@ -205,9 +205,13 @@ function reason(state: SessionState, limitSec: number): string {
   return parts.join(', ');
 }
 
+function gradeColours(c: ChalkInstance): Record<Grade, ChalkInstance> {
+  return { 1: c.red, 2: c.yellow, 3: c.green, 4: c.blue };
+}
+
 /** "1 Again <1m  2 Hard 6m  3 Good 1d  4 Easy 4d", the suggested grade highlighted. */
 export function gradeBar(intervals: Record<Grade, string> | null, suggested: Grade | null, why: string, columns: number, c: ChalkInstance): string[] {
-  const colours: Record<Grade, ChalkInstance> = { 1: c.red, 2: c.yellow, 3: c.green, 4: c.blue };
+  const colours = gradeColours(c);
   const cells = GRADES.map((g) => {
     const text = `${g} ${GRADE_NAMES[g]}${intervals ? ` ${intervals[g]}` : ''}`;
     if (g !== suggested) return ` ${colours[g](text)} `;
@@ -254,7 +258,7 @@ export function renderSummary(summary: Summary, now: Date, c: ChalkInstance, tim
   const title = summary.ended === 'finished' ? 'Session done' : 'Session stopped';
   const lines = [c.bold(`${title}: ${plural(summary.graded, 'card')} graded in ${formatDuration(summary.spentMs / 1000)}${summary.skipped > 0 ? `, ${summary.skipped} skipped` : ''}.`)];
   if (summary.graded > 0) {
-    const colours: Record<Grade, ChalkInstance> = { 1: c.red, 2: c.yellow, 3: c.green, 4: c.blue };
+    const colours = gradeColours(c);
     lines.push(`  ${GRADES.map((g) => colours[g](`${GRADE_NAMES[g]} ${summary.grades[g]}`)).join('  ')}`);
   }
   lines.push(nextDueLine(summary.nextDue, now, timeZone));
