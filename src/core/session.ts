@@ -244,11 +244,16 @@ function command(s: SessionState, key: Key): Step {
 function reveal(s: SessionState, config: SessionConfig): SessionState {
   const item = s.queue[s.position]!;
   const elapsedMs = Math.max(0, s.now.getTime() - s.shownAt.getTime());
-  const coverage = config.typing ? checkKeyPoints(item.card.keyPoints, s.typed) : null;
-  const suggested = combineSuggestions(suggestFromTime(elapsedMs, limitFor(item, config)), coverage?.suggested);
+  const { coverage, suggested } = assess(item, s.typed, elapsedMs, config);
   const preview = gradingSchedules(s, item, config, s.now) ? config.scheduler.preview(memoryOf(s, item.card, config), s.now) : null;
   const intervals = preview && { 1: formatInterval(s.now, preview[1].due), 2: formatInterval(s.now, preview[2].due), 3: formatInterval(s.now, preview[3].due), 4: formatInterval(s.now, preview[4].due) };
   return { ...s, phase: 'revealed', elapsedMs, coverage, suggested, intervals, preview, scroll: 0, maxScroll: 0 };
+}
+
+/** The key points a typed answer covers (typing mode), and the grade time and coverage suggest. */
+function assess(item: QueueItem, typed: string, elapsedMs: number, config: SessionConfig): { coverage: Coverage | null; suggested: Grade } {
+  const coverage = config.typing ? checkKeyPoints(item.card.keyPoints, typed) : null;
+  return { coverage, suggested: combineSuggestions(suggestFromTime(elapsedMs, limitFor(item, config)), coverage?.suggested) };
 }
 
 /** How long after the reveal the shown intervals are still what a grade gives (FSRS fuzz depends on the time). */
@@ -343,9 +348,7 @@ function afterEdit(s: SessionState, card: Card | null, config: SessionConfig): S
   const next: SessionState = { ...s, editing: false, queue, notice: card.contentHash === item.card.contentHash ? null : 'Answer updated; its schedule is kept.' };
   if (s.phase === 'question') return { ...next, shownAt: s.now };
   if (s.phase === 'revealed') {
-    const coverage = config.typing ? checkKeyPoints(card.keyPoints, s.typed) : null;
-    const suggested = combineSuggestions(suggestFromTime(s.elapsedMs, limitFor(queue[s.position]!, config)), coverage?.suggested);
-    return { ...next, coverage, suggested };
+    return { ...next, ...assess(queue[s.position]!, s.typed, s.elapsedMs, config) };
   }
   return next;
 }
