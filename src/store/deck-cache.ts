@@ -408,7 +408,7 @@ function openCache(root: string): OpenCache | undefined {
     const lines = splitLines(buffer, newline);
     if (!lines || sha256(lines[0]) !== header.stampsSha256 || sha256(lines[1]) !== header.summarySha256) return undefined; // rewritten whole
     const payload = lines[2];
-    if (createHash('sha256').update(payload).digest('hex') !== header.payloadSha256) return undefined;
+    if (sha256(payload) !== header.payloadSha256) return undefined;
     const list: unknown = JSON.parse(payload.toString('utf8'));
     if (!Array.isArray(list)) return undefined;
     const entries = new Map<string, RawEntry>();
