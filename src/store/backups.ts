@@ -83,7 +83,8 @@ export function ensureDailyBackup(progressFile: string, content: ProgressData | 
   }
   const removed: string[] = [];
   // Names sort by day; with the clock set back, today's may not be the newest, and it is kept anyway.
-  for (const old of listBackups(progressFile, layer).slice(keep)) {
+  const all = written === null ? existing : listBackups(progressFile, layer);
+  for (const old of all.slice(keep)) {
     if (old === target) continue;
     try {
       layer.unlinkSync(old);
