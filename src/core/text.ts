@@ -25,11 +25,12 @@ export function spokenSeconds(text: string): number {
  * list numbering, punctuation or spacing. "1. Why us?" and "why  US" are the same question.
  */
 export function normalizeQuestion(question: string): string {
-  return question
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/^\s*(?:q\s*\d*\s*[:.)]|\d+(?:\.\d+)*\s*[.)、:]?)\s*/u, '')
-    .replace(/[\p{P}\p{S}\s]+/gu, '');
+  return stripQuestionNumber(question.normalize('NFKC').toLowerCase()).replace(/[\p{P}\p{S}\s]+/gu, '');
+}
+
+/** A question without its list numbering: "1. ", "2.1) ", "q3: ", "3、" (expects lower case). */
+export function stripQuestionNumber(question: string): string {
+  return question.replace(/^\s*(?:q\s*\d*\s*[:.)]|\d+(?:\.\d+)*\s*[.)、:]?)\s*/u, '');
 }
 
 /** "90s", "2m", "1m30s", "1:30", "2 min", "90" (seconds) → seconds; undefined when unreadable. */
