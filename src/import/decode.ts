@@ -1,4 +1,5 @@
 /** Bytes of a notes file → text (UTF-8, or UTF-16 with a byte-order mark), or why it cannot be read. Pure. */
+import { firstInvalidUtf8, lineAt } from '../markdown/decode.js';
 
 export const MAX_NOTES_BYTES = 8 * 1024 * 1024;
 
@@ -15,29 +16,11 @@ export function decodeNotes(bytes: Uint8Array): DecodedNotes {
   try {
     text = new TextDecoder(encoding, { fatal: true }).decode(bytes);
   } catch {
-    return { ok: false, line: firstBadLine(bytes), message: 'is not UTF-8 text; re-save it as UTF-8 and import it again' };
+    return { ok: false, line: lineAt(bytes, firstInvalidUtf8(bytes)), message: 'is not UTF-8 text; re-save it as UTF-8 and import it again' };
   }
   const nul = text.indexOf('\u0000');
   if (nul !== -1) {
     return { ok: false, line: text.slice(0, nul).split('\n').length, message: 'looks like a binary file, not notes; export it as plain text or markdown first' };
   }
   return { ok: true, text: text.replace(/^\uFEFF/u, '').replace(/\r\n?/gu, '\n') };
-}
-
-function firstBadLine(bytes: Uint8Array): number {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  let line = 1;
-  let start = 0;
-  for (let i = 0; i <= bytes.length; i++) {
-    if (i === bytes.length || bytes[i] === 0x0a) {
-      try {
-        decoder.decode(bytes.subarray(start, i));
-      } catch {
-        return line;
-      }
-      line++;
-      start = i + 1;
-    }
-  }
-  return 1;
 }

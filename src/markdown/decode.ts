@@ -30,7 +30,8 @@ export function decodeAnswerFile(bytes: Uint8Array): Decoded {
   return { ok: true, text: text.replace(/\r\n?/g, '\n') };
 }
 
-function lineAt(bytes: Uint8Array, offset: number): number {
+/** 1-based line of the byte at `offset`. */
+export function lineAt(bytes: Uint8Array, offset: number): number {
   let line = 1;
   for (let i = 0; i < offset && i < bytes.length; i++) if (bytes[i] === 0x0a) line++;
   return line;
