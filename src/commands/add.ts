@@ -51,7 +51,7 @@ export interface AddIO extends CommandIO {
   tmpdir?: string;
 }
 
-export const MAX_QUESTION_CHARS = 500;
+const MAX_QUESTION_CHARS = 500;
 const MAX_TIME_SEC = 60 * 60;
 const TAG_SUGGESTIONS = ['behavioural', 'technical', 'system-design', 'motivation'];
 
@@ -309,7 +309,7 @@ async function writeAnswer(ctx: Context, meta: Meta, prompter: Prompter): Promis
 }
 
 /** The template, for the user's editor: front matter, a first hint, and the sections for this kind. */
-export function editorTemplate(meta: Meta, kind: AnswerKind, limitSec: number): string {
+function editorTemplate(meta: Meta, kind: AnswerKind, limitSec: number): string {
   return `${serializeAnswer(draftOf(meta, {}))}\n${templateIntro()}\n\n${templateBody(kind, limitSec)}`;
 }
 

@@ -66,7 +66,7 @@ function cjkNumber(text: string): number {
 }
 
 /** The list marker that starts `text` (already trimmed), if any. */
-export function listMarker(text: string): ListMarker | undefined {
+function listMarker(text: string): ListMarker | undefined {
   if (HR.test(text)) return undefined;
   let m = BULLET.exec(text);
   if (m) {
@@ -105,7 +105,7 @@ export function isRule(text: string): boolean {
 }
 
 /** Leading white space in columns: tab to the next multiple of 4, ideographic space as 2. */
-export function indentOf(raw: string): number {
+function indentOf(raw: string): number {
   let col = 0;
   for (const ch of raw) {
     if (ch === ' ') col += 1;

@@ -341,6 +341,6 @@ function normalizeBody(markdown: string): string {
     .trim();
 }
 
-export function shortHash(text: string): string {
+function shortHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 12);
 }

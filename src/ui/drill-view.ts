@@ -97,7 +97,7 @@ export function renderQuestion(state: SessionState, config: Pick<SessionConfig, 
 }
 
 /** How long the answer took against the limit, after the reveal. */
-export function timeVerdict(elapsedMs: number, limitSec: number, c: ChalkInstance): string {
+function timeVerdict(elapsedMs: number, limitSec: number, c: ChalkInstance): string {
   const over = elapsedMs - limitSec * 1000;
   const took = `Took ${clock(elapsedMs)} of ${clock(limitSec * 1000)}`;
   return over > 0 ? c.red(`  ${took}: ${formatDuration(Math.ceil(over / 1000))} over time`) : c.green(`  ${took}: within time`);

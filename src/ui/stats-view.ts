@@ -16,7 +16,7 @@ export interface StatsViewOptions {
   c: ChalkInstance;
 }
 
-export const SHADES = ['·', '░', '▒', '▓', '█'] as const;
+const SHADES = ['·', '░', '▒', '▓', '█'] as const;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 const INDENT = '  ';
@@ -44,7 +44,7 @@ interface WeakColumn extends Column {
   cell: (w: WeakCard) => string;
 }
 
-export function renderWeakest(weakest: readonly WeakCard[], today: string, { columns, c }: StatsViewOptions): string[] {
+function renderWeakest(weakest: readonly WeakCard[], today: string, { columns, c }: StatsViewOptions): string[] {
   const title = heading('Weakest answers', 'score 0–100, higher is weaker', columns, c);
   if (weakest.length === 0) return [title, fitLine(`${INDENT}No rehearsed answers here yet; run \`prep drill\` to rehearse some.`, columns)];
   const all: WeakColumn[] = [
@@ -127,7 +127,7 @@ function lastLabel(day: string | null, today: string): string {
 
 // ── Overview ─────────────────────────────────────────────────────────────────────────────────
 
-export function renderOverview(o: Overview, { columns, c }: StatsViewOptions): string[] {
+function renderOverview(o: Overview, { columns, c }: StatsViewOptions): string[] {
   const k = o.cards;
   const rate = (label: string, r: Overview['retention']['last7']) => `${label} ${r.rate === null ? '-' : `${percent(r.rate)} (${r.passed} of ${r.reviews})`}`;
   const t = o.answerTime;
@@ -268,7 +268,7 @@ interface GroupColumn extends Column {
   cell: (g: GroupStats) => string;
 }
 
-export function renderGroups(title: string, header: string, none: string, groups: readonly GroupStats[], { columns, c }: StatsViewOptions): string[] {
+function renderGroups(title: string, header: string, none: string, groups: readonly GroupStats[], { columns, c }: StatsViewOptions): string[] {
   if (groups.every((g) => g.name === null)) return [];
   const all: GroupColumn[] = [
     { key: 'name', header, flexible: true, cell: (g) => (g.name === null ? none : safeLine(g.name)) },

@@ -16,7 +16,7 @@ export function detectTerminal(stream: { isTTY?: boolean; columns?: number } = p
 }
 
 /** FORCE_COLOR wins, then NO_COLOR (https://no-color.org), then: colour on a terminal only. */
-export function wantsColor(isTTY: boolean, env: NodeJS.ProcessEnv): boolean {
+function wantsColor(isTTY: boolean, env: NodeJS.ProcessEnv): boolean {
   const force = env.FORCE_COLOR;
   if (force !== undefined) return !(force === '0' || force === 'false');
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
