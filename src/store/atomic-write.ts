@@ -13,21 +13,30 @@ export function tempNameFor(file: string): string {
   return `${file}${TEMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}`;
 }
 
-/** Replaces `file` with `content` atomically and durably. On failure `file` is as it was and the temp file is gone. */
-export function writeFileAtomic(file: string, content: string | Uint8Array, layer: FsLayer = nodeFs): void {
+/**
+ * Replaces `file` with `content` (text, bytes, or byte chunks written in order) atomically and durably.
+ * On failure `file` is as it was and the temp file is gone. Caches, which are never required, may skip
+ * the folder fsync (`syncFolder: false`): losing their latest rename in a crash only costs a rebuild.
+ */
+export function writeFileAtomic(
+  file: string,
+  content: string | Uint8Array | readonly Uint8Array[],
+  layer: FsLayer = nodeFs,
+  options: { syncFolder?: boolean } = {},
+): void {
   const temp = tempNameFor(file);
-  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+  const chunks = typeof content === 'string' ? [Buffer.from(content, 'utf8')] : content instanceof Uint8Array ? [content] : content;
   let fd: number | undefined;
   let renamed = false;
   try {
     fd = layer.openSync(temp, 'wx', 0o644);
-    writeAll(layer, fd, bytes);
+    for (const chunk of chunks) writeAll(layer, fd, chunk);
     layer.fsyncSync(fd);
     layer.closeSync(fd);
     fd = undefined;
     layer.renameSync(temp, file);
     renamed = true;
-    syncFolder(layer, path.dirname(file));
+    if (options.syncFolder !== false) syncFolder(layer, path.dirname(file));
   } finally {
     if (fd !== undefined) {
       try {

@@ -26,17 +26,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import {
   closeSync,
   fstatSync,
-  fsyncSync,
   mkdirSync,
   openSync,
   readdirSync,
   readFileSync,
   readSync,
   realpathSync,
-  renameSync,
   statSync,
   unlinkSync,
-  writeSync,
   type Dirent,
   type Stats,
 } from 'node:fs';
@@ -46,6 +43,8 @@ import { assembleDeck, type Deck } from '../core/deck.js';
 import { PrepError } from '../core/errors.js';
 import type { ParsedFile, Problem } from '../markdown/parse.js';
 import { jsonText } from '../ui/json.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { nodeFs } from './fs-layer.js';
 import { locationsFor } from './paths.js';
 
 /** Bumped whenever the layout below changes. */
@@ -663,7 +662,7 @@ function writeCache(plan: Plan, fresh: Map<number, { parsed: ParsedFile; miss: M
   if (newBodies) {
     bodiesName = `${BODIES_PREFIX}${writtenAt.toString(36)}-${randomBytes(4).toString('hex')}`;
     bodiesSize = size;
-    writeAtomic(path.join(dir, bodiesName), chunks, false);
+    writeFileAtomic(path.join(dir, bodiesName), chunks, nodeFs, { syncFolder: false });
   }
   const payload = Buffer.from(JSON.stringify(entries), 'utf8');
   // The summary holds only when every listed file has its entry (else a warm start finds a file missing and falls back).
@@ -672,7 +671,7 @@ function writeCache(plan: Plan, fresh: Map<number, { parsed: ParsedFile; miss: M
   const summaryBytes = Buffer.from(JSON.stringify(summary), 'utf8');
   // Written before the index that names its hash: a crash between the two leaves a mismatch, never a wrong list.
   const listBytes = Buffer.from(`${listJson()}\n`, 'utf8');
-  writeAtomic(path.join(dir, LIST_NAME), [listBytes], false);
+  writeFileAtomic(path.join(dir, LIST_NAME), listBytes, nodeFs, { syncFolder: false });
   const header: Header = {
     magic: MAGIC,
     version: DECK_CACHE_VERSION,
@@ -687,7 +686,7 @@ function writeCache(plan: Plan, fresh: Map<number, { parsed: ParsedFile; miss: M
     listSha256: sha256(listBytes),
   };
   const nl = Buffer.from('\n');
-  writeAtomic(path.join(dir, INDEX_NAME), [Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), stamps, nl, summaryBytes, nl, payload], true);
+  writeFileAtomic(path.join(dir, INDEX_NAME), [Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), stamps, nl, summaryBytes, nl, payload]);
   if (newBodies) removeOldFiles(dir, bodiesName, old?.bodiesName);
 }
 
@@ -699,48 +698,6 @@ function copyBodies(entry: RawEntry, from: BodyReader, to: BodyWriter): RawEntry
     return c;
   });
   return copy;
-}
-
-/** temp file, write, fsync, rename; then fsync the folder (when `syncDir`). */
-function writeAtomic(file: string, chunks: Uint8Array[], syncDir: boolean): void {
-  const temp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  let fd: number | undefined = openSync(temp, 'wx', 0o644);
-  try {
-    for (const chunk of chunks) {
-      let done = 0;
-      while (done < chunk.length) done += writeSync(fd, chunk, done, chunk.length - done);
-    }
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(temp, file);
-  } catch (error) {
-    if (fd !== undefined) {
-      try {
-        closeSync(fd);
-      } catch {
-        // already failing
-      }
-    }
-    try {
-      unlinkSync(temp);
-    } catch {
-      // never created
-    }
-    throw error;
-  }
-  if (syncDir) {
-    try {
-      const dirFd = openSync(path.dirname(file), 'r');
-      try {
-        fsyncSync(dirFd);
-      } finally {
-        closeSync(dirFd);
-      }
-    } catch {
-      // some platforms cannot fsync a folder
-    }
-  }
 }
 
 /** Deletes the bodies file the old index named, and bodies or temp files an interrupted run left (older than a minute). */

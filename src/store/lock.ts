@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PrepError } from '../core/errors.js';
 import { errnoCode, nodeFs, writeAll, type FsLayer } from './fs-layer.js';
+import { tempNameFor } from './atomic-write.js';
 
 export interface LockInfo {
   pid: number;
@@ -119,7 +120,7 @@ export function acquireLock(progressFile: string, now: Date, layer: FsLayer = no
 
 /** Creates the lock file with its full content, atomically. False when it already exists. */
 function tryCreate(lockFile: string, content: Buffer, layer: FsLayer): boolean {
-  const temp = `${lockFile}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const temp = tempNameFor(lockFile);
   let fd: number | undefined;
   try {
     fd = layer.openSync(temp, 'wx', 0o644);

@@ -12,11 +12,13 @@
  * other event, a review out of order, or a journal that does not parse means a full read.
  * The progress file is only ever read here; the cache is written atomically and is never required.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { CardRecord, FsrsPhase, Grade } from '../core/progress-model.js';
 import { digestProgress, emptyDigest, reviewFolder, RECENT_REVIEWS, type CardDigest, type DayDigest, type ProgressDigest, type RecentReview } from '../core/stats.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { nodeFs } from './fs-layer.js';
 import { journalFileFor, parseJournal } from './journal.js';
 import { readProgress } from './progress.js';
 
@@ -283,23 +285,7 @@ function save(cacheFile: string, file: string, snapshot: Stamp | null, journal: 
     const payload = Buffer.from(JSON.stringify(encode(digest)), 'utf8');
     const header: Header = { magic: MAGIC, version: STATS_CACHE_VERSION, build: STATS_BUILD_ID, file, zone: zone(), tzdata: process.versions.tz ?? '', snapshot, journal, lastSeq, payloadSha256: sha256(payload) };
     mkdirSync(path.dirname(cacheFile), { recursive: true });
-    const temp = `${cacheFile}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-    const fd = openSync(temp, 'wx', 0o644);
-    try {
-      for (const chunk of [Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), payload]) {
-        let done = 0;
-        while (done < chunk.length) done += writeSync(fd, chunk, done, chunk.length - done);
-      }
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    try {
-      renameSync(temp, cacheFile);
-    } catch (error) {
-      unlinkSync(temp);
-      throw error;
-    }
+    writeFileAtomic(cacheFile, [Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), payload], nodeFs, { syncFolder: false });
   } catch {
     // read-only folder, full disk: stats simply has no cache
   }
