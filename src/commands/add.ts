@@ -22,7 +22,7 @@ import { decodeAnswerFile, MAX_ANSWER_FILE_BYTES } from '../markdown/decode.js';
 import { readFrontMatter } from '../markdown/front-matter.js';
 import { parseAnswerFile, type Problem } from '../markdown/parse.js';
 import { serializeAnswer, type AnswerDraft } from '../markdown/serialize.js';
-import { createAnswerFile, folderInsideDeck } from '../store/answer-writer.js';
+import { createAnswerFile, folderInsideDeck, predictAnswerFile } from '../store/answer-writer.js';
 import { loadDeck, readAnswerFile } from '../store/deck-files.js';
 import { editorCommand, openInEditor } from '../store/editor.js';
 import { displayPath, findDeck } from '../store/paths.js';
@@ -389,7 +389,7 @@ async function finish(ctx: Context, meta: Meta, content: string, interactive: bo
   }
 
   if (options.dryRun) {
-    const rel = freeName(ctx.deckDir, slug);
+    const rel = path.relative(ctx.deckDir, predictAnswerFile(ctx.deckDir, slug)).split(path.sep).join('/');
     const card = parseAnswerFile(content, rel).cards[0]!;
     if (options.json) printJson(io, { ...summarizeCard(card), dryRun: true, content });
     else {
@@ -446,13 +446,6 @@ function spokenLine(card: Card, c: ReturnType<typeof paint>, scripted: boolean):
 }
 
 /** The name `createAnswerFile` would pick now: `<slug>.md`, else `<slug>-2.md`, … */
-function freeName(deckDir: string, slug: string): string {
-  for (let n = 1; ; n++) {
-    const name = `${n === 1 ? slug : `${slug}-${n}`}.md`;
-    if (!existsSync(path.join(deckDir, name))) return name;
-  }
-}
-
 function quoteArg(value: string): string {
   return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${safeLine(value).replace(/'/g, `'\\''`)}'`;
 }

@@ -19,7 +19,7 @@ import { importNotes, type NotesLine } from '../import/index.js';
 import { decodeNotes } from '../import/decode.js';
 import { parseAnswerFile } from '../markdown/parse.js';
 import { serializeAnswer } from '../markdown/serialize.js';
-import { createAnswerFile, folderInsideDeck } from '../store/answer-writer.js';
+import { createAnswerFile, folderInsideDeck, predictAnswerFile } from '../store/answer-writer.js';
 import { loadDeck } from '../store/deck-files.js';
 import { displayPath, findDeck } from '../store/paths.js';
 import { safeLine } from '../ui/sanitize.js';
@@ -138,7 +138,7 @@ export async function run(options: ImportOptions, io: CommandIO): Promise<number
       const company = flagCompany ?? q.company;
       const text = serializeAnswer({ question: q.question, tags: [...new Set(tags.map(normalizeTag))], company, sections: q.sections });
       const slug = slugify(q.question);
-      const file = predictFile(targetDir, deckDir, slug, taken);
+      const file = path.relative(deckDir, predictAnswerFile(targetDir, slug, taken)).split(path.sep).join('/');
       const parsed = parseAnswerFile(text, file);
       const card = parsed.cards[0];
       if (parsed.cards.length !== 1 || !card || !sameCard(card, q.question, q.sections)) {
@@ -210,17 +210,6 @@ export async function run(options: ImportOptions, io: CommandIO): Promise<number
 function checkInto(into: string): void {
   if (path.isAbsolute(into) || into.split(/[\\/]/u).some((part) => part === '..' || part.startsWith('.'))) {
     throw new UsageError(`--into ${into} is outside the deck folder; give a folder inside the deck, e.g. --into acme`);
-  }
-}
-
-/** The file createAnswerFile will pick: <slug>.md, else <slug>-2.md, … (not on disk, not planned). */
-function predictFile(targetDir: string, deckDir: string, slug: string, taken: Set<string>): string {
-  for (let n = 1; ; n++) {
-    const name = path.join(targetDir, `${n === 1 ? slug : `${slug}-${n}`}.md`);
-    if (!taken.has(name) && !existsSync(name)) {
-      taken.add(name);
-      return path.relative(deckDir, name).split(path.sep).join('/');
-    }
   }
 }
 

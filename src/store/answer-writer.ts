@@ -2,7 +2,7 @@
  * Writes new answer files into the deck, and only there. Used by `prep add` and `prep import`,
  * the only commands that write answer files. Never overwrites: files are created exclusively.
  */
-import { closeSync, constants, fsyncSync, mkdirSync, openSync, realpathSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, realpathSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { PrepError, UsageError } from '../core/errors.js';
 
@@ -30,6 +30,25 @@ export function folderInsideDeck(deckDir: string, relativeDir = ''): string {
   return target;
 }
 
+/** The n-th name tried for a slug: `<slug>.md`, then `<slug>-2.md`, `<slug>-3.md`, … */
+function candidateName(slug: string, n: number): string {
+  return `${n === 1 ? slug : `${slug}-${n}`}.md`;
+}
+
+/**
+ * The file createAnswerFile would create now, for dry runs and previews (`taken`: names already
+ * promised to earlier files of the same run). Absolute path.
+ */
+export function predictAnswerFile(dir: string, slug: string, taken: Set<string> = new Set()): string {
+  for (let n = 1; ; n++) {
+    const file = path.join(dir, candidateName(slug, n));
+    if (!taken.has(file) && !existsSync(file)) {
+      taken.add(file);
+      return file;
+    }
+  }
+}
+
 /**
  * Creates `<dir>/<slug>.md` with `content`, or `<slug>-2.md`, `<slug>-3.md`, … when taken.
  * fsyncs the file and its folder. Returns the absolute path written.
@@ -38,7 +57,7 @@ export function createAnswerFile(dir: string, slug: string, content: string): st
   if (!/^[^/\\\0]+$/.test(slug) || slug === '.' || slug === '..') throw new PrepError(`cannot use "${slug}" as a file name; please report this`);
   mkdirSync(dir, { recursive: true });
   for (let n = 1; n <= 1000; n++) {
-    const file = path.join(dir, `${n === 1 ? slug : `${slug}-${n}`}.md`);
+    const file = path.join(dir, candidateName(slug, n));
     let fd: number;
     try {
       fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
