@@ -24,6 +24,7 @@ import { loadDeck } from '../store/deck-files.js';
 import { displayPath, findDeck } from '../store/paths.js';
 import { safeLine } from '../ui/sanitize.js';
 import { renderTable } from '../ui/table.js';
+import { truncate } from '../ui/width.js';
 import { paint } from '../ui/terminal.js';
 import { printJson, printLines, type CommandIO } from './io.js';
 
@@ -287,9 +288,9 @@ function ranges(lines: NotesLine[]): { first: number; last: number; text: string
   return out;
 }
 
-function clip(text: string, max: number): string {
-  const chars = [...text.replace(/\s+/gu, ' ')];
-  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : chars.join('');
+/** One line of at most `columns` terminal columns (Chinese counts double). */
+function clip(text: string, columns: number): string {
+  return truncate(text.replace(/\s+/gu, ' '), columns);
 }
 
 function trimBlank(lines: string[]): string[] {
