@@ -1,6 +1,7 @@
 /**
  * A small error hierarchy. Commands throw these; only src/cli.ts turns them into
- * messages and exit codes. Every message says what is wrong and what to do.
+ * messages and exit codes. Every message says what is wrong and what to do. Problems found in
+ * answer files are data (`Problem` in markdown/parse.ts, with file and line), never thrown.
  */
 export class PrepError extends Error {
   override name = 'PrepError';
@@ -9,16 +10,4 @@ export class PrepError extends Error {
 /** The command line was wrong: exit code 2. */
 export class UsageError extends PrepError {
   override name = 'UsageError';
-}
-
-/** A file cannot be used as it is; carries where, so the user can jump to it. */
-export class ParseError extends PrepError {
-  override name = 'ParseError';
-  constructor(
-    readonly file: string,
-    readonly line: number,
-    message: string,
-  ) {
-    super(message);
-  }
 }
