@@ -22,6 +22,7 @@ import { decodeAnswerFile, MAX_ANSWER_FILE_BYTES } from '../markdown/decode.js';
 import { readFrontMatter } from '../markdown/front-matter.js';
 import { parseAnswerFile, type Problem } from '../markdown/parse.js';
 import { serializeAnswer, type AnswerDraft } from '../markdown/serialize.js';
+import { splitTagList } from '../core/tags.js';
 import { createAnswerFile, folderInsideDeck, predictAnswerFile } from '../store/answer-writer.js';
 import { loadDeck, readAnswerFile } from '../store/deck-files.js';
 import { editorCommand, openInEditor } from '../store/editor.js';
@@ -148,17 +149,9 @@ function checkQuestion(text: string, flag: string): string {
 
 /** `-t a,b -t c` → [a, b, c], cleaned, without repeats (compared as `prep` compares tags). */
 function splitTags(values: readonly string[]): string[] {
-  const tags: string[] = [];
-  const seen = new Set<string>();
-  for (const value of values) {
-    for (const part of value.split(/[,，、]/)) {
-      const tag = cleanField(part);
-      if (tag === '' || seen.has(normalizeTag(tag))) continue;
-      if ([...tag].length > 60) throw new UsageError(`the tag "${safeLine(tag.slice(0, 20))}…" is too long; keep tags to a word or two`);
-      seen.add(normalizeTag(tag));
-      tags.push(tag);
-    }
-  }
+  const tags = splitTagList(values);
+  const long = tags.find((tag) => [...tag].length > 60);
+  if (long) throw new UsageError(`the tag "${safeLine(long.slice(0, 20))}…" is too long; keep tags to a word or two`);
   return tags;
 }
 

@@ -19,6 +19,7 @@ import { importNotes, type NotesLine } from '../import/index.js';
 import { decodeNotes } from '../import/decode.js';
 import { parseAnswerFile } from '../markdown/parse.js';
 import { serializeAnswer } from '../markdown/serialize.js';
+import { splitTagList } from '../core/tags.js';
 import { createAnswerFile, folderInsideDeck, predictAnswerFile } from '../store/answer-writer.js';
 import { loadDeck } from '../store/deck-files.js';
 import { displayPath, findDeck } from '../store/paths.js';
@@ -74,7 +75,7 @@ interface Plan {
 export async function run(options: ImportOptions, io: CommandIO): Promise<number> {
   const files = options.files ?? [];
   if (files.length === 0) throw new UsageError('name the notes to import, e.g. `prep import notes.md`');
-  const flagTags = options.tag === undefined ? undefined : [...new Set(options.tag.flatMap((t) => t.split(',')).map((t) => t.trim()).filter((t) => t !== ''))];
+  const flagTags = options.tag === undefined ? undefined : splitTagList(options.tag);
   if (flagTags !== undefined && flagTags.length === 0) throw new UsageError('--tag is empty; give a tag name, e.g. --tag behavioural');
   const flagCompany = options.company === undefined ? undefined : options.company.replace(/\s+/gu, ' ').trim();
   if (flagCompany === '') throw new UsageError('--company is empty; give the company name, e.g. --company Acme');
