@@ -22,7 +22,7 @@ import { decodeAnswerFile, MAX_ANSWER_FILE_BYTES } from '../markdown/decode.js';
 import { readFrontMatter } from '../markdown/front-matter.js';
 import { parseAnswerFile, type Problem } from '../markdown/parse.js';
 import { serializeAnswer, type AnswerDraft } from '../markdown/serialize.js';
-import { splitTagList } from '../core/tags.js';
+import { splitTagList, tagsByUse } from '../core/tags.js';
 import { createAnswerFile, folderInsideDeck, predictAnswerFile } from '../store/answer-writer.js';
 import { loadDeck, readAnswerFile } from '../store/deck-files.js';
 import { editorCommand, openInEditor } from '../store/editor.js';
@@ -161,20 +161,6 @@ function checkTime(value: string): number {
     throw new UsageError(`--time "${safeLine(value)}" is not a time limit; write it like 90s, 2m or 1m30s (at most 60m)`);
   }
   return seconds;
-}
-
-/** The deck's tags, most used first, in the spelling the deck uses most. */
-function tagsByUse(cards: readonly Card[]): string[] {
-  const counts = new Map<string, { tag: string; count: number }>();
-  for (const card of cards) {
-    for (const tag of card.tags) {
-      const key = normalizeTag(tag);
-      const entry = counts.get(key) ?? { tag, count: 0 };
-      entry.count++;
-      counts.set(key, entry);
-    }
-  }
-  return [...counts.values()].sort((a, b) => b.count - a.count || a.tag.localeCompare(b.tag)).map((e) => e.tag);
 }
 
 /** Tags in the spelling the deck already uses ("Behavioural" → "behavioural" when the deck says so). */

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { Card } from '../core/card.js';
 import { PrepError } from '../core/errors.js';
-import { findOrphans, reconcile } from '../core/reconcile.js';
+import { orphanHistoryProblems } from '../core/history-problems.js';
 import type { Problem } from '../markdown/parse.js';
 import { loadDeckAsync } from '../store/deck-cache.js';
 import { displayPath, findDeck } from '../store/paths.js';
@@ -42,32 +42,13 @@ export async function run(options: CheckOptions, io: CommandIO): Promise<number>
   return errors.length > 0 ? 1 : 0;
 }
 
-/**
- * History that belongs to no card (warnings), or a progress file that cannot be read (error).
- * Read-only: readProgress takes no lock and writes nothing.
- */
+/** A progress file that cannot be read (error), or history that belongs to no card (warnings). Read-only: no lock, no write. */
 function progressProblems(cards: Card[], progressFile: string, deckDir: string): Problem[] {
   const file = path.relative(deckDir, progressFile);
-  let data;
   try {
-    data = readProgress(progressFile);
+    return orphanHistoryProblems(cards, readProgress(progressFile), file);
   } catch (error) {
     if (error instanceof PrepError) return [{ file, line: 1, severity: 'error', message: error.message }];
     throw error;
   }
-  const orphans = findOrphans(cards, data);
-  if (orphans.length === 0) return [];
-  const reattach = new Map<string, string>();
-  for (const event of reconcile(cards, data, new Date(0))) if (event.type === 'reattach') reattach.set(event.from, event.to);
-  const counts = new Map<string, number>();
-  for (const r of data.reviews) counts.set(r.cardId, (counts.get(r.cardId) ?? 0) + 1);
-  return orphans.map((record) => {
-    const reviews = counts.get(record.id) ?? 0;
-    const what = `history of card "${record.id}" (${reviews} review${reviews === 1 ? '' : 's'}; "${record.question}", last in ${record.file})`;
-    const to = reattach.get(record.id);
-    const message = to
-      ? `${what} has no card with that id; the next drill reattaches it to card "${to}", which has the same question`
-      : `${what} belongs to no card in the deck; it is kept, and comes back when a card with that id or question returns (restore the file, or give a card \`id: ${record.id}\`)`;
-    return { file, line: 1, severity: 'warning' as const, message };
-  });
 }

@@ -22,3 +22,24 @@ export function splitTagList(values: readonly string[]): string[] {
   }
   return tags;
 }
+
+/** The tags cards use, most used first, each in the spelling the deck uses most (ties: first seen). */
+export function tagsByUse(cards: readonly { tags: readonly string[] }[]): string[] {
+  const byKey = new Map<string, { count: number; spellings: Map<string, number> }>();
+  for (const card of cards) {
+    for (const tag of card.tags) {
+      const key = normalizeTag(tag);
+      let entry = byKey.get(key);
+      if (!entry) byKey.set(key, (entry = { count: 0, spellings: new Map() }));
+      entry.count++;
+      entry.spellings.set(tag, (entry.spellings.get(tag) ?? 0) + 1);
+    }
+  }
+  const ranked = [...byKey.values()].map((e) => {
+    let best = '';
+    let most = 0;
+    for (const [spelling, n] of e.spellings) if (n > most) [best, most] = [spelling, n];
+    return { tag: best, count: e.count };
+  });
+  return ranked.sort((a, b) => b.count - a.count || a.tag.localeCompare(b.tag)).map((e) => e.tag);
+}
