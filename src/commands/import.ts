@@ -261,7 +261,7 @@ function metaSummary(cards: ImportedCard[]): string | undefined {
 function reportLines(skipped: Skipped[], unplaced: Unplaced[], c: ReturnType<typeof paint>): string[] {
   const lines: string[] = [];
   if (skipped.length > 0) {
-    lines.push(`Skipped ${skipped.length} question${skipped.length === 1 ? '' : 's'} already imported:`);
+    lines.push(`Skipped ${skipped.length} question${skipped.length === 1 ? '' : 's'} (already in the deck, or asked twice in these notes):`);
     for (const s of skipped) lines.push(`  ${c.bold(safeLine(`${s.source}:${s.line}`))}: ${safeLine(clip(s.question, 60))} (${safeLine(s.reason)})`);
     lines.push('');
   }

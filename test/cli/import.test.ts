@@ -151,6 +151,7 @@ describe('prep import', () => {
     writeFileSync(path.join(cwd, 'b.md'), '## Why us ?\nAgain.\n');
     const r = prep(['import', 'a.md', 'b.md']);
     expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Skipped 1 question (already in the deck, or asked twice in these notes):');
     expect(r.stdout).toContain('b.md:1');
     expect(r.stdout).toContain('earlier in this import');
     expect(tree(path.join(cwd, 'answers'))).toEqual(['why-us.md']);
