@@ -28,7 +28,7 @@ import { loadDeck, readAnswerFile } from '../store/deck-files.js';
 import { editorCommand, openInEditor } from '../store/editor.js';
 import { displayPath, findDeck } from '../store/paths.js';
 import { safeLine, safeText } from '../ui/sanitize.js';
-import { paint } from '../ui/terminal.js';
+import { paint } from '../ui/paint.js';
 import { terminalPrompter, type Prompter } from '../ui/prompter.js';
 import { printJson, type CommandIO } from './io.js';
 

@@ -8,7 +8,7 @@ import { loadDeckAsync } from '../store/deck-cache.js';
 import { displayPath, findDeck } from '../store/paths.js';
 import { defaultProgressFile, readProgress } from '../store/progress.js';
 import { formatProblem, problemJson } from '../ui/problems-view.js';
-import { paint } from '../ui/terminal.js';
+import { paint } from '../ui/paint.js';
 import { printJson, printLines, type CommandIO } from './io.js';
 
 export interface CheckOptions {

@@ -26,7 +26,7 @@ import { displayPath, findDeck } from '../store/paths.js';
 import { safeLine } from '../ui/sanitize.js';
 import { renderTable } from '../ui/table.js';
 import { truncate } from '../ui/width.js';
-import { paint } from '../ui/terminal.js';
+import { paint } from '../ui/paint.js';
 import { printJson, printLines, type CommandIO } from './io.js';
 
 export interface ImportOptions {

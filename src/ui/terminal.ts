@@ -1,5 +1,4 @@
 /** What the output stream can show: colour, width. Decided once, passed to renderers as data. */
-import { Chalk, type ChalkInstance } from 'chalk';
 
 export interface TerminalInfo {
   isTTY: boolean;
@@ -23,6 +22,5 @@ function wantsColor(isTTY: boolean, env: NodeJS.ProcessEnv): boolean {
   return isTTY && env.TERM !== 'dumb';
 }
 
-export function paint(info: Pick<TerminalInfo, 'color'>): ChalkInstance {
-  return new Chalk({ level: info.color ? 1 : 0 });
-}
+// Moved to paint.ts; re-exported until every command imports it from there.
+export { paint } from './paint.js';
