@@ -2,7 +2,7 @@
  * FSRS scheduling through ts-fsrs (FSRS-6 default parameters). The only module that imports
  * ts-fsrs: everything else sees prep's MemoryState, converted here at the boundary.
  */
-import { createEmptyCard, fsrs, generatorParameters, State, type Card as FsrsCard, type FSRS, type Grade as FsrsGrade } from 'ts-fsrs';
+import { createEmptyCard, forgetting_curve, fsrs, generatorParameters, State, type Card as FsrsCard, type FSRS, type Grade as FsrsGrade } from 'ts-fsrs';
 import { UsageError } from './errors.js';
 import type { FsrsPhase, Grade, MemoryState } from './progress-model.js';
 import { studyDay } from './study-day.js';
@@ -11,6 +11,18 @@ export const DEFAULT_RETENTION = 0.9;
 
 const PHASE_TO_STATE: Record<FsrsPhase, State> = { new: State.New, learning: State.Learning, review: State.Review, relearning: State.Relearning };
 const STATE_TO_PHASE: Record<State, FsrsPhase> = { [State.New]: 'new', [State.Learning]: 'learning', [State.Review]: 'review', [State.Relearning]: 'relearning' };
+
+/** The FSRS weights prep schedules with (ts-fsrs's defaults; retention does not change them). w[20] is the forgetting curve's decay. */
+const WEIGHTS = generatorParameters().w;
+const DAY_MS = 86_400_000;
+
+/**
+ * Probability of recalling a card `elapsedDays` after its last review, given its stability in days:
+ * ts-fsrs's own forgetting curve with prep's weights, for callers that need thousands of them (stats, pick).
+ */
+export function recallProbability(elapsedDays: number, stability: number): number {
+  return forgetting_curve(WEIGHTS, elapsedDays, stability);
+}
 
 export function parseRetention(value: string | number | undefined): number {
   if (value === undefined) return DEFAULT_RETENTION;
@@ -48,7 +60,11 @@ export class Scheduler {
   /** Probability of recalling the card now (0–1); 0 for a card never reviewed. */
   retrievability(memory: MemoryState, now: Date): number {
     if (memory.phase === 'new' || memory.lastReview === null) return 0;
-    return this.engine.get_retrievability(toFsrs(memory, now), now, false);
+    // What ts-fsrs's get_retrievability computes (whole days since the last review, none when that is
+    // in the future; stability to 8 places), without its card copy and parameter proxy: pick asks
+    // this of every due card before the first question.
+    const elapsedDays = Math.max(Math.floor((now.getTime() - memory.lastReview.getTime()) / DAY_MS), 0);
+    return recallProbability(elapsedDays, +memory.stability.toFixed(8));
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatInterval, parseRetention, Scheduler } from '../../src/core/schedule.js';
+import { formatInterval, parseRetention, recallProbability, Scheduler } from '../../src/core/schedule.js';
 
 const now = new Date('2026-11-22T10:00:00Z');
 
@@ -51,5 +51,48 @@ describe('parseRetention', () => {
     expect(parseRetention('0.85')).toBe(0.85);
     expect(() => parseRetention('1.5')).toThrow(/0.7 to 0.99/);
     expect(() => parseRetention('abc')).toThrow(/0.7 to 0.99/);
+  });
+});
+
+describe('retrievability and recallProbability', () => {
+  // ts-fsrs is imported here only as the reference the fast paths must agree with.
+  const memories = () => {
+    const s = new Scheduler();
+    const out = [];
+    let memory = s.newMemory(now);
+    let at = now;
+    for (const grade of [3, 3, 1, 2, 3, 4, 3, 1, 3, 3] as const) {
+      memory = s.grade(memory, grade, at);
+      out.push(memory);
+      at = new Date(memory.due.getTime() + 3_600_000);
+    }
+    return out;
+  };
+
+  it('Scheduler.retrievability is exactly ts-fsrs get_retrievability, also with the last review in the future', async () => {
+    const { fsrs, generatorParameters } = await import('ts-fsrs');
+    for (const retention of [0.7, 0.9, 0.97]) {
+      const s = new Scheduler(retention);
+      const engine = fsrs(generatorParameters({ request_retention: retention, enable_fuzz: true, enable_short_term: true }));
+      for (const memory of memories()) {
+        for (const offsetDays of [-3, -0.5, 0, 0.2, 1, 1.99, 7, 45, 400]) {
+          const at = new Date(memory.lastReview!.getTime() + offsetDays * 86_400_000);
+          const card = { due: memory.due, stability: memory.stability, difficulty: memory.difficulty, elapsed_days: 0, scheduled_days: memory.scheduledDays, learning_steps: memory.learningSteps, reps: memory.reps, lapses: memory.lapses, state: ({ new: 0, learning: 1, review: 2, relearning: 3 } as const)[memory.phase], last_review: memory.lastReview!.getTime() > at.getTime() ? at : memory.lastReview! };
+          expect(s.retrievability(memory, at)).toBe(engine.get_retrievability(card, at, false));
+        }
+      }
+    }
+  });
+
+  it('recallProbability(whole days, stability) equals Scheduler.retrievability', () => {
+    const s = new Scheduler();
+    for (const memory of memories()) {
+      for (const days of [0, 1, 2, 10, 100]) {
+        const at = new Date(memory.lastReview!.getTime() + days * 86_400_000 + 60_000);
+        expect(recallProbability(days, memory.stability)).toBeCloseTo(s.retrievability(memory, at), 7);
+      }
+    }
+    expect(recallProbability(0, 5)).toBe(1);
+    expect(recallProbability(10, 5)).toBeLessThan(recallProbability(1, 5));
   });
 });
