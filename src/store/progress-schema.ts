@@ -6,73 +6,85 @@
 import * as z from 'zod/mini';
 import { PROGRESS_SCHEMA_VERSION, type CardRecord, type LogEntry, type MemoryState, type ProgressData, type ProgressEvent, type Review } from '../core/progress-model.js';
 
-const isoDate = z.pipe(
-  z.string().check(z.refine((s) => /^[+-]?\d{4,6}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(s) && !Number.isNaN(Date.parse(s)), 'not an ISO date')),
-  z.transform((s: string) => new Date(s)),
-);
-const count = z.int().check(z.gte(0));
-const finite = z.number().check(z.refine((n) => Number.isFinite(n), 'not a finite number'));
-const id = z.string().check(z.minLength(1));
+/*
+ * The zod schemas are built on first use: building them costs more start-up time than checking a
+ * whole history by the plain checks below, and a valid file in prep's own layout never needs them.
+ * zod still decides (and explains) whenever a plain check says no.
+ */
+function buildSchemas() {
+  const isoDate = z.pipe(
+    z.string().check(z.refine((s) => /^[+-]?\d{4,6}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(s) && !Number.isNaN(Date.parse(s)), 'not an ISO date')),
+    z.transform((s: string) => new Date(s)),
+  );
+  const count = z.int().check(z.gte(0));
+  const finite = z.number().check(z.refine((n) => Number.isFinite(n), 'not a finite number'));
+  const id = z.string().check(z.minLength(1));
 
-const memorySchema = z.object({
-  phase: z.enum(['new', 'learning', 'review', 'relearning']),
-  due: isoDate,
-  stability: finite,
-  difficulty: finite,
-  reps: count,
-  lapses: count,
-  learningSteps: count,
-  scheduledDays: finite,
-  lastReview: z.nullable(isoDate),
-});
+  const memorySchema = z.object({
+    phase: z.enum(['new', 'learning', 'review', 'relearning']),
+    due: isoDate,
+    stability: finite,
+    difficulty: finite,
+    reps: count,
+    lapses: count,
+    learningSteps: count,
+    scheduledDays: finite,
+    lastReview: z.nullable(isoDate),
+  });
 
-const cardSchema = z.object({
-  id,
-  question: z.string(),
-  file: z.string(),
-  contentHash: z.string(),
-  memory: memorySchema,
-});
+  const cardSchema = z.object({
+    id,
+    question: z.string(),
+    file: z.string(),
+    contentHash: z.string(),
+    memory: memorySchema,
+  });
 
-const reviewSchema = z.object({
-  seq: z.int().check(z.gte(1)),
-  cardId: id,
-  at: isoDate,
-  grade: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]),
-  elapsedMs: finite,
-  timeLimitSec: finite,
-  mode: z.enum(['scheduled', 'cram']),
-  typed: z.boolean(),
-  contentHash: z.string(),
-});
+  const reviewSchema = z.object({
+    seq: z.int().check(z.gte(1)),
+    cardId: id,
+    at: isoDate,
+    grade: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]),
+    elapsedMs: finite,
+    timeLimitSec: finite,
+    mode: z.enum(['scheduled', 'cram']),
+    typed: z.boolean(),
+    contentHash: z.string(),
+  });
 
-const logSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('edited'), at: isoDate, cardId: id, from: z.string(), to: z.string() }),
-  z.object({ type: z.literal('reattached'), at: isoDate, from: id, to: id, reason: z.literal('same-question') }),
-  z.object({ type: z.literal('undone'), at: isoDate, seq: z.int(), cardId: id }),
-]);
+  const logSchema = z.discriminatedUnion('type', [
+    z.object({ type: z.literal('edited'), at: isoDate, cardId: id, from: z.string(), to: z.string() }),
+    z.object({ type: z.literal('reattached'), at: isoDate, from: id, to: id, reason: z.literal('same-question') }),
+    z.object({ type: z.literal('undone'), at: isoDate, seq: z.int(), cardId: id }),
+  ]);
 
-const eventSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('review'), review: reviewSchema, card: cardSchema }),
-  z.object({ type: z.literal('undo'), seq: z.int(), cardId: id, at: isoDate, card: z.nullable(cardSchema) }),
-  z.object({ type: z.literal('edited'), cardId: id, at: isoDate, from: z.string(), to: z.string() }),
-  z.object({ type: z.literal('reattach'), from: id, to: id, at: isoDate, card: cardSchema }),
-]);
+  const eventSchema = z.discriminatedUnion('type', [
+    z.object({ type: z.literal('review'), review: reviewSchema, card: cardSchema }),
+    z.object({ type: z.literal('undo'), seq: z.int(), cardId: id, at: isoDate, card: z.nullable(cardSchema) }),
+    z.object({ type: z.literal('edited'), cardId: id, at: isoDate, from: z.string(), to: z.string() }),
+    z.object({ type: z.literal('reattach'), from: id, to: id, at: isoDate, card: cardSchema }),
+  ]);
 
-/** One journal line: the event and the seq it was given (a review's own seq, else the next free one). */
-const journalLineSchema = z.object({ seq: z.int().check(z.gte(1)), event: eventSchema });
+  return {
+    cardSchema,
+    reviewSchema,
+    /** One journal line: the event and the seq it was given (a review's own seq, else the next free one). */
+    journalLineSchema: z.object({ seq: z.int().check(z.gte(1)), event: eventSchema }),
+    /** The top level; `cards` and `reviews` (the bulk) are checked item by item below. */
+    snapshotSchema: z.object({
+      schemaVersion: z.literal(PROGRESS_SCHEMA_VERSION),
+      lastSeq: count,
+      cards: z.unknown(),
+      reviews: z.array(z.unknown()),
+      log: z.array(logSchema),
+    }),
+    /** The log alone: checked by zod when the rest of the top level passed the plain check. */
+    logOnlySchema: z.object({ log: z.array(logSchema) }),
+  };
+}
 
-/** The top level; `cards` and `reviews` (the bulk) are checked item by item below. */
-const snapshotSchema = z.object({
-  schemaVersion: z.literal(PROGRESS_SCHEMA_VERSION),
-  lastSeq: count,
-  cards: z.unknown(),
-  reviews: z.array(z.unknown()),
-  log: z.array(logSchema),
-});
-
-/** The log alone: checked by zod when the rest of the top level passed the plain check. */
-const logOnlySchema = z.object({ log: z.array(logSchema) });
+let built: ReturnType<typeof buildSchemas> | undefined;
+const schemas = () => (built ??= buildSchemas());
 
 /*
  * Fast paths for the bulk of the file (100,000 reviews): a plain check of the common, valid shape.
@@ -103,7 +115,9 @@ function fastReview(raw: unknown): Review | null {
   if (typeof r.typed !== 'boolean' || typeof r.contentHash !== 'string' || Object.keys(r).length !== REVIEW_KEYS) return null;
   const at = fastDate(r.at);
   if (at === null) return null;
-  return { seq: r.seq, cardId: r.cardId, at, grade: r.grade, elapsedMs: r.elapsedMs, timeLimitSec: r.timeLimitSec, mode: r.mode, typed: r.typed, contentHash: r.contentHash };
+  // Exactly the nine fields, all checked: the parsed object becomes the review (no copy of 100,000).
+  r.at = at;
+  return r as unknown as Review;
 }
 
 function fastCard(raw: unknown): CardRecord | null {
@@ -161,7 +175,7 @@ function describe(error: z.core.$ZodError): string {
   return `${issue.message}${where}`;
 }
 
-/** Validates a parsed snapshot and revives its dates. Never throws. */
+/** Validates a parsed snapshot and revives its dates (in place: `value` is used up). Never throws. */
 export function snapshotFromJson(value: unknown): SnapshotCheck {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, reason: 'not a JSON object' };
   const version = (value as { schemaVersion?: unknown }).schemaVersion;
@@ -173,11 +187,11 @@ export function snapshotFromJson(value: unknown): SnapshotCheck {
   // see an array of unknowns); otherwise zod decides and explains.
   let parsed: { data: { lastSeq: number; cards: unknown; reviews: unknown[]; log: unknown[] } };
   const top = value as Record<string, unknown>;
-  const log = isCount(top.lastSeq) && Array.isArray(top.reviews) && 'cards' in top && Object.keys(top).length === 5 ? fastLog(top.log) ?? z.safeParse(logOnlySchema, { log: top.log }) : null;
+  const log = isCount(top.lastSeq) && Array.isArray(top.reviews) && 'cards' in top && Object.keys(top).length === 5 ? fastLog(top.log) ?? z.safeParse(schemas().logOnlySchema, { log: top.log }) : null;
   if (log?.success) {
     parsed = { data: { lastSeq: top.lastSeq as number, cards: top.cards, reviews: top.reviews as unknown[], log: log.data.log } };
   } else {
-    const checked = z.safeParse(snapshotSchema, value);
+    const checked = z.safeParse(schemas().snapshotSchema, value);
     if (!checked.success) return { ok: false, reason: describe(checked.error) };
     parsed = checked;
   }
@@ -189,7 +203,7 @@ export function snapshotFromJson(value: unknown): SnapshotCheck {
   for (const [key, raw] of Object.entries(rawCards)) {
     let record = fastCard(raw);
     if (record === null) {
-      const card = z.safeParse(cardSchema, raw);
+      const card = z.safeParse(schemas().cardSchema, raw);
       if (!card.success) return { ok: false, reason: `${describe(card.error)} in card ${JSON.stringify(key)}` };
       record = card.data;
     }
@@ -202,7 +216,7 @@ export function snapshotFromJson(value: unknown): SnapshotCheck {
   for (let i = 0; i < rawReviews.length; i++) {
     let review = fastReview(rawReviews[i]);
     if (review === null) {
-      const checked = z.safeParse(reviewSchema, rawReviews[i]);
+      const checked = z.safeParse(schemas().reviewSchema, rawReviews[i]);
       if (!checked.success) return { ok: false, reason: `${describe(checked.error)} in review ${i + 1}` };
       review = checked.data;
     }
@@ -259,7 +273,7 @@ export function snapshotFromBytes(bytes: Buffer): SnapshotCheck | null {
     for (const item of raw) {
       let review = fastReview(item);
       if (review === null) {
-        const one = z.safeParse(reviewSchema, item);
+        const one = z.safeParse(schemas().reviewSchema, item);
         if (!one.success) return null;
         review = one.data;
       }
@@ -279,8 +293,42 @@ export function snapshotFromBytes(bytes: Buffer): SnapshotCheck | null {
 
 export type JournalLineCheck = { ok: true; seq: number; event: ProgressEvent } | { ok: false; reason: string };
 
+/** A journal event by the plain checks (exact keys, as serializeJournalLine writes them); null: zod decides. */
+function fastEvent(raw: unknown): ProgressEvent | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const e = raw as Record<string, unknown>;
+  const keys = Object.keys(e).length;
+  if (e.type === 'review') {
+    if (keys !== 3) return null;
+    // The card first: fastReview takes over the parsed review, which zod must still see as read when the card fails.
+    const card = fastCard(e.card);
+    const review = card && fastReview(e.review);
+    return review && card ? { type: 'review', review, card } : null;
+  }
+  const at = fastDate(e.at);
+  if (at === null || keys !== 5) return null;
+  if (e.type === 'undo' && Number.isSafeInteger(e.seq) && nonEmpty(e.cardId)) {
+    const card = e.card === null ? null : fastCard(e.card);
+    return e.card === null || card !== null ? { type: 'undo', seq: e.seq as number, cardId: e.cardId, at, card } : null;
+  }
+  if (e.type === 'edited' && nonEmpty(e.cardId) && typeof e.from === 'string' && typeof e.to === 'string') return { type: 'edited', cardId: e.cardId, at, from: e.from, to: e.to };
+  if (e.type === 'reattach' && nonEmpty(e.from) && nonEmpty(e.to)) {
+    const card = fastCard(e.card);
+    return card ? { type: 'reattach', from: e.from, to: e.to, at, card } : null;
+  }
+  return null;
+}
+
+/** Checks a parsed journal line; its objects may become the event's (`value` is used up). */
 export function journalLineFromJson(value: unknown): JournalLineCheck {
-  const parsed = z.safeParse(journalLineSchema, value);
+  // Every grade is checked this way before it is written, and every journal line when it is read:
+  // the plain check first, zod (which explains) only when it says no.
+  if (typeof value === 'object' && value !== null && Object.keys(value).length === 2) {
+    const line = value as { seq?: unknown; event?: unknown };
+    const event = isCount(line.seq) && line.seq >= 1 ? fastEvent(line.event) : null;
+    if (event !== null && (event.type !== 'review' || event.review.seq === line.seq)) return { ok: true, seq: line.seq as number, event };
+  }
+  const parsed = z.safeParse(schemas().journalLineSchema, value);
   if (!parsed.success) return { ok: false, reason: describe(parsed.error) };
   const { seq, event } = parsed.data;
   if (event.type === 'review' && event.review.seq !== seq) return { ok: false, reason: `review seq ${event.review.seq} does not match line seq ${seq}` };
