@@ -4,23 +4,31 @@
  * no terminal library. The parser is reached only on a cache miss (a dynamic import in
  * `loadDeckAsync`, or the parse function `deck-files.ts` passes to `loadDeckWith`).
  *
- * Layout (both files written atomically: temp file, fsync, rename, fsync the folder):
- * - `deck-index`: four lines. A header (JSON); the stamps (every file's path, size, mtime, ctime,
- *   inode and racy flag: what a warm start checks); the summary (the assembled deck's cards as
- *   `prep list --json` and `prep stats` see them, and its error count); and the entries: one compact
- *   entry per answer file with its stamp, a hash of its bytes, its problems, and its cards without
- *   the section texts. Each of the last three lines has its own SHA-256 in the header, so a reader
- *   verifies and parses only the lines it uses: `list --json` and `stats` read stamps and summary
- *   (`loadDeckSummary`), the rest reads the entries.
+ * Layout (every file written atomically: temp file, fsync, rename):
+ * - `deck-index`: a header line (JSON) followed by three parts, back to back. The header gives each
+ *   part's byte length and SHA-256, so a reader reads (with positioned reads on one descriptor) and
+ *   verifies only the parts it uses:
+ *   1. stamps (binary): every answer file's size, mtime, ctime, inode and racy flag as float64s,
+ *      then the file names joined by NUL. What a warm start checks (one stat per file); no JSON.
+ *   2. summary (JSON, one array per field): the assembled deck's cards as `prep list --json` and
+ *      `prep stats` see them, and its error count. Read by `loadDeckSummary` only.
+ *   3. entries (JSON): one compact entry per answer file with its stamp, a hash of its bytes, its
+ *      problems, and its cards without the section texts. Read when cards are revived.
  * - `deck-bodies-<id>`: the section texts (the bulk of a deck), concatenated as UTF-8. A card's
  *   `sections[name].markdown` is read from it on first access, checked against a stored checksum.
+ * - `deck-list-json`: `prep list --json` of the whole deck (compact), its SHA-256 in the index header.
  *
- * Trust: the header names the format version, the build (parser) and the deck; the payload carries
- * a SHA-256 that must match; every value is type-checked while it is revived. Anything wrong means
- * "no cache": the deck is parsed again and the cache rewritten. A file whose stamp changed is
- * hashed; if its bytes are unchanged its parse is reused, otherwise it is parsed again. A file
- * modified in the same moment the cache was written ("racy") is always checked by hash.
+ * Trust: the header names the format version, the build (parser) and the deck, and the index must be
+ * exactly as long as its header says; every part read must match its SHA-256; every value is
+ * type-checked while it is revived. Anything wrong means "no cache": the deck is parsed again and
+ * the cache rewritten. A file whose stamp changed is hashed; if its bytes are unchanged its parse is
+ * reused, otherwise it is parsed again. A file modified in the same moment the cache was written
+ * ("racy") is always checked by hash.
  * Writing the cache may fail (read-only folder, full disk): that only means there is no cache.
+ *
+ * Memory on a cold load: a file is read only when it is parsed, and its parse is turned into its
+ * compact entry at once (texts into an in-memory bodies store, strings copied flat so the file's text
+ * and syntax tree can be collected); the cards are revived from that entry.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import {
@@ -48,12 +56,14 @@ import { nodeFs } from './fs-layer.js';
 import { locationsFor } from './paths.js';
 
 /** Bumped whenever the layout below changes. */
-export const DECK_CACHE_VERSION = 3;
+export const DECK_CACHE_VERSION = 4;
 const MAGIC = 'prep-deck-cache';
 export const INDEX_NAME = 'deck-index';
 const BODIES_PREFIX = 'deck-bodies-';
 /** `prep list --json` of the whole deck, compact, as printed when stdout is not a terminal. */
 const LIST_NAME = 'deck-list-json';
+/** The header line is at most this long. */
+const MAX_HEADER_BYTES = 4096;
 
 declare const __PREP_BUILD_ID__: string | undefined;
 /**
@@ -170,7 +180,10 @@ interface Miss {
   index: number;
   file: string;
   stamp: Stamp | undefined;
-  /** undefined when the file could not be read (its problem is already in `result`). */
+  /**
+   * The file's bytes when they were read to compare with a cached parse; undefined when not read
+   * yet (no cached parse to compare with: read when parsed, so a cold load never holds every file).
+   */
   bytes: Uint8Array | undefined;
   hash: string;
   /** A cached parse whose bytes hash the same: only the stamp changed. */
@@ -179,19 +192,25 @@ interface Miss {
 
 interface Plan {
   root: string;
+  /** When this load began, before any stat: racy stamps are judged from here (see writeCache). */
+  startedAt: number;
   listing: { files: string[]; problems: Problem[] };
   results: (ParsedFile | undefined)[];
   /** Raw entries for the next index, by position; undefined for files not to be cached. */
   raws: (RawEntry | undefined)[];
+  /** Positions whose raw entry was made by this load (its bodies are in `bodies`, not in the old cache's file). */
+  parsedHere: Set<number>;
   misses: Miss[];
   cache: OpenCache | undefined;
+  /** Section texts of the files parsed by this load, to become the next bodies file. */
+  bodies: BodyStore;
   needsWrite: boolean;
 }
 
 function planLoad(root: string): Plan {
+  const startedAt = Date.now();
   const listing = listAnswerFiles(root);
   const cache = openCache(root);
-  const now = Date.now();
   const results: (ParsedFile | undefined)[] = new Array(listing.files.length);
   const raws: (RawEntry | undefined)[] = new Array(listing.files.length);
   const misses: Miss[] = [];
@@ -217,25 +236,29 @@ function planLoad(root: string): Plan {
         return;
       }
     }
-    let bytes: Uint8Array | undefined;
-    try {
-      bytes = readFileSync(absolute);
-    } catch (error) {
-      results[index] = unreadable(file, error);
+    if (!cached) {
       misses.push({ index, file, stamp, bytes: undefined, hash: '', reuse: undefined });
       needsWrite = true;
       return;
     }
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(absolute);
+    } catch (error) {
+      results[index] = unreadable(file, error); // not cached: its problem is its result
+      needsWrite = true;
+      return;
+    }
     const hash = hashBytes(bytes);
-    const reuse = cached && cached[E.HASH] === hash ? cached : undefined;
-    if (reuse && stamp && cached![E.RACY] === 1 && sameStamp(cached!, stamp)) {
+    const reuse = cached[E.HASH] === hash ? cached : undefined;
+    if (reuse && stamp && cached[E.RACY] === 1 && sameStamp(cached, stamp)) {
       // A racy entry whose bytes are unchanged: use it; rewrite the index once it is no longer racy.
       const revived = cache!.revive(reuse);
       if (revived) {
         results[index] = revived;
         raws[index] = reuse;
         used++;
-        if (!isRacy(stamp, now)) needsWrite = true;
+        if (!isRacy(stamp.mtimeMs, stamp.ctimeMs, startedAt)) needsWrite = true;
         return;
       }
     }
@@ -244,19 +267,19 @@ function planLoad(root: string): Plan {
   });
   // Files that left the deck: their entries would linger; a rewrite drops them.
   if (cache && used + misses.length < cache.entries.size) needsWrite = true;
-  return { root, listing, results, raws, misses, cache, needsWrite };
+  return { root, startedAt, listing, results, raws, parsedHere: new Set(), misses, cache, bodies: new BodyStore(), needsWrite };
 }
 
 /** Uses the cached parse of files whose bytes did not change; returns the misses that need the parser. */
 function reuseParses(plan: Plan): Miss[] {
   const toParse: Miss[] = [];
   for (const miss of plan.misses) {
-    if (miss.bytes === undefined) continue; // unreadable: its problem is the result, and it is not cached
     if (miss.reuse && plan.cache) {
       const revived = plan.cache.revive(miss.reuse);
       if (revived) {
         plan.results[miss.index] = revived;
         plan.raws[miss.index] = miss.stamp ? withStamp(miss.reuse, miss.stamp, miss.hash) : undefined;
+        miss.bytes = undefined;
         continue;
       }
     }
@@ -266,23 +289,51 @@ function reuseParses(plan: Plan): Miss[] {
 }
 
 function finish(plan: Plan, toParse: Miss[], parse: ParseBytes | undefined): Deck {
-  const fresh = new Map<number, { parsed: ParsedFile; miss: Miss }>();
+  const base = plan.root.endsWith(path.sep) ? plan.root : plan.root + path.sep;
   for (const miss of toParse) {
     if (!parse) throw new Error('deck cache: a file needs parsing but no parser was given');
-    const parsed = parse(miss.bytes!, miss.file);
-    plan.results[miss.index] = parsed;
-    fresh.set(miss.index, { parsed, miss });
+    let bytes = miss.bytes;
+    miss.bytes = undefined;
+    if (bytes === undefined) {
+      try {
+        bytes = readFileSync(base + miss.file);
+      } catch (error) {
+        plan.results[miss.index] = unreadable(miss.file, error);
+        continue;
+      }
+    }
+    const hash = miss.hash || hashBytes(bytes);
+    const parsed = parse(bytes, miss.file);
+    // Kept compact from here on: the parse, the file's text and its syntax tree can be collected now.
+    const raw = miss.stamp ? compactEntry(miss.file, parsed, miss.stamp, hash, plan.bodies) : undefined;
+    const revived = raw ? reviveOwn(raw, plan.bodies, plan.root) : undefined;
+    if (raw && revived) {
+      plan.results[miss.index] = revived;
+      plan.raws[miss.index] = raw;
+      plan.parsedHere.add(miss.index);
+    } else {
+      plan.results[miss.index] = parsed; // a shape this version cannot store: used as parsed, not cached
+    }
   }
   const deck = assembleDeck([{ cards: [], problems: plan.listing.problems }, ...(plan.results as ParsedFile[])]);
   if (plan.needsWrite) {
     try {
       const errors = countErrors(deck.problems) - countErrors(plan.listing.problems);
-      writeCache(plan, fresh, { errors, cards: deck.cards.map(summaryRow) }, () => jsonText(deck.cards.map(summarizeCard), false));
+      writeCache(plan, errors, deck.cards.map(summarizeCard));
     } catch {
       // No cache this time (read-only folder, full disk, …); the deck is loaded all the same.
     }
   }
   return { ...deck, files: plan.listing.files.length };
+}
+
+/** The cards of an entry made by this load (its texts in memory); undefined if it does not revive (never expected). */
+function reviveOwn(raw: RawEntry, bodies: BodyReader, root: string): ParsedFile | undefined {
+  try {
+    return reviveEntry(raw, bodies, root);
+  } catch {
+    return undefined;
+  }
 }
 
 function stampOf(stats: Stats): Stamp {
@@ -293,8 +344,9 @@ function sameStamp(entry: RawEntry, stamp: Stamp): boolean {
   return entry[E.SIZE] === stamp.size && entry[E.MTIME] === stamp.mtimeMs && entry[E.CTIME] === stamp.ctimeMs && entry[E.INO] === stamp.ino;
 }
 
-function isRacy(stamp: Stamp, writtenAt: number): boolean {
-  return stamp.mtimeMs >= writtenAt - RACY_MS || stamp.ctimeMs >= writtenAt - RACY_MS;
+/** Whether a file with these times changed so close to `since` that a further change could keep the same stamp. */
+function isRacy(mtimeMs: number, ctimeMs: number, since: number): boolean {
+  return mtimeMs >= since - RACY_MS || ctimeMs >= since - RACY_MS;
 }
 
 export function hashBytes(bytes: Uint8Array): string {
@@ -349,10 +401,35 @@ function checkEntry(raw: unknown): RawEntry {
   return raw as RawEntry;
 }
 
+/**
+ * Cards and problems of one file in the compact form, with their texts added to `bodies`; undefined
+ * if the shape is not one this version knows. Its strings are fresh copies: strings the parser
+ * returns can be slices of the file's whole text, which would keep every file's text alive.
+ */
+function compactEntry(file: string, parsed: ParsedFile, stamp: Stamp, hash: string, bodies: BodyStore): RawEntry | undefined {
+  const problems: RawProblem[] = [];
+  for (const p of parsed.problems) {
+    if (p.file !== file || sortedKeys(p) !== PROBLEM_KEYS) return undefined;
+    problems.push([p.line, p.severity === 'error' ? 0 : 1, p.message]);
+  }
+  const cards: RawCard[] = [];
+  for (const c of parsed.cards) {
+    if (c.file !== file || sortedKeys(c) !== CARD_KEYS) return undefined;
+    const sections: RawSection[] = [];
+    for (const [name, section] of Object.entries(c.sections) as [SectionName, Section][]) {
+      if (sortedKeys(section) !== SECTION_KEYS) return undefined;
+      const bytes = Buffer.from(section.markdown, 'utf8');
+      sections.push([name, section.line, section.spokenSec, bodies.add(bytes), bytes.length, checksum(bytes)]);
+    }
+    cards.push([c.id, c.idSource, c.question, c.tags, c.company, c.timeLimitSec, c.timeLimitSource, c.line, sections, c.keyPoints, c.keyPointsSource, c.followUps, c.contentHash]);
+  }
+  const entry: RawEntry = [file, stamp.size, stamp.mtimeMs, stamp.ctimeMs, stamp.ino, hash, 0, problems, cards];
+  return JSON.parse(JSON.stringify(entry)) as RawEntry; // flat copies (see above); the same values
+}
+
 /** An opened, verified cache. */
 interface OpenCache {
   entries: Map<string, RawEntry>;
-  writtenAt: number;
   bodiesName: string;
   bodiesSize: number;
   bodies: BodyReader;
@@ -360,54 +437,15 @@ interface OpenCache {
   revive(entry: RawEntry): ParsedFile | undefined;
 }
 
-interface Header {
-  magic: string;
-  version: number;
-  build: string;
-  deck: string;
-  writtenAt: number;
-  bodies: string;
-  bodiesSize: number;
-  stampsSha256: string;
-  summarySha256: string;
-  payloadSha256: string;
-  /** SHA-256 of the deck-list-json file this index goes with. */
-  listSha256: string;
-}
-
 function openCache(root: string): OpenCache | undefined {
   const dir = cacheDirFor(root);
-  let buffer: Buffer;
-  try {
-    buffer = readFileSync(path.join(dir, INDEX_NAME));
-  } catch {
-    return undefined;
-  }
-  try {
-    const newline = buffer.indexOf(0x0a);
-    if (newline < 0 || newline > 4096) throw new CorruptCache();
-    const header = JSON.parse(buffer.subarray(0, newline).toString('utf8')) as Partial<Header>;
-    if (
-      header === null ||
-      typeof header !== 'object' ||
-      header.magic !== MAGIC ||
-      header.version !== DECK_CACHE_VERSION ||
-      header.build !== BUILD_ID ||
-      header.deck !== path.resolve(root) ||
-      !isNum(header.writtenAt) ||
-      !isStr(header.bodies) ||
-      !header.bodies.startsWith(BODIES_PREFIX) ||
-      header.bodies.includes('/') ||
-      header.bodies.includes('\\') ||
-      !isInt(header.bodiesSize) ||
-      !isStr(header.payloadSha256)
-    ) {
-      return undefined;
-    }
-    const lines = splitLines(buffer, newline);
-    if (!lines || sha256(lines[0]) !== header.stampsSha256 || sha256(lines[1]) !== header.summarySha256) return undefined; // rewritten whole
-    const payload = lines[2];
-    if (sha256(payload) !== header.payloadSha256) return undefined;
+  return withIndex(root, (index) => {
+    const { header } = index;
+    // Every part checked, not only the entries: a damaged stamps or summary part rebuilds the whole
+    // index (else warm `list` and `stats` would miss this index until some answer file changed).
+    if (!index.part(STAMPS) || !index.part(SUMMARY)) return undefined;
+    const payload = index.part(ENTRIES);
+    if (!payload) return undefined;
     const list: unknown = JSON.parse(payload.toString('utf8'));
     if (!Array.isArray(list)) return undefined;
     const entries = new Map<string, RawEntry>();
@@ -419,7 +457,6 @@ function openCache(root: string): OpenCache | undefined {
     if (!bodies) return undefined;
     return {
       entries,
-      writtenAt: header.writtenAt,
       bodiesName: header.bodies,
       bodiesSize: header.bodiesSize,
       bodies,
@@ -432,14 +469,11 @@ function openCache(root: string): OpenCache | undefined {
         }
       },
     };
-  } catch {
-    return undefined;
-  }
+  });
 }
 
 interface BodyReader {
-  path: string;
-  size: number;
+  readonly size: number;
   read(offset: number, length: number): Buffer;
 }
 
@@ -461,20 +495,58 @@ function openBodies(file: string, size: number): BodyReader | undefined {
     return undefined;
   }
   // The descriptor stays open for the life of the process: cards read their texts from it on demand.
-  return {
-    path: file,
-    size,
-    read(offset, length) {
-      const out = Buffer.allocUnsafe(length);
-      let done = 0;
-      while (done < length) {
-        const n = readSync(fd, out, done, length - done, offset + done);
-        if (n <= 0) throw new CorruptCache();
-        done += n;
-      }
-      return out;
-    },
-  };
+  return { size, read: (offset, length) => readExactly(fd, length, offset) };
+}
+
+/**
+ * Section texts gathered in memory for a new bodies file: 1 MB blocks rather than one small buffer
+ * per text (60,000 of them at 10,000 files). Offsets are those the bodies file will have.
+ */
+class BodyStore implements BodyReader {
+  private static readonly BLOCK = 1 << 20;
+  private readonly full: Buffer[] = [];
+  private readonly starts: number[] = [];
+  private block: Buffer | undefined;
+  private blockStart = 0;
+  private used = 0;
+  size = 0;
+
+  add(bytes: Uint8Array): number {
+    if (!this.block || this.used + bytes.length > this.block.length) {
+      if (this.block) this.seal();
+      this.block = Buffer.allocUnsafe(Math.max(BodyStore.BLOCK, bytes.length));
+      this.blockStart = this.size;
+      this.used = 0;
+    }
+    const offset = this.size;
+    this.block.set(bytes, this.used);
+    this.used += bytes.length;
+    this.size += bytes.length;
+    return offset;
+  }
+
+  read(offset: number, length: number): Buffer {
+    if (this.block && offset >= this.blockStart) return this.block.subarray(offset - this.blockStart, offset - this.blockStart + length);
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    const start = this.starts[lo]!;
+    return this.full[lo]!.subarray(offset - start, offset - start + length);
+  }
+
+  /** The bytes of the bodies file, in order. */
+  chunks(): Buffer[] {
+    return this.block ? [...this.full, this.block.subarray(0, this.used)] : [...this.full];
+  }
+
+  private seal(): void {
+    this.full.push(this.block!.subarray(0, this.used));
+    this.starts.push(this.blockStart);
+  }
 }
 
 /** Set by deck-files.ts when it is loaded: lets a damaged body be recovered by parsing its file. */
@@ -598,58 +670,43 @@ function withStamp(entry: RawEntry, stamp: Stamp, hash: string): RawEntry {
   return copy;
 }
 
-/** Cards and problems of one file in the compact form, with their bodies appended to `out`; undefined if the shape is not one this version knows. */
-function toRaw(file: string, parsed: ParsedFile, stamp: Stamp, hash: string, out: BodyWriter): RawEntry | undefined {
-  const problems: RawProblem[] = [];
-  for (const p of parsed.problems) {
-    if (p.file !== file || sortedKeys(p) !== PROBLEM_KEYS) return undefined;
-    problems.push([p.line, p.severity === 'error' ? 0 : 1, p.message]);
-  }
-  const cards: RawCard[] = [];
-  for (const c of parsed.cards) {
-    if (c.file !== file || sortedKeys(c) !== CARD_KEYS) return undefined;
-    const sections: RawSection[] = [];
-    for (const [name, section] of Object.entries(c.sections) as [SectionName, Section][]) {
-      if (sortedKeys(section) !== SECTION_KEYS) return undefined;
-      const bytes = Buffer.from(section.markdown, 'utf8');
-      sections.push([name, section.line, section.spokenSec, out.add(bytes), bytes.length, checksum(bytes)]);
-    }
-    cards.push([c.id, c.idSource, c.question, c.tags, c.company, c.timeLimitSec, c.timeLimitSource, c.line, sections, c.keyPoints, c.keyPointsSource, c.followUps, c.contentHash]);
-  }
-  return [file, stamp.size, stamp.mtimeMs, stamp.ctimeMs, stamp.ino, hash, 0, problems, cards];
+interface Header {
+  magic: string;
+  version: number;
+  build: string;
+  deck: string;
+  writtenAt: number;
+  bodies: string;
+  bodiesSize: number;
+  /** Byte lengths of the parts after the header line, in order: stamps, summary, entries. */
+  parts: [number, number, number];
+  /** SHA-256 of each part, same order. */
+  partsSha256: [string, string, string];
+  /** SHA-256 of the deck-list-json file this index goes with. */
+  listSha256: string;
 }
 
-interface BodyWriter {
-  add(bytes: Uint8Array): number;
-}
+const STAMPS = 0;
+const SUMMARY = 1;
+const ENTRIES = 2;
+type Part = typeof STAMPS | typeof SUMMARY | typeof ENTRIES;
 
-function writeCache(plan: Plan, fresh: Map<number, { parsed: ParsedFile; miss: Miss }>, summary: { errors: number; cards: SummaryRow[] }, listJson: () => string): void {
+function writeCache(plan: Plan, errors: number, summaries: CardSummary[]): void {
   const dir = cacheDirFor(plan.root);
   mkdirSync(dir, { recursive: true });
   const writtenAt = Date.now();
   const old = plan.cache;
   // A new bodies file is needed when something was parsed, or there is no usable old one.
-  const newBodies = fresh.size > 0 || !old;
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const writer: BodyWriter = {
-    add(bytes) {
-      const offset = size;
-      chunks.push(bytes);
-      size += bytes.length;
-      return offset;
-    },
-  };
+  const newBodies = plan.parsedHere.size > 0 || !old;
   const entries: RawEntry[] = [];
-  plan.listing.files.forEach((file, index) => {
-    const parsed = fresh.get(index);
-    let entry: RawEntry | undefined;
-    if (parsed) entry = parsed.miss.stamp ? toRaw(file, parsed.parsed, parsed.miss.stamp, parsed.miss.hash, writer) : undefined;
-    else entry = plan.raws[index];
+  plan.listing.files.forEach((_file, index) => {
+    let entry = plan.raws[index];
     if (!entry) return;
-    if (newBodies && !parsed && old) entry = copyBodies(entry, old.bodies, writer);
-    // Racy: changed so recently that a further change could keep the same stamp.
-    const racy = entry[E.MTIME] >= writtenAt - RACY_MS || entry[E.CTIME] >= writtenAt - RACY_MS ? 1 : 0;
+    if (newBodies && old && !plan.parsedHere.has(index)) entry = copyBodies(entry, old.bodies, plan.bodies);
+    // Racy: changed so recently that a further change could keep the same stamp. Judged from the
+    // start of the load, not from now: a cold load takes seconds, and a file changed again in the
+    // same clock tick right after its stat must not look settled.
+    const racy = isRacy(entry[E.MTIME], entry[E.CTIME], plan.startedAt) ? 1 : 0;
     if (racy !== entry[E.RACY]) {
       entry = [...entry] as RawEntry;
       entry[E.RACY] = racy;
@@ -661,16 +718,15 @@ function writeCache(plan: Plan, fresh: Map<number, { parsed: ParsedFile; miss: M
   let bodiesSize = old?.bodiesSize ?? 0;
   if (newBodies) {
     bodiesName = `${BODIES_PREFIX}${writtenAt.toString(36)}-${randomBytes(4).toString('hex')}`;
-    bodiesSize = size;
-    writeFileAtomic(path.join(dir, bodiesName), chunks, nodeFs, { syncFolder: false });
+    bodiesSize = plan.bodies.size;
+    writeFileAtomic(path.join(dir, bodiesName), plan.bodies.chunks(), nodeFs, { syncFolder: false });
   }
-  const payload = Buffer.from(JSON.stringify(entries), 'utf8');
-  // The summary holds only when every listed file has its entry (else a warm start finds a file missing and falls back).
-  const stampList: (string[] | number[])[] = [entries.map((e) => e[E.FILE]), entries.flatMap((e) => [e[E.SIZE], e[E.MTIME], e[E.CTIME], e[E.INO], e[E.RACY]])];
-  const stamps = Buffer.from(JSON.stringify(stampList), 'utf8');
-  const summaryBytes = Buffer.from(JSON.stringify(summary), 'utf8');
+  // The stamps hold only when every listed file has its entry (else a warm start finds a file missing and falls back).
+  const stamps = encodeStamps(entries);
+  const summary = Buffer.from(JSON.stringify(encodeSummary(summaries, errors)), 'utf8');
+  const payload = jsonChunks(entries);
   // Written before the index that names its hash: a crash between the two leaves a mismatch, never a wrong list.
-  const listBytes = Buffer.from(`${listJson()}\n`, 'utf8');
+  const listBytes = Buffer.from(`${jsonText(summaries, false)}\n`, 'utf8');
   writeFileAtomic(path.join(dir, LIST_NAME), listBytes, nodeFs, { syncFolder: false });
   const header: Header = {
     magic: MAGIC,
@@ -680,17 +736,43 @@ function writeCache(plan: Plan, fresh: Map<number, { parsed: ParsedFile; miss: M
     writtenAt,
     bodies: bodiesName,
     bodiesSize,
-    stampsSha256: sha256(stamps),
-    summarySha256: sha256(summaryBytes),
-    payloadSha256: sha256(payload),
+    parts: [stamps.length, summary.length, payload.size],
+    partsSha256: [sha256(stamps), sha256(summary), payload.sha256],
     listSha256: sha256(listBytes),
   };
-  const nl = Buffer.from('\n');
-  writeFileAtomic(path.join(dir, INDEX_NAME), [Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), stamps, nl, summaryBytes, nl, payload]);
+  const headerLine = Buffer.from(`${JSON.stringify(header)}\n`, 'utf8');
+  if (headerLine.length > MAX_HEADER_BYTES) return; // a deck path this long: no cache rather than one never read
+  writeFileAtomic(path.join(dir, INDEX_NAME), [headerLine, stamps, summary, ...payload.chunks]);
   if (newBodies) removeOldFiles(dir, bodiesName, old?.bodiesName);
 }
 
-function copyBodies(entry: RawEntry, from: BodyReader, to: BodyWriter): RawEntry {
+/** A JSON array of `values` as UTF-8 chunks of about 256 KB, with its size and SHA-256: never one string of the whole. */
+function jsonChunks(values: readonly unknown[]): { chunks: Buffer[]; size: number; sha256: string } {
+  const hash = createHash('sha256');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let pending: string[] = ['['];
+  let pendingLength = 1;
+  const flush = () => {
+    const chunk = Buffer.from(pending.join(''), 'utf8');
+    hash.update(chunk);
+    chunks.push(chunk);
+    size += chunk.length;
+    pending = [];
+    pendingLength = 0;
+  };
+  values.forEach((value, i) => {
+    const text = (i > 0 ? ',' : '') + JSON.stringify(value);
+    pending.push(text);
+    pendingLength += text.length;
+    if (pendingLength >= 1 << 18) flush();
+  });
+  pending.push(']');
+  flush();
+  return { chunks, size, sha256: hash.digest('hex') };
+}
+
+function copyBodies(entry: RawEntry, from: BodyReader, to: BodyStore): RawEntry {
   const copy = [...entry] as RawEntry;
   copy[E.CARDS] = entry[E.CARDS].map((card) => {
     const c = [...card] as RawCard;
@@ -720,6 +802,112 @@ function removeOldFiles(dir: string, keep: string, previous: string | undefined)
 }
 
 // ---------------------------------------------------------------------------------------------
+// The stamps part: float64 [n, then size, mtimeMs, ctimeMs, ino, racy for each file], then the names joined by NUL
+
+const STAMP_FIELDS = 5;
+
+function encodeStamps(entries: readonly RawEntry[]): Buffer {
+  const numbers = new Float64Array(1 + STAMP_FIELDS * entries.length);
+  numbers[0] = entries.length;
+  entries.forEach((e, i) => {
+    const at = 1 + STAMP_FIELDS * i;
+    numbers[at] = e[E.SIZE];
+    numbers[at + 1] = e[E.MTIME];
+    numbers[at + 2] = e[E.CTIME];
+    numbers[at + 3] = e[E.INO];
+    numbers[at + 4] = e[E.RACY];
+  });
+  // NUL cannot be part of a file name, so the joined names split one way only.
+  return Buffer.concat([Buffer.from(numbers.buffer), Buffer.from(entries.map((e) => e[E.FILE]).join('\0'), 'utf8')]);
+}
+
+/**
+ * Whether `files` (the walk's answer files) are exactly the files the stamps name, in the same
+ * order, none racy, each with the size, mtime, ctime and inode it has now (one stat per file).
+ */
+function stampsMatch(root: string, files: readonly string[], bytes: Buffer): boolean {
+  const count = files.length;
+  const numbersLength = 8 * (1 + STAMP_FIELDS * count);
+  if (bytes.length < numbersLength) return false;
+  const numbers =
+    bytes.byteOffset % 8 === 0 ? new Float64Array(bytes.buffer, bytes.byteOffset, 1 + STAMP_FIELDS * count) : new Float64Array(new Uint8Array(bytes.subarray(0, numbersLength)).buffer);
+  if (numbers[0] !== count || bytes.toString('utf8', numbersLength) !== files.join('\0')) return false;
+  const base = root.endsWith(path.sep) ? root : root + path.sep;
+  for (let i = 0, at = 1; i < count; i++, at += STAMP_FIELDS) {
+    if (numbers[at + 4] !== 0) return false; // checked by hash: not for this path
+    const st = statSync(base + files[i]!, { throwIfNoEntry: false });
+    if (!st || st.size !== numbers[at] || st.mtimeMs !== numbers[at + 1] || st.ctimeMs !== numbers[at + 2] || st.ino !== numbers[at + 3]) return false;
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The index file: header line, then the parts
+
+function readExactly(fd: number, length: number, position: number): Buffer {
+  const out = Buffer.allocUnsafe(length);
+  let done = 0;
+  while (done < length) {
+    const n = readSync(fd, out, done, length - done, position + done);
+    if (n <= 0) throw new CorruptCache();
+    done += n;
+  }
+  return out;
+}
+
+interface IndexReader {
+  header: Header;
+  /** The part's bytes when they match the header's SHA-256, else undefined. */
+  part(part: Part): Buffer | undefined;
+}
+
+/**
+ * Opens the deck's index, checks its header (this format, this build, this deck, lengths that add
+ * up to the file's size) and lets `use` read its parts from that one descriptor (a rewrite of the
+ * cache meanwhile cannot mix two indexes). Undefined when there is no usable index, or `use` throws.
+ */
+function withIndex<T>(root: string, use: (index: IndexReader) => T | undefined): T | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path.join(cacheDirFor(root), INDEX_NAME), 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const head = readExactly(fd, Math.min(size, MAX_HEADER_BYTES), 0);
+    const newline = head.indexOf(0x0a);
+    if (newline < 0) return undefined;
+    const header = checkHeader(JSON.parse(head.toString('utf8', 0, newline)), root);
+    if (!header) return undefined;
+    const starts = [newline + 1, newline + 1 + header.parts[0], newline + 1 + header.parts[0] + header.parts[1]];
+    if (starts[2]! + header.parts[2] !== size) return undefined; // truncated, or something appended
+    return use({
+      header,
+      part(part) {
+        const bytes = readExactly(fd, header.parts[part], starts[part]!);
+        return sha256(bytes) === header.partsSha256[part] ? bytes : undefined;
+      },
+    });
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function checkHeader(value: unknown, root: string): Header | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const h = value as Partial<Header>;
+  if (h.magic !== MAGIC || h.version !== DECK_CACHE_VERSION || h.build !== BUILD_ID || h.deck !== path.resolve(root)) return undefined;
+  if (!isNum(h.writtenAt) || !isStr(h.bodies) || !isInt(h.bodiesSize) || !isStr(h.listSha256)) return undefined;
+  if (!h.bodies.startsWith(BODIES_PREFIX) || h.bodies.includes('/') || h.bodies.includes('\\')) return undefined;
+  if (!Array.isArray(h.parts) || h.parts.length !== 3 || !h.parts.every(isInt)) return undefined;
+  if (!Array.isArray(h.partsSha256) || h.partsSha256.length !== 3 || !h.partsSha256.every(isStr)) return undefined;
+  return h as Header;
+}
+
+// ---------------------------------------------------------------------------------------------
 // The summary: what `list --json` and `stats` need, without reviving cards
 
 /** The deck as `prep list --json` and `prep stats` see it. */
@@ -731,108 +919,115 @@ export interface DeckSummary {
   errors: number;
 }
 
-/** [id, question, tags, company, file, line, timeLimitSec, [version, spokenSec, …], keyPoints, to prepare (1) or ready (0), contentHash] */
-type SummaryRow = [string, string, string[], string | null, string, number, number, (string | number)[], number, 0 | 1, string];
+/**
+ * The summary part: one array per field (cheaper to parse and check than one array per card).
+ * `spoken` holds [version, spokenSec, …] per card; `toPrepare` 1 for "to prepare", 0 for "ready".
+ */
+interface SummaryColumns {
+  errors: number;
+  id: string[];
+  question: string[];
+  tags: string[][];
+  company: (string | null)[];
+  file: string[];
+  line: number[];
+  timeLimitSec: number[];
+  spoken: (string | number)[][];
+  keyPoints: number[];
+  toPrepare: (0 | 1)[];
+  contentHash: string[];
+}
+const SUMMARY_COLUMNS = ['id', 'question', 'tags', 'company', 'file', 'line', 'timeLimitSec', 'spoken', 'keyPoints', 'toPrepare', 'contentHash'] as const;
 
-function summaryRow(card: Card): SummaryRow {
-  const s = summarizeCard(card);
-  return [s.id, s.question, s.tags, s.company, s.file, s.line, s.timeLimitSec, s.versions.flatMap((v) => [v, s.spokenSec[v]!]), s.keyPoints, s.status === 'to-prepare' ? 1 : 0, s.contentHash];
+function encodeSummary(cards: readonly CardSummary[], errors: number): SummaryColumns {
+  return {
+    errors,
+    id: cards.map((s) => s.id),
+    question: cards.map((s) => s.question),
+    tags: cards.map((s) => s.tags),
+    company: cards.map((s) => s.company),
+    file: cards.map((s) => s.file),
+    line: cards.map((s) => s.line),
+    timeLimitSec: cards.map((s) => s.timeLimitSec),
+    spoken: cards.map((s) => s.versions.flatMap((v) => [v, s.spokenSec[v]!])),
+    keyPoints: cards.map((s) => s.keyPoints),
+    toPrepare: cards.map((s) => (s.status === 'to-prepare' ? 1 : 0)),
+    contentHash: cards.map((s) => s.contentHash),
+  };
 }
 
 const SPOKEN_SET: ReadonlySet<string> = new Set(SPOKEN_VERSIONS);
 
-function fromSummaryRow(raw: unknown): CardSummary {
-  if (!Array.isArray(raw) || raw.length !== 11) throw new CorruptCache();
-  const [id, question, tags, company, file, line, timeLimitSec, spoken, keyPoints, toPrepare, contentHash] = raw as unknown[];
-  if (!isStr(id) || !isStr(question) || !isStrArray(tags) || !(company === null || isStr(company)) || !isStr(file) || !isInt(line) || !isNum(timeLimitSec)) throw new CorruptCache();
-  if (!Array.isArray(spoken) || spoken.length % 2 !== 0 || !isInt(keyPoints) || (toPrepare !== 0 && toPrepare !== 1) || !isStr(contentHash)) throw new CorruptCache();
-  const versions: SpokenVersion[] = [];
-  const spokenSec: Partial<Record<SpokenVersion, number>> = {};
-  for (let i = 0; i < spoken.length; i += 2) {
-    const name = spoken[i];
-    const sec = spoken[i + 1];
-    if (!isStr(name) || !SPOKEN_SET.has(name) || !isNum(sec) || Object.prototype.hasOwnProperty.call(spokenSec, name)) throw new CorruptCache();
-    versions.push(name as SpokenVersion);
-    spokenSec[name as SpokenVersion] = sec;
+/** The summary's cards and error count, every value type-checked; throws CorruptCache when anything is off. */
+function decodeSummary(value: unknown): { errors: number; cards: CardSummary[] } {
+  if (value === null || typeof value !== 'object') throw new CorruptCache();
+  const s = value as Partial<SummaryColumns>;
+  if (!isInt(s.errors) || !Array.isArray(s.id)) throw new CorruptCache();
+  const count = s.id.length;
+  for (const column of SUMMARY_COLUMNS) {
+    const values = s[column];
+    if (!Array.isArray(values) || values.length !== count) throw new CorruptCache();
   }
-  return { id, question, tags, company, file, line, timeLimitSec, versions, spokenSec, keyPoints, status: toPrepare === 1 ? 'to-prepare' : 'ready', contentHash };
+  const { id: ids, question: questions, tags: tagLists, company: companies, file: files, line: lines, timeLimitSec: limits, spoken: spokenLists, keyPoints: keyPointCounts, toPrepare: toPrepares, contentHash: hashes } =
+    s as SummaryColumns;
+  const cards: CardSummary[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const id = ids[i];
+    const question = questions[i];
+    const tags = tagLists[i];
+    const company = companies[i];
+    const file = files[i];
+    const line = lines[i];
+    const timeLimitSec = limits[i];
+    const spoken = spokenLists[i];
+    const keyPoints = keyPointCounts[i];
+    const toPrepare = toPrepares[i];
+    const contentHash = hashes[i];
+    if (!isStr(id) || !isStr(question) || !isStrArray(tags) || !(company === null || isStr(company)) || !isStr(file) || !isInt(line) || !isNum(timeLimitSec)) throw new CorruptCache();
+    if (!Array.isArray(spoken) || spoken.length % 2 !== 0 || !isInt(keyPoints) || (toPrepare !== 0 && toPrepare !== 1) || !isStr(contentHash)) throw new CorruptCache();
+    const versions: SpokenVersion[] = [];
+    const spokenSec: Partial<Record<SpokenVersion, number>> = {};
+    for (let j = 0; j < spoken.length; j += 2) {
+      const name = spoken[j];
+      const sec = spoken[j + 1];
+      if (!isStr(name) || !SPOKEN_SET.has(name) || !isNum(sec) || Object.prototype.hasOwnProperty.call(spokenSec, name)) throw new CorruptCache();
+      versions.push(name as SpokenVersion);
+      spokenSec[name as SpokenVersion] = sec;
+    }
+    cards[i] = { id, question, tags, company, file, line, timeLimitSec, versions, spokenSec, keyPoints, status: toPrepare === 1 ? 'to-prepare' : 'ready', contentHash };
+  }
+  return { errors: s.errors, cards };
 }
 
 const countErrors = (problems: readonly Problem[]) => problems.reduce((n, p) => n + (p.severity === 'error' ? 1 : 0), 0);
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-/** The three lines after the header (stamps, summary, entries), or undefined when the layout is wrong. */
-function splitLines(buffer: Buffer, headerEnd: number): [Buffer, Buffer, Buffer] | undefined {
-  const a = buffer.indexOf(0x0a, headerEnd + 1);
-  if (a < 0) return undefined;
-  const b = buffer.indexOf(0x0a, a + 1);
-  if (b < 0) return undefined;
-  return [buffer.subarray(headerEnd + 1, a), buffer.subarray(a + 1, b), buffer.subarray(b + 1)];
-}
-
 /**
- * The deck's summary: from the cache's stamps and summary lines alone when every answer file is
+ * The deck's summary: from the cache's stamps and summary parts alone when every answer file is
  * unchanged (one stat per file; no card revived, no section text read, no parser loaded), else
  * from a full load through the cache (which rewrites it). Same result as summarising `loadDeckAsync`.
  */
 export async function loadDeckSummary(root: string): Promise<DeckSummary> {
   const listing = listAnswerFiles(root);
-  const cached = summaryFromCache(root, listing.files);
-  if (cached) return { ...cached, errors: cached.errors + countErrors(listing.problems) };
+  const cached = withFreshIndex(root, listing.files, (index) => {
+    const bytes = index.part(SUMMARY);
+    return bytes ? decodeSummary(JSON.parse(bytes.toString('utf8'))) : undefined;
+  });
+  if (cached) return { cards: cached.cards, files: listing.files.length, errors: cached.errors + countErrors(listing.problems) };
   const deck = await loadDeckAsync(root);
   return { cards: deck.cards.map(summarizeCard), files: deck.files, errors: countErrors(deck.problems) };
 }
 
 /**
- * The index, when its header is this build's and this deck's and every answer file still has the
- * stamp it records (one stat per file): its header and lines, else undefined.
+ * `use` on the index, when its header is this build's and this deck's and every answer file still
+ * has the stamp it records (one stat per file); else undefined.
  */
-function freshIndex(root: string, files: readonly string[]): { header: Partial<Header>; lines: [Buffer, Buffer, Buffer] } | undefined {
-  let buffer: Buffer;
-  try {
-    buffer = readFileSync(path.join(cacheDirFor(root), INDEX_NAME));
-  } catch {
-    return undefined;
-  }
-  try {
-    const newline = buffer.indexOf(0x0a);
-    if (newline < 0 || newline > 4096) return undefined;
-    const header = JSON.parse(buffer.subarray(0, newline).toString('utf8')) as Partial<Header>;
-    if (header === null || typeof header !== 'object' || header.magic !== MAGIC || header.version !== DECK_CACHE_VERSION || header.build !== BUILD_ID || header.deck !== path.resolve(root)) return undefined;
-    const lines = splitLines(buffer, newline);
-    if (!lines || sha256(lines[0]) !== header.stampsSha256) return undefined;
-    const stamps: unknown = JSON.parse(lines[0].toString('utf8'));
-    if (!Array.isArray(stamps) || stamps.length !== 2) return undefined;
-    const [names, numbers] = stamps as unknown[];
-    if (!Array.isArray(names) || !Array.isArray(numbers) || names.length !== files.length || numbers.length !== 5 * files.length) return undefined;
-    const base = root.endsWith(path.sep) ? root : root + path.sep;
-    for (let i = 0; i < files.length; i++) {
-      const file = files[i]!;
-      if (names[i] !== file || numbers[5 * i + 4] !== 0) return undefined; // another file set, or an entry checked by hash
-      const st = statSync(base + file, { throwIfNoEntry: false });
-      if (!st || st.size !== numbers[5 * i] || st.mtimeMs !== numbers[5 * i + 1] || st.ctimeMs !== numbers[5 * i + 2] || st.ino !== numbers[5 * i + 3]) return undefined;
-    }
-    return { header, lines };
-  } catch {
-    return undefined;
-  }
-}
-
-function summaryFromCache(root: string, files: readonly string[]): DeckSummary | undefined {
-  const index = freshIndex(root, files);
-  if (!index) return undefined;
-  const { header, lines } = index;
-  try {
-    if (sha256(lines[1]) !== header.summarySha256) return undefined;
-    const summary: unknown = JSON.parse(lines[1].toString('utf8'));
-    if (typeof summary !== 'object' || summary === null) return undefined;
-    const { errors, cards } = summary as { errors?: unknown; cards?: unknown };
-    if (!isInt(errors) || !Array.isArray(cards)) return undefined;
-    return { cards: cards.map(fromSummaryRow), files: files.length, errors };
-  } catch {
-    return undefined;
-  }
+function withFreshIndex<T>(root: string, files: readonly string[], use: (index: IndexReader) => T | undefined): T | undefined {
+  return withIndex(root, (index) => {
+    const stamps = index.part(STAMPS);
+    return stamps && stampsMatch(root, files, stamps) ? use(index) : undefined;
+  });
 }
 
 /**
@@ -841,11 +1036,11 @@ function summaryFromCache(root: string, files: readonly string[]): DeckSummary |
  * records; undefined otherwise (the caller then uses `loadDeckSummary`, which rebuilds the cache).
  */
 export function loadDeckListJson(root: string): Buffer | undefined {
-  const index = freshIndex(root, listAnswerFiles(root).files);
-  if (!index || !isStr(index.header.listSha256)) return undefined;
+  const listSha256 = withFreshIndex(root, listAnswerFiles(root).files, (index) => index.header.listSha256);
+  if (listSha256 === undefined) return undefined;
   try {
     const bytes = readFileSync(path.join(cacheDirFor(root), LIST_NAME));
-    return sha256(bytes) === index.header.listSha256 ? bytes : undefined;
+    return sha256(bytes) === listSha256 ? bytes : undefined;
   } catch {
     return undefined;
   }

@@ -1,4 +1,5 @@
 /** The parse cache: same cards as a fresh parse, never trusted when it does not check out, never required. */
+import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -33,6 +34,27 @@ const fresh = () => {
 };
 const cacheDir = () => cacheDirFor(deck);
 const index = () => path.join(cacheDir(), INDEX_NAME);
+
+/** The index as its header and its three parts (stamps, summary, entries). */
+const readIndex = () => {
+  const bytes = readFileSync(index());
+  const newline = bytes.indexOf(0x0a);
+  const header = JSON.parse(bytes.subarray(0, newline).toString('utf8')) as { parts: number[]; partsSha256: string[]; [key: string]: unknown };
+  const parts: Buffer[] = [];
+  let at = newline + 1;
+  for (const length of header.parts) {
+    parts.push(bytes.subarray(at, at + length));
+    at += length;
+  }
+  return { header, parts, bytes };
+};
+/** Writes an index with these parts; the header's lengths follow them, its SHA-256s are left as given. */
+const writeIndex = (header: Record<string, unknown>, parts: Uint8Array[]) =>
+  writeFileSync(index(), Buffer.concat([Buffer.from(`${JSON.stringify({ ...header, parts: parts.map((p) => p.length) })}\n`), ...parts]));
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+const STAMPS = 0;
+const SUMMARY = 1;
+const ENTRIES = 2;
 
 const story = `---
 question: "Tell me about a conflict 你和同事的冲突?"
@@ -160,24 +182,66 @@ describe('deck cache', () => {
     expect(parsed).toEqual([]);
   });
 
-  it('ignores an index whose payload was altered, even when it is still valid JSON', () => {
-    // Lines: header, stamps, summary, entries. Altering any of the last three rebuilds the cache.
-    for (const line of [2, 3]) {
+  it('ignores an index whose parts were altered, even when they are still valid JSON', () => {
+    // Parts: stamps, summary, entries. Altering any of them (same length, so only its SHA-256 tells) rebuilds the cache.
+    for (const part of [SUMMARY, ENTRIES]) {
       load();
-      const lines = readFileSync(index(), 'utf8').split('\n');
-      expect(lines[line]).toContain('Why now?');
-      lines[line] = lines[line]!.replace('Why now?', 'Why NOT?');
-      writeFileSync(index(), lines.join('\n'));
+      const { header, parts } = readIndex();
+      const text = parts[part]!.toString('utf8');
+      expect(text).toContain('Why now?');
+      parts[part] = Buffer.from(text.replace('Why now?', 'Why NOT?'));
+      writeIndex(header, parts);
       const deckAfter = load();
       expect(parsed).toHaveLength(5);
       expect(deckAfter.cards.map((c) => c.question)).toContain('Why now?');
     }
     load();
-    const lines = readFileSync(index(), 'utf8').split('\n');
-    lines[1] = lines[1]!.replace(/,\d+,/, ',1,');
-    writeFileSync(index(), lines.join('\n'));
+    const { header, parts } = readIndex();
+    const stamps = Buffer.from(parts[STAMPS]!);
+    stamps[8] = stamps[8]! ^ 1; // the first file's size
+    writeIndex(header, [stamps, parts[SUMMARY]!, parts[ENTRIES]!]);
     load();
     expect(parsed).toHaveLength(5);
+  });
+
+  it('ignores a truncated index, one with bytes appended, and one whose lengths do not add up', () => {
+    const damage = [
+      (bytes: Buffer) => bytes.subarray(0, bytes.length - 1),
+      (bytes: Buffer) => bytes.subarray(0, bytes.indexOf(0x0a) + 1),
+      (bytes: Buffer) => Buffer.concat([bytes, Buffer.from('x')]),
+      () => {
+        const { header, parts } = readIndex();
+        const lengths = header.parts;
+        return Buffer.concat([Buffer.from(`${JSON.stringify({ ...header, parts: [lengths[0]! + 1, lengths[1]! - 1, lengths[2]] })}\n`), ...parts]);
+      },
+    ];
+    for (const change of damage) {
+      load();
+      writeFileSync(index(), change(readIndex().bytes));
+      expect(JSON.stringify(load())).toBe(JSON.stringify(fresh()));
+      expect(parsed).toHaveLength(5);
+    }
+  });
+
+  it('type-checks parts whose SHA-256 matches (a cache written by something else)', async () => {
+    load();
+    const { header, parts } = readIndex();
+    const entries = JSON.parse(parts[ENTRIES]!.toString('utf8')) as unknown[][];
+    entries[0]![8] = [['not a card']];
+    const badEntries = Buffer.from(JSON.stringify(entries));
+    writeIndex({ ...header, partsSha256: [header.partsSha256[0], header.partsSha256[1], sha256(badEntries)] }, [parts[STAMPS]!, parts[SUMMARY]!, badEntries]);
+    expect(JSON.stringify(load())).toBe(JSON.stringify(fresh()));
+    expect(parsed).toHaveLength(1); // the entry that did not revive
+
+    load();
+    load(); // no longer racy
+    const again = readIndex();
+    for (const summary of ['{"errors":0,"id":[]}', '{"errors":-1,"id":[],"question":[],"tags":[],"company":[],"file":[],"line":[],"timeLimitSec":[],"spoken":[],"keyPoints":[],"toPrepare":[],"contentHash":[]}', '[]']) {
+      const bytes = Buffer.from(summary);
+      writeIndex({ ...again.header, partsSha256: [again.header.partsSha256[0], sha256(bytes), again.header.partsSha256[2]] }, [again.parts[STAMPS]!, bytes, again.parts[ENTRIES]!]);
+      const d = fresh();
+      expect(await loadDeckSummary(deck)).toEqual({ cards: d.cards.map(summarizeCard), files: d.files, errors: d.problems.filter((p) => p.severity === 'error').length });
+    }
   });
 
   describe('summary (list --json, stats)', () => {
@@ -211,18 +275,17 @@ describe('deck cache', () => {
       expect((await loadDeckSummary(deck)).cards.map((c) => c.question)).toContain('Why later?');
     });
 
-    it('ignores a corrupt or altered summary line, and a summary of another deck', async () => {
+    it('ignores a corrupt or altered summary part, and a summary of another deck', async () => {
       load();
       load(); // no longer racy
-      const good = readFileSync(index(), 'utf8');
-      const lines = good.split('\n');
-      for (const bad of [lines[2]!.replace('Why now?', 'Why NOT?'), '{"errors":0,"cards":[]}', 'not json', '']) {
-        writeFileSync(index(), [...lines.slice(0, 2), bad, ...lines.slice(3)].join('\n'));
+      const { header, parts } = readIndex();
+      const good = parts[SUMMARY]!.toString('utf8');
+      for (const bad of [good.replace('Why now?', 'Why NOT?'), '{"errors":0,"id":[]}', 'not json', '']) {
+        writeIndex(header, [parts[STAMPS]!, Buffer.from(bad), parts[ENTRIES]!]);
         const { summary } = await summaryFromIndex();
         expect(summary).toEqual(expected());
       }
-      const header = JSON.parse(lines[0]!);
-      writeFileSync(index(), [JSON.stringify({ ...header, deck: '/elsewhere' }), ...lines.slice(1)].join('\n'));
+      writeIndex({ ...header, deck: '/elsewhere' }, parts);
       expect(await loadDeckSummary(deck)).toEqual(expected());
     });
 
@@ -270,11 +333,10 @@ describe('deck cache', () => {
   });
 
   it('ignores a cache written for another deck, another version or another parser', () => {
-    load();
-    const text = readFileSync(index(), 'utf8');
-    const header = JSON.parse(text.slice(0, text.indexOf('\n')));
-    for (const change of [{ deck: '/somewhere/else/answers' }, { version: 999 }, { build: 'another-build' }]) {
-      writeFileSync(index(), `${JSON.stringify({ ...header, ...change })}${text.slice(text.indexOf('\n'))}`);
+    for (const change of [{ deck: '/somewhere/else/answers' }, { version: 999 }, { version: 3 }, { build: 'another-build' }, { magic: 'other' }]) {
+      load();
+      const { header, parts } = readIndex();
+      writeIndex({ ...header, ...change }, parts);
       load();
       expect(parsed).toHaveLength(5);
     }
