@@ -5,10 +5,9 @@
  */
 import path from 'node:path';
 import { UsageError } from '../core/errors.js';
-import { digestFor, isStudyDay, statsFromDigest, type ProgressDigest } from '../core/stats.js';
+import { columnsFromDigest, digestFor, isStudyDay, statsFromColumns, type DigestColumns } from '../core/stats.js';
 import { cacheDirFor, loadDeckSummary } from '../store/deck-cache.js';
 import { findDeck } from '../store/paths.js';
-import { defaultProgressFile, readProgress } from '../store/progress.js';
 import { loadStatsDigest } from '../store/stats-cache.js';
 import { paint } from '../ui/terminal.js';
 import { printJson, printLines, type CommandIO } from './io.js';
@@ -30,24 +29,26 @@ export async function run(options: StatsCommandOptions, io: CommandIO): Promise<
   }
   const now = clock(io.env);
   const locations = findDeck({ deck: options.deck, cwd: io.cwd, env: io.env });
-  const file = options.progress !== undefined ? path.resolve(io.cwd, options.progress) : defaultProgressFile(locations);
+  // store/progress.ts defaultProgressFile, without loading the progress store (and zod) on the warm path.
+  const file = options.progress !== undefined ? path.resolve(io.cwd, options.progress) : path.join(locations.prepDir, 'progress.json');
   // The deck first: on a cold cache its parse is done (and its memory free) before the history is read.
   const deck = await loadDeckSummary(locations.deckDir);
   const scope = { since, tags: options.tag, company: options.company };
-  let digest: ProgressDigest;
+  let digest: DigestColumns;
   if (since === undefined && (options.tag?.length ?? 0) === 0 && options.company === undefined) {
     // The whole history, digested once and kept in .prep/cache; extended from the journal as grades come.
-    digest = loadStatsDigest(file, cacheDirFor(locations.deckDir)).digest;
+    digest = (await loadStatsDigest(file, cacheDirFor(locations.deckDir))).columns;
   } else {
-    digest = digestFor(deck.cards, readProgress(file), scope);
+    const { readProgress } = await import('../store/progress.js');
+    digest = columnsFromDigest(digestFor(deck.cards, readProgress(file), scope));
   }
-  const stats = statsFromDigest(deck.cards, digest, { now, limit: options.limit, ...scope });
+  const stats = statsFromColumns(deck.cards, digest, { now, limit: options.limit, ...scope });
 
   if (options.json) {
     printJson(io, stats);
     return 0;
   }
-  const nothingYet = digest.allReviews === 0 && Object.keys(digest.records).length === 0;
+  const nothingYet = digest.allReviews === 0 && digest.records === 0;
   if (nothingYet) {
     printLines(io, ['No rehearsals yet, so there are no stats to show.', 'Run `prep drill` to rehearse your answers; come back here after a session or two.']);
     return 0;

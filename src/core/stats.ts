@@ -7,9 +7,9 @@
 import type { Card, CardSummary } from './card.js';
 import { isToPrepare } from './card.js';
 import { filterCards } from './deck.js';
-import type { CardRecord, FsrsPhase, Grade, ProgressData, Review } from './progress-model.js';
+import type { CardRecord, FsrsPhase, Grade, MemoryState, ProgressData, Review } from './progress-model.js';
 import { Scheduler } from './schedule.js';
-import { addDays, studyDay, studyDaysBetween } from './study-day.js';
+import { addDays, studyDay } from './study-day.js';
 import { normalizeTag } from './time-limits.js';
 
 /** How many of a card's latest rehearsals the "recent" parts of the weakness score look at. */
@@ -166,12 +166,17 @@ export interface WeaknessParts {
  * 100 × (0.40 × (1 − retrievability) + 0.20 × min(lapses, 5) / 5 + 0.25 × again/hard share + 0.15 × overtime).
  */
 export function weaknessScore(parts: WeaknessParts): number {
+  return scoreOf(parts.retrievability, parts.lapses, parts.againHardShare, parts.overtime);
+}
+
+/** weaknessScore on plain numbers (10,000 cards a run: no object each). */
+function scoreOf(retrievability: number, lapses: number, againHardShare: number, overtime: number): number {
   const w = WEAKNESS_WEIGHTS;
   const value =
-    w.forgetting * (1 - clamp01(parts.retrievability)) +
-    w.lapses * (Math.min(Math.max(parts.lapses, 0), LAPSE_CAP) / LAPSE_CAP) +
-    w.againHard * clamp01(parts.againHardShare) +
-    w.overtime * clamp01(parts.overtime);
+    w.forgetting * (1 - clamp01(retrievability)) +
+    w.lapses * (Math.min(Math.max(lapses, 0), LAPSE_CAP) / LAPSE_CAP) +
+    w.againHard * clamp01(againHardShare) +
+    w.overtime * clamp01(overtime);
   return round(100 * value, 1);
 }
 
@@ -192,19 +197,6 @@ export function isStudyDay(value: string): boolean {
 export type StatsCard = Card | CardSummary;
 
 const toPrepare = (card: StatsCard) => ('status' in card ? card.status === 'to-prepare' : isToPrepare(card));
-
-interface CardFacts {
-  card: StatsCard;
-  record: Pick<CardRecord, 'memory'> | undefined;
-  phase: FsrsPhase;
-  scheduled: boolean;
-  rehearsed: boolean;
-  dueOffset: number | null;
-  retrievability: number;
-  digest: CardDigest | undefined;
-  score: number | null;
-  edited: boolean;
-}
 
 /** One rehearsal, as the weakness score sees it. */
 export interface RecentReview {
@@ -377,107 +369,402 @@ export function digestFor(allCards: readonly StatsCard[], progress: ProgressData
 
 /** Stats from a digest made with the same time zone, --since and scope as `options`. */
 export function statsFromDigest(allCards: readonly StatsCard[], digest: ProgressDigest, options: StatsOptions): Stats {
+  return statsFromColumns(allCards, columnsFromDigest(digest), options);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The digest as flat columns. This is what .prep/cache/stats-digest keeps (src/store/stats-cache.ts):
+// a few string arrays and one block of numbers, so a warm `prep stats` loads 10,000 cards without
+// building an object (or a Date) per card, and everything it computes per run is arithmetic on them.
+
+/** Offsets of a card's numbers in `DigestColumns.cards` (CARD_FIELDS per card). */
+export const CARD = {
+  /** Index in PHASES of the record's phase; -1: no record (the record fields after it are 0). */
+  recordPhase: 0,
+  due: 1,
+  stability: 2,
+  difficulty: 3,
+  reps: 4,
+  lapses: 5,
+  learningSteps: 6,
+  scheduledDays: 7,
+  /** Time of the record's last review; NaN: none. */
+  lastReview: 8,
+  /** 1 when the card has a history (a CardDigest), 0 when not (the history fields after it are 0). */
+  hasHistory: 9,
+  reviews: 10,
+  counted: 11,
+  lastAt: 12,
+  lastSeq: 13,
+  eligible: 14,
+  passed: 15,
+  /** Index in PHASES of the replayed phase. */
+  phase: 16,
+  steps: 17,
+  recentCount: 18,
+  /** grade, elapsedMs, timeLimitSec of each recent review, oldest first; unused slots 0. */
+  recent: 19,
+} as const;
+export const CARD_FIELDS = CARD.recent + 3 * RECENT_REVIEWS;
+/** A day's numbers in `DigestColumns.dayNums`: reviews, again, seconds, eligible, passed. */
+export const DAY_FIELDS = 5;
+export const PHASES: readonly FsrsPhase[] = ['new', 'learning', 'review', 'relearning'];
+
+export interface DigestColumns {
+  timeZone: string | undefined;
+  since: string | null;
+  /** Every card with a record or a history; card i's numbers are cards[i * CARD_FIELDS ...]. */
+  ids: string[];
+  /** Answer hash of each card's last review ('' for a card without history). */
+  hashes: string[];
+  cards: Float64Array;
+  /** Study days with counted reviews; day i's numbers are dayNums[i * DAY_FIELDS ...]. */
+  days: string[];
+  dayNums: Float64Array;
+  /** How many cards have a record. */
+  records: number;
+  totals: ProgressDigest['totals'];
+  allReviews: number;
+  lastAt: number;
+  lastSeq: number;
+}
+
+export function columnsFromDigest(d: ProgressDigest): DigestColumns {
+  const ids = Object.keys(d.records);
+  const index = new Map<string, number>();
+  ids.forEach((id, i) => index.set(id, i));
+  for (const id of d.cards.keys()) if (!index.has(id)) index.set(id, ids.push(id) - 1);
+  const cards = new Float64Array(ids.length * CARD_FIELDS);
+  const hashes = new Array<string>(ids.length).fill('');
+  for (let i = 0; i < ids.length; i++) {
+    const o = i * CARD_FIELDS;
+    const record = d.records[ids[i]!];
+    if (record) {
+      const m = record.memory;
+      cards[o + CARD.recordPhase] = PHASES.indexOf(m.phase);
+      cards[o + CARD.due] = m.due.getTime();
+      cards[o + CARD.stability] = m.stability;
+      cards[o + CARD.difficulty] = m.difficulty;
+      cards[o + CARD.reps] = m.reps;
+      cards[o + CARD.lapses] = m.lapses;
+      cards[o + CARD.learningSteps] = m.learningSteps;
+      cards[o + CARD.scheduledDays] = m.scheduledDays;
+      cards[o + CARD.lastReview] = m.lastReview === null ? NaN : m.lastReview.getTime();
+    } else {
+      cards[o + CARD.recordPhase] = -1;
+      cards[o + CARD.lastReview] = NaN;
+    }
+    const h = d.cards.get(ids[i]!);
+    if (!h) continue;
+    hashes[i] = h.lastHash;
+    cards[o + CARD.hasHistory] = 1;
+    cards[o + CARD.reviews] = h.reviews;
+    cards[o + CARD.counted] = h.counted;
+    cards[o + CARD.lastAt] = h.lastAt;
+    cards[o + CARD.lastSeq] = h.lastSeq;
+    cards[o + CARD.eligible] = h.eligible;
+    cards[o + CARD.passed] = h.passed;
+    cards[o + CARD.phase] = PHASES.indexOf(h.phase);
+    cards[o + CARD.steps] = h.steps;
+    cards[o + CARD.recentCount] = h.recent.length;
+    h.recent.forEach((r, k) => {
+      cards[o + CARD.recent + 3 * k] = r.grade;
+      cards[o + CARD.recent + 3 * k + 1] = r.elapsedMs;
+      cards[o + CARD.recent + 3 * k + 2] = r.timeLimitSec;
+    });
+  }
+  const days = [...d.days.keys()];
+  const dayNums = new Float64Array(days.length * DAY_FIELDS);
+  days.forEach((day, i) => {
+    const x = d.days.get(day)!;
+    dayNums.set([x.reviews, x.again, x.seconds, x.eligible, x.passed], i * DAY_FIELDS);
+  });
+  return { timeZone: d.timeZone, since: d.since, ids, hashes, cards, days, dayNums, records: Object.keys(d.records).length, totals: { ...d.totals }, allReviews: d.allReviews, lastAt: d.lastAt, lastSeq: d.lastSeq };
+}
+
+/** The digest back as objects, to fold new reviews into (see reviewFolder). */
+export function digestFromColumns(c: DigestColumns): ProgressDigest {
+  const records = Object.create(null) as Record<string, Pick<CardRecord, 'memory'>>;
+  const digest = emptyDigest(records, c.timeZone, c.since);
+  c.ids.forEach((id, i) => {
+    const o = i * CARD_FIELDS;
+    const n = (field: number) => c.cards[o + field]!;
+    if (n(CARD.recordPhase) >= 0) {
+      const last = n(CARD.lastReview);
+      records[id] = {
+        memory: {
+          phase: PHASES[n(CARD.recordPhase)]!,
+          due: new Date(n(CARD.due)),
+          stability: n(CARD.stability),
+          difficulty: n(CARD.difficulty),
+          reps: n(CARD.reps),
+          lapses: n(CARD.lapses),
+          learningSteps: n(CARD.learningSteps),
+          scheduledDays: n(CARD.scheduledDays),
+          lastReview: Number.isNaN(last) ? null : new Date(last),
+        },
+      };
+    }
+    if (n(CARD.hasHistory) !== 1) return;
+    const recent: RecentReview[] = [];
+    for (let k = 0; k < n(CARD.recentCount); k++) {
+      recent.push({ grade: n(CARD.recent + 3 * k) as Grade, elapsedMs: n(CARD.recent + 3 * k + 1), timeLimitSec: n(CARD.recent + 3 * k + 2) });
+    }
+    digest.cards.set(id, {
+      reviews: n(CARD.reviews),
+      counted: n(CARD.counted),
+      lastAt: n(CARD.lastAt),
+      lastSeq: n(CARD.lastSeq),
+      lastHash: c.hashes[i]!,
+      recent,
+      eligible: n(CARD.eligible),
+      passed: n(CARD.passed),
+      phase: PHASES[n(CARD.phase)]!,
+      steps: n(CARD.steps),
+    });
+  });
+  c.days.forEach((day, i) => {
+    const [reviews, again, seconds, eligible, passed] = c.dayNums.subarray(i * DAY_FIELDS, (i + 1) * DAY_FIELDS);
+    digest.days.set(day, { reviews: reviews!, again: again!, seconds: seconds!, eligible: eligible!, passed: passed! });
+  });
+  digest.totals = { ...c.totals };
+  digest.allReviews = c.allReviews;
+  digest.lastAt = c.lastAt;
+  digest.lastSeq = c.lastSeq;
+  return digest;
+}
+
+/**
+ * Whether columns read from outside (the cache file) hold what columnsFromDigest makes: the right
+ * lengths, unique ids and days, and every number of the right kind (counts are whole and not
+ * negative, times and amounts finite, phases and grades in range).
+ */
+export function validColumns(c: DigestColumns): boolean {
+  if (c.ids.length !== c.hashes.length || c.cards.length !== c.ids.length * CARD_FIELDS) return false;
+  if (c.dayNums.length !== c.days.length * DAY_FIELDS) return false;
+  if (new Set(c.ids).size !== c.ids.length || new Set(c.days).size !== c.days.length) return false;
+  let records = 0;
+  const k = c.cards;
+  for (let i = 0; i < c.ids.length; i++) {
+    const o = i * CARD_FIELDS;
+    if (typeof c.ids[i] !== 'string' || typeof c.hashes[i] !== 'string') return false;
+    const recordPhase = k[o + CARD.recordPhase]!;
+    if (recordPhase === -1) {
+      for (let f = CARD.due; f < CARD.lastReview; f++) if (k[o + f] !== 0) return false;
+      if (!Number.isNaN(k[o + CARD.lastReview])) return false;
+    } else {
+      if (!isPhase(recordPhase)) return false;
+      records++;
+      if (!isFiniteNumber(k[o + CARD.due]!) || !isFiniteNumber(k[o + CARD.stability]!) || !isFiniteNumber(k[o + CARD.difficulty]!) || !isFiniteNumber(k[o + CARD.scheduledDays]!)) return false;
+      if (!isCount(k[o + CARD.reps]!) || !isCount(k[o + CARD.lapses]!) || !isCount(k[o + CARD.learningSteps]!)) return false;
+      const last = k[o + CARD.lastReview]!;
+      if (!Number.isNaN(last) && !isFiniteNumber(last)) return false;
+    }
+    const has = k[o + CARD.hasHistory]!;
+    if (has === 0) {
+      if (recordPhase === -1 || c.hashes[i] !== '') return false;
+      for (let f = CARD.reviews; f < CARD_FIELDS; f++) if (k[o + f] !== 0) return false;
+      continue;
+    }
+    if (has !== 1) return false;
+    if (!isCount(k[o + CARD.reviews]!) || !isCount(k[o + CARD.counted]!) || !isCount(k[o + CARD.lastSeq]!) || !isCount(k[o + CARD.eligible]!) || !isCount(k[o + CARD.passed]!) || !isCount(k[o + CARD.steps]!)) return false;
+    if (!isFiniteNumber(k[o + CARD.lastAt]!) || !isPhase(k[o + CARD.phase]!)) return false;
+    const n = k[o + CARD.recentCount]!;
+    if (!isCount(n) || n > RECENT_REVIEWS) return false;
+    for (let r = 0; r < RECENT_REVIEWS; r++) {
+      const at = o + CARD.recent + 3 * r;
+      if (r < n) {
+        const grade = k[at]!;
+        if ((grade !== 1 && grade !== 2 && grade !== 3 && grade !== 4) || !isFiniteNumber(k[at + 1]!) || !isFiniteNumber(k[at + 2]!)) return false;
+      } else if (k[at] !== 0 || k[at + 1] !== 0 || k[at + 2] !== 0) return false;
+    }
+  }
+  if (records !== c.records) return false;
+  for (let i = 0; i < c.days.length; i++) {
+    const o = i * DAY_FIELDS;
+    const day = c.days[i];
+    if (typeof day !== 'string' || !/^\d{4}-\d\d-\d\d$/.test(day)) return false;
+    if (!isCount(c.dayNums[o]!) || !isCount(c.dayNums[o + 1]!) || !isFiniteNumber(c.dayNums[o + 2]!) || !isCount(c.dayNums[o + 3]!) || !isCount(c.dayNums[o + 4]!)) return false;
+  }
+  const t = c.totals;
+  if (![t.reviews, t.scheduled, t.cram, t.over].every(isCount) || ![t.seconds, t.limitSec, t.ratio].every(isFiniteNumber)) return false;
+  return isCount(c.allReviews) && isCount(c.lastSeq) && (c.lastAt === -Infinity || isFiniteNumber(c.lastAt));
+}
+
+// Checks for validColumns: plain comparisons, as they run 300,000 times on a warm start.
+/** A finite number (NaN and the infinities fail: x - x is NaN for them). */
+const isFiniteNumber = (x: unknown): x is number => typeof x === 'number' && x - x === 0;
+/** A whole number from 0 to 2^53 - 1. */
+const isCount = (x: unknown): x is number => typeof x === 'number' && x >= 0 && x <= Number.MAX_SAFE_INTEGER && Math.floor(x) === x;
+const isPhase = (x: number) => x === 0 || x === 1 || x === 2 || x === 3;
+
+/**
+ * Stats from digest columns made with the same time zone, --since and scope as `options`. Only the
+ * parts that depend on the clock are computed here (recall now, due offsets, scores, ranking,
+ * forecast, groups), on plain numbers; rows are built for the cards shown only.
+ */
+export function statsFromColumns(allCards: readonly StatsCard[], digest: DigestColumns, options: StatsOptions): Stats {
   const { now, timeZone } = options;
   const since = options.since ?? null;
   if (since !== digest.since || timeZone !== digest.timeZone) throw new Error('stats: the digest was made for another --since or time zone');
   const scheduler = new Scheduler(options.retention);
   const today = studyDay(now, timeZone);
-  const cards = filterCards(allCards, { tags: options.tags, company: options.company });
-  const progress = { cards: digest.records };
+  const nowMs = now.getTime();
+  const filtered = (options.tags?.length ?? 0) > 0 || options.company !== undefined;
+  const cards = filtered ? filterCards(allCards, { tags: options.tags, company: options.company }) : allCards;
+  const rowOf = new Map<string, number>();
+  for (let i = 0; i < digest.ids.length; i++) rowOf.set(digest.ids[i]!, i);
+  const k = digest.cards;
+
   // Study days until due (0 when overdue). Only 0 to FORECAST_DAYS - 1 are ever shown, and formatting
   // a time in a time zone is slow at 10,000 cards: overdue is 0, and far off is simply far off.
   const dayOfTime = studyDayMemo(timeZone);
-  const todayOrdinalNow = dayOrdinal(today);
-  const dueOffsetOf = (due: Date): number => {
-    const ahead = due.getTime() - now.getTime();
+  const todayOrdinal = dayOrdinal(today);
+  const dueOffsetOf = (due: number): number => {
+    const ahead = due - nowMs;
     if (ahead <= 0) return 0;
     if (ahead > (FORECAST_DAYS + 2) * 86_400_000) return Math.floor(ahead / 86_400_000); // ≥ FORECAST_DAYS study days
-    return Math.max(0, dayOrdinal(dayOfTime(due)) - todayOrdinalNow);
+    return Math.max(0, dayOrdinal(dayOfTime(new Date(due))) - todayOrdinal);
+  };
+  // One memory state, refilled per card: the scheduler only reads it.
+  const memory: MemoryState = { phase: 'new', due: new Date(0), stability: 0, difficulty: 0, reps: 0, lapses: 0, learningSteps: 0, scheduledDays: 0, lastReview: null };
+  const dueDate = memory.due;
+  const lastDate = new Date(0);
+  const recallNow = (o: number): number => {
+    memory.phase = PHASES[k[o + CARD.recordPhase]!]!;
+    dueDate.setTime(k[o + CARD.due]!);
+    memory.stability = k[o + CARD.stability]!;
+    memory.difficulty = k[o + CARD.difficulty]!;
+    memory.reps = k[o + CARD.reps]!;
+    memory.lapses = k[o + CARD.lapses]!;
+    memory.learningSteps = k[o + CARD.learningSteps]!;
+    memory.scheduledDays = k[o + CARD.scheduledDays]!;
+    const last = k[o + CARD.lastReview]!;
+    memory.lastReview = Number.isNaN(last) ? null : (lastDate.setTime(last), lastDate);
+    try {
+      return clamp01(scheduler.retrievability(memory, now));
+    } catch {
+      return 0; // a memory the scheduler refuses
+    }
   };
 
-  const facts: CardFacts[] = cards.map((card) => {
-    const record = progress.cards[card.id];
-    const history = digest.cards.get(card.id);
-    const phase: FsrsPhase = record?.memory.phase ?? 'new';
-    const scheduled = record !== undefined && phase !== 'new';
-    const rehearsed = (history?.reviews ?? 0) > 0 || (record?.memory.lastReview ?? null) !== null;
-    const edited = history !== undefined && history.lastHash !== card.contentHash;
-    const dueOffset = scheduled ? dueOffsetOf(record.memory.due) : null;
-    const retrievability = record ? safeRetrievability(scheduler, record, now) : 0;
-    let score: number | null = null;
-    if (rehearsed) {
-      const recent = history?.recent ?? [];
-      score = weaknessScore({
-        retrievability,
-        lapses: record?.memory.lapses ?? 0,
-        againHardShare: share(recent, (r) => r.grade <= 2),
-        overtime: overtimeOf(recent),
-      });
+  // Per card (in deck order): its row in the digest (-1: none) and what the clock makes of it.
+  const n = cards.length;
+  const rows = new Int32Array(n);
+  const FLAG_SCHEDULED = 1;
+  const FLAG_REHEARSED = 2;
+  const FLAG_EDITED = 4;
+  const flags = new Uint8Array(n);
+  const dueOffsets = new Float64Array(n); // -1: not scheduled
+  const recall = new Float64Array(n);
+  const scores = new Float64Array(n); // NaN: not rehearsed
+  const counts = { new: 0, learning: 0, review: 0, dueToday: 0, neverRehearsed: 0, toPrepare: 0, edited: 0 };
+  const editedCards: string[] = [];
+  const dueOn = new Array<number>(FORECAST_DAYS).fill(0);
+  for (let i = 0; i < n; i++) {
+    const card = cards[i]!;
+    const row = rowOf.get(card.id) ?? -1;
+    rows[i] = row;
+    const o = row * CARD_FIELDS;
+    const hasRecord = row >= 0 && k[o + CARD.recordPhase]! >= 0;
+    const hasHistory = row >= 0 && k[o + CARD.hasHistory] === 1;
+    const phase = hasRecord ? PHASES[k[o + CARD.recordPhase]!]! : 'new';
+    const scheduled = hasRecord && phase !== 'new';
+    const rehearsed = (hasHistory && k[o + CARD.reviews]! > 0) || (hasRecord && !Number.isNaN(k[o + CARD.lastReview]));
+    const edited = hasHistory && digest.hashes[row] !== card.contentHash;
+    let f = 0;
+    if (scheduled) {
+      f |= FLAG_SCHEDULED;
+      const offset = dueOffsetOf(k[o + CARD.due]!);
+      dueOffsets[i] = offset;
+      if (offset === 0) counts.dueToday++;
+      if (offset < FORECAST_DAYS) dueOn[offset]!++;
+      if (phase === 'learning' || phase === 'relearning') counts.learning++;
+      else if (phase === 'review') counts.review++;
+    } else {
+      dueOffsets[i] = -1;
+      counts.new++;
     }
-    return { card, record, phase, scheduled, rehearsed, dueOffset, retrievability, digest: history, score, edited };
-  });
+    if (edited) {
+      f |= FLAG_EDITED;
+      counts.edited++;
+      editedCards.push(card.id);
+    }
+    if (toPrepare(card)) counts.toPrepare++;
+    if (rehearsed) {
+      f |= FLAG_REHEARSED;
+      const r = hasRecord ? recallNow(o) : 0;
+      recall[i] = r;
+      const recent = recentOf(k, o, hasHistory);
+      scores[i] = scoreOf(r, hasRecord ? k[o + CARD.lapses]! : 0, recent.againHard, recent.overtime);
+    } else {
+      scores[i] = NaN;
+      counts.neverRehearsed++;
+    }
+    flags[i] = f;
+  }
 
-  // Ranked on the sort keys alone; the full rows (dates formatted, tags copied) are built for the ones shown only.
-  const ranked = facts
-    .filter((f) => f.rehearsed)
-    .map((f) => ({ f, score: f.score!, retrievability: round(f.retrievability, 3), lapses: f.record?.memory.lapses ?? 0 }))
-    .sort((a, b) => b.score - a.score || a.retrievability - b.retrievability || b.lapses - a.lapses || collator.compare(a.f.card.question, b.f.card.question) || collator.compare(a.f.card.id, b.f.card.id))
-    .slice(0, options.limit ?? DEFAULT_WEAKEST_LIMIT);
-  const weakest = ranked.map(({ f, score, retrievability, lapses }, i): WeakCard => {
-    const recent = f.digest?.recent ?? [];
-    const last = f.digest ? new Date(f.digest.lastAt) : undefined;
-    const recorded = f.record?.memory.lastReview ?? null;
-    const lastAt = recorded && (!last || recorded.getTime() >= last.getTime()) ? recorded : (last ?? recorded);
+  // Weakest first: the sort keys are numbers; questions and ids (collation) only break ties.
+  const lapsesOf = (i: number) => (rows[i]! >= 0 && k[rows[i]! * CARD_FIELDS + CARD.recordPhase]! >= 0 ? k[rows[i]! * CARD_FIELDS + CARD.lapses]! : 0);
+  const recall3 = (i: number) => round(recall[i]!, 3);
+  const weakerByNumbers = (a: number, b: number) => scores[b]! - scores[a]! || recall3(a) - recall3(b) || lapsesOf(b) - lapsesOf(a);
+  const weaker = (a: number, b: number) => weakerByNumbers(a, b) || collate(cards[a]!.question, cards[b]!.question) || collate(cards[a]!.id, cards[b]!.id);
+  const limit = options.limit ?? DEFAULT_WEAKEST_LIMIT;
+  const shown = weakestIndices(n, (i) => (flags[i]! & FLAG_REHEARSED) !== 0, weakerByNumbers, weaker, limit);
+  const weakest = shown.map((i, rank): WeakCard => {
+    const card = cards[i]!;
+    const o = rows[i]! * CARD_FIELDS;
+    const hasRecord = rows[i]! >= 0 && k[o + CARD.recordPhase]! >= 0;
+    const hasHistory = rows[i]! >= 0 && k[o + CARD.hasHistory] === 1;
+    const recent = recentOf(k, o, hasHistory);
+    const lastSeen = hasHistory ? k[o + CARD.lastAt]! : NaN;
+    const recorded = hasRecord ? k[o + CARD.lastReview]! : NaN;
+    // The later of the record's last review and the history's (the record's when they are equal).
+    const lastAt = !Number.isNaN(recorded) && (Number.isNaN(lastSeen) || recorded >= lastSeen) ? recorded : Number.isNaN(lastSeen) ? recorded : lastSeen;
+    const last = Number.isNaN(lastAt) ? null : new Date(lastAt);
     return {
-      rank: i + 1,
-      id: f.card.id,
-      question: f.card.question,
-      file: f.card.file,
-      line: f.card.line,
-      tags: [...f.card.tags],
-      company: f.card.company,
-      score,
-      retrievability,
-      lapses,
-      reviews: f.digest?.counted ?? 0,
-      againHardShare: round(share(recent, (r) => r.grade <= 2), 3),
-      overtime: round(overtimeOf(recent), 3),
-      averageSec: recent.length > 0 ? round(mean(recent.map((r) => r.elapsedMs / 1000)), 1) : null,
-      limitSec: f.card.timeLimitSec,
-      lastReview: lastAt ? lastAt.toISOString() : null,
-      lastReviewDay: lastAt ? studyDay(new Date(lastAt.toISOString()), timeZone) : null,
-      due: f.scheduled ? f.record!.memory.due.toISOString() : null,
-      phase: f.phase,
-      edited: f.edited,
+      rank: rank + 1,
+      id: card.id,
+      question: card.question,
+      file: card.file,
+      line: card.line,
+      tags: [...card.tags],
+      company: card.company,
+      score: scores[i]!,
+      retrievability: recall3(i),
+      lapses: lapsesOf(i),
+      reviews: hasHistory ? k[o + CARD.counted]! : 0,
+      againHardShare: round(recent.againHard, 3),
+      overtime: round(recent.overtime, 3),
+      averageSec: recent.count > 0 ? round(recent.averageSec, 1) : null,
+      limitSec: card.timeLimitSec,
+      lastReview: last ? last.toISOString() : null,
+      lastReviewDay: last ? studyDay(new Date(last.toISOString()), timeZone) : null,
+      due: (flags[i]! & FLAG_SCHEDULED) !== 0 ? new Date(k[o + CARD.due]!).toISOString() : null,
+      phase: hasRecord ? PHASES[k[o + CARD.recordPhase]!]! : 'new',
+      edited: (flags[i]! & FLAG_EDITED) !== 0,
     };
   });
 
-  const todayOrdinal = dayOrdinal(today);
-  const dayList = [...digest.days].map(([day, d]) => ({ ago: todayOrdinal - dayOrdinal(day), ...d }));
-  const within = (days: number) => dayList.filter((d) => d.ago >= 0 && d.ago < days);
-  const retentionOver = (days: number): Rate => rate(within(days).reduce((n, d) => n + d.eligible, 0), within(days).reduce((n, d) => n + d.passed, 0));
+  const dayAgo = digest.days.map((day) => todayOrdinal - dayOrdinal(day));
+  const sumWithin = (days: number, field: number) => {
+    let sum = 0;
+    for (let d = 0; d < dayAgo.length; d++) if (dayAgo[d]! >= 0 && dayAgo[d]! < days) sum += digest.dayNums[d * DAY_FIELDS + field]!;
+    return sum;
+  };
+  const retentionOver = (days: number): Rate => rate(sumWithin(days, 3), sumWithin(days, 4));
   const perDay = (days: number) => {
     // With --since inside the window, average over the days since then only.
-    const windowDays = since === null ? days : Math.max(1, Math.min(days, dayOrdinal(today) - dayOrdinal(since) + 1));
-    const n = within(windowDays).reduce((sum, d) => sum + d.reviews, 0);
-    return round(n / windowDays, 1);
+    const windowDays = since === null ? days : Math.max(1, Math.min(days, todayOrdinal - dayOrdinal(since) + 1));
+    return round(sumWithin(windowDays, 0) / windowDays, 1);
   };
 
   const totals = digest.totals;
   const overview: Overview = {
     today,
     since,
-    cards: {
-      total: cards.length,
-      new: facts.filter((f) => !f.scheduled).length,
-      learning: facts.filter((f) => f.scheduled && (f.phase === 'learning' || f.phase === 'relearning')).length,
-      review: facts.filter((f) => f.scheduled && f.phase === 'review').length,
-      dueToday: facts.filter((f) => f.dueOffset === 0).length,
-      neverRehearsed: facts.filter((f) => !f.rehearsed).length,
-      toPrepare: facts.filter((f) => toPrepare(f.card)).length,
-      edited: facts.filter((f) => f.edited).length,
-    },
-    editedCards: facts.filter((f) => f.edited).map((f) => f.card.id),
+    cards: { total: n, ...counts },
+    editedCards,
     retention: { last7: retentionOver(7), last30: retentionOver(30) },
     reviewsPerDay: { last7: perDay(7), last30: perDay(30) },
     reviews: { total: totals.reviews, scheduled: totals.scheduled, cram: totals.cram },
@@ -493,64 +780,156 @@ export function statsFromDigest(allCards: readonly StatsCard[], digest: Progress
   };
 
   const forecast: ForecastDay[] = [];
-  const dueOn = new Array<number>(FORECAST_DAYS).fill(0);
-  for (const f of facts) if (f.dueOffset !== null && f.dueOffset < FORECAST_DAYS) dueOn[f.dueOffset]!++;
   for (let i = 0; i < FORECAST_DAYS; i++) forecast.push({ day: addDays(today, i), due: dueOn[i]! });
 
   const weeks = options.weeks ?? HISTORY_WEEKS;
   const firstDay = addDays(today, -(weekdayIndex(today) + 7 * (weeks - 1)));
+  const dayRow = new Map<string, number>();
+  digest.days.forEach((day, d) => dayRow.set(day, d));
   const history: HistoryDay[] = [];
-  const historyIndex = new Map<string, HistoryDay>();
   for (let day = firstDay; day <= today; day = addDays(day, 1)) {
-    const entry = { day, reviews: 0, again: 0, seconds: 0 };
-    history.push(entry);
-    historyIndex.set(day, entry);
-  }
-  for (const entry of history) {
-    const d = digest.days.get(entry.day);
-    if (d) Object.assign(entry, { reviews: d.reviews, again: d.again, seconds: Math.round(d.seconds) });
+    const d = dayRow.get(day);
+    const x = d === undefined ? undefined : d * DAY_FIELDS;
+    history.push(x === undefined ? { day, reviews: 0, again: 0, seconds: 0 } : { day, reviews: digest.dayNums[x]!, again: digest.dayNums[x + 1]!, seconds: Math.round(digest.dayNums[x + 2]!) });
   }
 
-  const group = (keysOf: (card: StatsCard) => Array<{ key: string; name: string } | null>): GroupStats[] => {
-    const groups = new Map<string, { name: string | null; facts: CardFacts[] }>();
-    for (const f of facts) {
-      const keys = [...new Map(keysOf(f.card).map((k) => [k?.key, k])).values()];
-      for (const k of keys.length > 0 ? keys : [null]) {
-        const key = k === null ? '\u0000none' : k.key;
-        let g = groups.get(key);
-        if (!g) groups.set(key, (g = { name: k?.name ?? null, facts: [] }));
-        g.facts.push(f);
-      }
+  // Groups: totals added card by card in deck order (the mean weakness is summed in that order too).
+  interface Group {
+    name: string | null;
+    cards: number;
+    new: number;
+    dueToday: number;
+    reviews: number;
+    eligible: number;
+    passed: number;
+    scoreSum: number;
+    scored: number;
+  }
+  const newGroups = () => new Map<string, Group>();
+  const add = (groups: Map<string, Group>, key: string, name: string | null, i: number) => {
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { name, cards: 0, new: 0, dueToday: 0, reviews: 0, eligible: 0, passed: 0, scoreSum: 0, scored: 0 }));
+    g.cards++;
+    if ((flags[i]! & FLAG_SCHEDULED) === 0) g.new++;
+    if (dueOffsets[i] === 0) g.dueToday++;
+    const o = rows[i]! * CARD_FIELDS;
+    if (rows[i]! >= 0 && k[o + CARD.hasHistory] === 1) {
+      g.reviews += k[o + CARD.counted]!;
+      g.eligible += k[o + CARD.eligible]!;
+      g.passed += k[o + CARD.passed]!;
     }
-    return [...groups.values()]
-      .map((g): GroupStats => {
-        const reviews = g.facts.reduce((n, f) => n + (f.digest?.counted ?? 0), 0);
-        const scores = g.facts.filter((f) => f.score !== null).map((f) => f.score!);
-        return {
-          name: g.name,
-          cards: g.facts.length,
-          new: g.facts.filter((f) => !f.scheduled).length,
-          dueToday: g.facts.filter((f) => f.dueOffset === 0).length,
-          reviews,
-          retention: rate(
-            g.facts.reduce((n, f) => n + (f.digest?.eligible ?? 0), 0),
-            g.facts.reduce((n, f) => n + (f.digest?.passed ?? 0), 0),
-          ).rate,
-          weakness: scores.length > 0 ? round(mean(scores), 1) : null,
-        };
-      })
-      .sort((a, b) => (b.weakness ?? -1) - (a.weakness ?? -1) || (a.name === null ? 1 : 0) - (b.name === null ? 1 : 0) || (a.name ?? '').localeCompare(b.name ?? ''));
+    if (!Number.isNaN(scores[i])) {
+      g.scoreSum += scores[i]!;
+      g.scored++;
+    }
   };
+  const finish = (groups: Map<string, Group>): GroupStats[] =>
+    [...groups.values()]
+      .map((g): GroupStats => ({
+        name: g.name,
+        cards: g.cards,
+        new: g.new,
+        dueToday: g.dueToday,
+        reviews: g.reviews,
+        retention: rate(g.eligible, g.passed).rate,
+        weakness: g.scored > 0 ? round(g.scoreSum / g.scored, 1) : null,
+      }))
+      .sort((a, b) => (b.weakness ?? -1) - (a.weakness ?? -1) || (a.name === null ? 1 : 0) - (b.name === null ? 1 : 0) || (a.name ?? '').localeCompare(b.name ?? ''));
+
+  const NONE = '\u0000none';
   const tagKeys = new Map<string, string>(); // a few distinct tags across 10,000 cards: normalised once each
   const tagKey = (t: string) => {
     let key = tagKeys.get(t);
     if (key === undefined) tagKeys.set(t, (key = normalizeTag(t)));
     return key;
   };
-  const byTag = group((card) => card.tags.map((t) => ({ key: tagKey(t), name: t })));
-  const byCompany = group((card) => (card.company ? [{ key: card.company.normalize('NFKC').toLowerCase().trim(), name: card.company }] : []));
+  const companyKeys = new Map<string, string>();
+  const tagGroups = newGroups();
+  const companyGroups = newGroups();
+  for (let i = 0; i < n; i++) {
+    const card = cards[i]!;
+    const tags = card.tags;
+    if (tags.length === 0) add(tagGroups, NONE, null, i);
+    for (let t = 0; t < tags.length; t++) {
+      // Each key once per card, in first-seen order, named by its last spelling on the card.
+      const key = tagKey(tags[t]!);
+      let seen = false;
+      for (let u = 0; u < t && !seen; u++) seen = tagKey(tags[u]!) === key;
+      if (seen) continue;
+      let name = tags[t]!;
+      for (let u = t + 1; u < tags.length; u++) if (tagKey(tags[u]!) === key) name = tags[u]!;
+      add(tagGroups, key, name, i);
+    }
+    const company = card.company;
+    if (!company) add(companyGroups, NONE, null, i);
+    else {
+      let key = companyKeys.get(company);
+      if (key === undefined) companyKeys.set(company, (key = company.normalize('NFKC').toLowerCase().trim()));
+      add(companyGroups, key, company, i);
+    }
+  }
+  const byTag = finish(tagGroups);
+  const byCompany = finish(companyGroups);
 
   return { weakest, overview, forecast, history, byTag, byCompany };
+}
+
+/**
+ * What the score takes from a card's recent reviews (at `o` in the card columns): the share graded
+ * Again or Hard, the overtime part and the mean answer time, each summed in review order as the
+ * plain definitions (share, overtimeOf, mean) do, so the numbers are identical to theirs.
+ */
+function recentOf(k: Float64Array, o: number, hasHistory: boolean): Readonly<typeof recentScratch> {
+  const out = recentScratch; // reused: read before the next call
+  const count = hasHistory ? k[o + CARD.recentCount]! : 0;
+  out.count = count;
+  if (count === 0) {
+    out.againHard = out.overtime = out.averageSec = 0;
+    return out;
+  }
+  let againHard = 0;
+  let ratios = 0;
+  let seconds = 0;
+  for (let r = 0; r < count; r++) {
+    const at = o + CARD.recent + 3 * r;
+    if (k[at]! <= 2) againHard++;
+    ratios += k[at + 1]! / 1000 / Math.max(1, k[at + 2]!); // ratioOf
+    seconds += k[at + 1]! / 1000;
+  }
+  out.againHard = againHard / count;
+  out.overtime = clamp01(ratios / count - 1);
+  out.averageSec = seconds / count;
+  return out;
+}
+const recentScratch = { count: 0, againHard: 0, overtime: 0, averageSec: 0 };
+
+/**
+ * The first `limit` of the indices passing `keep` in the order of `compare` (ties in index order),
+ * as a stable sort and slice would give. `byNumbers` is `compare` without its last, slow keys (the
+ * collation of questions and ids): the `limit` first by numbers are found by insertion, then only
+ * they and whatever ties the last of them by numbers are sorted with `compare`.
+ */
+function weakestIndices(n: number, keep: (i: number) => boolean, byNumbers: (a: number, b: number) => number, compare: (a: number, b: number) => number, limit: number): number[] {
+  if (!(Number.isInteger(limit) && limit > 0 && limit <= 100)) {
+    const all: number[] = [];
+    for (let i = 0; i < n; i++) if (keep(i)) all.push(i);
+    return all.sort(compare).slice(0, limit);
+  }
+  const top: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (!keep(i)) continue;
+    if (top.length === limit && byNumbers(i, top[limit - 1]!) >= 0) continue;
+    let at = top.length;
+    while (at > 0 && byNumbers(i, top[at - 1]!) < 0) at--;
+    top.splice(at, 0, i);
+    if (top.length > limit) top.pop();
+  }
+  if (top.length < limit) return top.sort(compare);
+  // Everything not worse by numbers than the last one kept may still be shown.
+  const last = top[limit - 1]!;
+  const candidates: number[] = [];
+  for (let i = 0; i < n; i++) if (keep(i) && byNumbers(i, last) <= 0) candidates.push(i);
+  return candidates.sort(compare).slice(0, limit);
 }
 
 /*
@@ -576,15 +955,6 @@ function transition(scheduler: Scheduler, state: PhaseState, grade: Review['grad
     return { phase: after.phase, learningSteps: after.learningSteps };
   } catch {
     return null;
-  }
-}
-
-/** Recall probability now, 0–1; 0 if the scheduler cannot tell (a memory it refuses). */
-function safeRetrievability(scheduler: Scheduler, record: Pick<CardRecord, 'memory'>, now: Date): number {
-  try {
-    return clamp01(scheduler.retrievability(record.memory, now));
-  } catch {
-    return 0;
   }
 }
 
@@ -616,12 +986,12 @@ function dayOrdinal(day: string): number {
   return Math.round(Date.parse(`${day}T00:00:00Z`) / 86_400_000);
 }
 
-/** String.prototype.localeCompare's own order, with the collator made once. */
-const collator = new Intl.Collator();
+/** String.prototype.localeCompare's own order, with the collator made once and only when a tie needs it (making one costs ~15 ms). */
+let collator: Intl.Collator | undefined;
+const collate = (a: string, b: string) => (collator ??= new Intl.Collator()).compare(a, b);
 const ratioOf = (r: Pick<Review, 'elapsedMs' | 'timeLimitSec'>) => r.elapsedMs / 1000 / Math.max(1, r.timeLimitSec);
 const clamp01 = (x: number) => (Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0);
 const mean = (xs: readonly number[]) => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
-const share = <T>(xs: readonly T[], test: (x: T) => boolean) => (xs.length === 0 ? 0 : xs.filter(test).length / xs.length);
 const round = (x: number, digits: number) => {
   const f = 10 ** digits;
   return Math.round(x * f) / f;

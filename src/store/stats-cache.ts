@@ -13,22 +13,34 @@
  * The progress file is only ever read here; the cache is written atomically and is never required.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { CardRecord, FsrsPhase, Grade } from '../core/progress-model.js';
-import { digestProgress, emptyDigest, reviewFolder, RECENT_REVIEWS, type CardDigest, type DayDigest, type ProgressDigest, type RecentReview } from '../core/stats.js';
+import {
+  CARD_FIELDS,
+  columnsFromDigest,
+  DAY_FIELDS,
+  digestFromColumns,
+  digestProgress,
+  reviewFolder,
+  validColumns,
+  type DigestColumns,
+} from '../core/stats.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { nodeFs } from './fs-layer.js';
-import { journalFileFor, parseJournal } from './journal.js';
-import { readProgress } from './progress.js';
+// The progress store and the journal parser (and zod with them) are imported only when a full read
+// or new journal lines need them: a warm `prep stats` does not load them.
 
 export const STATS_CACHE_NAME = 'stats-digest';
-export const STATS_CACHE_VERSION = 1;
+/** 2: the digest as columns (string arrays, then one block of float64 numbers). */
+export const STATS_CACHE_VERSION = 2;
 const MAGIC = 'prep-stats-digest';
 
 declare const __PREP_STATS_BUILD_ID__: string | undefined;
 /** Identifies the stats code of this build (set by scripts/build.mjs): a new prep never trusts an old digest. */
 export const STATS_BUILD_ID: string = typeof __PREP_STATS_BUILD_ID__ === 'string' ? __PREP_STATS_BUILD_ID__ : 'source';
+
+/** Byte order of this machine: the number block is written as the machine holds it. */
+const ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 'LE' : 'BE';
 
 interface Stamp {
   size: number;
@@ -43,7 +55,10 @@ interface Header {
   build: string;
   file: string;
   zone: string;
+  /** What the zone was derived from (see zoneKey); null when that cannot be told cheaply. */
+  zoneKey: string | null;
   tzdata: string;
+  endian: string;
   snapshot: Stamp | null;
   journal: { ino: number; length: number; sha256: string } | null;
   /** Highest seq in the history folded in (journal lines at or below it are already in). */
@@ -52,25 +67,34 @@ interface Header {
 }
 
 export interface StatsDigestLoad {
-  digest: ProgressDigest;
+  columns: DigestColumns;
   /** 'cache': as stored; 'journal': stored, plus new journal lines; 'full': progress.json read. */
   source: 'cache' | 'journal' | 'full';
+}
+
+/**
+ * The journal beside a progress file: store/journal.ts journalFileFor, repeated here so that a warm
+ * stats need not load the journal module (test/store/stats-cache.test.ts checks they agree).
+ */
+export function journalPathOf(progressFile: string): string {
+  return progressFile.endsWith('.json') ? `${progressFile.slice(0, -'.json'.length)}.journal` : `${progressFile}.journal`;
 }
 
 /**
  * The digest of the whole history in `progressFile` (no --since, every card), in the machine's time
  * zone, through the cache in `cacheDir`. Throws what readProgress throws for a file it cannot use.
  */
-export function loadStatsDigest(progressFile: string, cacheDir: string): StatsDigestLoad {
+export async function loadStatsDigest(progressFile: string, cacheDir: string): Promise<StatsDigestLoad> {
   const file = path.resolve(progressFile);
   const cacheFile = path.join(cacheDir, STATS_CACHE_NAME);
-  const fromCache = tryCache(file, cacheFile);
+  const fromCache = await tryCache(file, cacheFile);
   if (fromCache) return fromCache;
   // Full read; the cache is written only when nothing changed while reading.
+  const [{ readProgress }, { parseJournal }] = await Promise.all([import('./progress.js'), import('./journal.js')]);
   const before = stamps(file);
   const data = readProgress(file);
-  const digest = digestProgress(data, {});
-  const journalBytes = readOrNull(journalFileFor(file));
+  const columns = columnsFromDigest(digestProgress(data, {}));
+  const journalBytes = readOrNull(journalPathOf(file));
   const after = stamps(file);
   if (sameStamps(before, after) && journalBytes !== null === (after.journal !== null) && (journalBytes?.length ?? 0) === (after.journal?.size ?? 0)) {
     let journal: Header['journal'] = null;
@@ -80,12 +104,12 @@ export function loadStatsDigest(progressFile: string, cacheDir: string): StatsDi
       if (parsed.ok) journal = { ino: after.journal.ino, length: parsed.goodLength, sha256: sha256(journalBytes.subarray(0, parsed.goodLength)) };
       else ok = false;
     }
-    if (ok) save(cacheFile, file, after.snapshot, journal, data.lastSeq, digest);
+    if (ok) save(cacheFile, file, after.snapshot, journal, data.lastSeq, columns);
   }
-  return { digest, source: 'full' };
+  return { columns, source: 'full' };
 }
 
-function tryCache(file: string, cacheFile: string): StatsDigestLoad | undefined {
+async function tryCache(file: string, cacheFile: string): Promise<StatsDigestLoad | undefined> {
   let buffer: Buffer;
   try {
     buffer = readFileSync(cacheFile);
@@ -104,14 +128,15 @@ function tryCache(file: string, cacheFile: string): StatsDigestLoad | undefined 
       header.version !== STATS_CACHE_VERSION ||
       header.build !== STATS_BUILD_ID ||
       header.file !== file ||
-      header.zone !== zone() ||
+      header.endian !== ENDIAN ||
       header.tzdata !== (process.versions.tz ?? '') ||
+      !sameZone(header) ||
       !sameStamp(header.snapshot, now.snapshot) ||
       typeof header.lastSeq !== 'number'
     ) {
       return undefined;
     }
-    const journalPath = journalFileFor(file);
+    const journalPath = journalPathOf(file);
     const folded = header.journal?.length ?? 0;
     let tail: Buffer | undefined;
     if (now.journal !== null && now.journal.size > 0) {
@@ -128,11 +153,14 @@ function tryCache(file: string, cacheFile: string): StatsDigestLoad | undefined 
     }
     const payload = buffer.subarray(newline + 1);
     if (sha256(payload) !== header.payloadSha256) return undefined;
-    const digest = decode(JSON.parse(payload.toString('utf8')));
-    if (!tail) return { digest, source: 'cache' };
+    const columns = decode(payload);
+    if (!columns) return undefined;
+    if (!tail) return { columns, source: 'cache' };
     // Fold in the journal lines written since.
+    const { parseJournal } = await import('./journal.js');
     const parsed = parseJournal(tail);
     if (!parsed.ok) return undefined;
+    const digest = digestFromColumns(columns);
     const fold = reviewFolder(digest);
     let lastSeq = header.lastSeq;
     for (const entry of parsed.entries) {
@@ -147,104 +175,113 @@ function tryCache(file: string, cacheFile: string): StatsDigestLoad | undefined 
       }
       lastSeq = entry.seq;
     }
+    const extended = columnsFromDigest(digest);
     if (parsed.goodLength > 0) {
       const bytes = readOrNull(journalPath)!;
       const length = folded + parsed.goodLength;
-      save(cacheFile, file, now.snapshot, { ino: now.journal!.ino, length, sha256: sha256(bytes.subarray(0, length)) }, lastSeq, digest);
+      save(cacheFile, file, now.snapshot, { ino: now.journal!.ino, length, sha256: sha256(bytes.subarray(0, length)) }, lastSeq, extended);
     }
-    return { digest, source: 'journal' };
+    return { columns: extended, source: 'journal' };
   } catch {
     return undefined;
   }
 }
 
 // ---------------------------------------------------------------------------------------------
-// Encoding: arrays, not objects (10,000 cards)
+// Encoding: one JSON line of strings and scalars, then the numbers as float64 (CARD_FIELDS per card,
+// then DAY_FIELDS per day). Loading it makes three string arrays and one Float64Array, not 10,000
+// objects; the numbers are exactly the doubles computed, so the stats are the same to the last bit.
 
-const PHASES: readonly FsrsPhase[] = ['new', 'learning', 'review', 'relearning'];
-type Json = unknown;
-
-function encode(d: ProgressDigest): Json {
-  const records: Json[] = [];
-  for (const [id, r] of Object.entries(d.records)) {
-    const m = r.memory;
-    records.push([id, PHASES.indexOf(m.phase), m.due.getTime(), m.stability, m.difficulty, m.reps, m.lapses, m.learningSteps, m.scheduledDays, m.lastReview === null ? null : m.lastReview.getTime()]);
-  }
-  const cards: Json[] = [];
-  for (const [id, c] of d.cards) cards.push([id, c.reviews, c.counted, c.lastAt, c.lastSeq, c.lastHash, c.recent.flatMap((r) => [r.grade, r.elapsedMs, r.timeLimitSec]), c.eligible, c.passed, PHASES.indexOf(c.phase), c.steps]);
-  const days: Json[] = [];
-  for (const [day, x] of d.days) days.push([day, x.reviews, x.again, x.seconds, x.eligible, x.passed]);
-  const t = d.totals;
-  return { records, cards, days, totals: [t.reviews, t.scheduled, t.cram, t.seconds, t.limitSec, t.ratio, t.over], allReviews: d.allReviews, lastAt: Number.isFinite(d.lastAt) ? d.lastAt : null, lastSeq: d.lastSeq };
+interface Strings {
+  ids: string[];
+  hashes: string[];
+  days: string[];
+  records: number;
+  totals: number[];
+  allReviews: number;
+  lastAt: number | null;
+  lastSeq: number;
 }
 
-class Corrupt extends Error {}
-const num = (v: unknown): number => {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Corrupt();
-  return v;
-};
-const int = (v: unknown): number => {
-  if (!Number.isSafeInteger(v) || (v as number) < 0) throw new Corrupt();
-  return v as number;
-};
-const str = (v: unknown): string => {
-  if (typeof v !== 'string') throw new Corrupt();
-  return v;
-};
-const arr = (v: unknown, length?: number): unknown[] => {
-  if (!Array.isArray(v) || (length !== undefined && v.length !== length)) throw new Corrupt();
-  return v;
-};
-const phase = (v: unknown): FsrsPhase => {
-  const p = PHASES[int(v)];
-  if (p === undefined) throw new Corrupt();
-  return p;
-};
+function encode(c: DigestColumns): Buffer[] {
+  const t = c.totals;
+  const strings: Strings = {
+    ids: c.ids,
+    hashes: c.hashes,
+    days: c.days,
+    records: c.records,
+    totals: [t.reviews, t.scheduled, t.cram, t.seconds, t.limitSec, t.ratio, t.over],
+    allReviews: c.allReviews,
+    lastAt: Number.isFinite(c.lastAt) ? c.lastAt : null,
+    lastSeq: c.lastSeq,
+  };
+  const bytes = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  return [Buffer.from(`${JSON.stringify(strings)}\n`, 'utf8'), bytes(c.cards), bytes(c.dayNums)];
+}
 
-function decode(raw: unknown): ProgressDigest {
-  if (typeof raw !== 'object' || raw === null) throw new Corrupt();
-  const o = raw as Record<string, unknown>;
-  const records = Object.create(null) as Record<string, Pick<CardRecord, 'memory'>>;
-  for (const item of arr(o.records)) {
-    const [id, ph, due, stability, difficulty, reps, lapses, steps, scheduledDays, last] = arr(item, 10);
-    records[str(id)] = {
-      memory: { phase: phase(ph), due: new Date(num(due)), stability: num(stability), difficulty: num(difficulty), reps: int(reps), lapses: int(lapses), learningSteps: int(steps), scheduledDays: num(scheduledDays), lastReview: last === null ? null : new Date(num(last)) },
-    };
-  }
-  const digest = emptyDigest(records, undefined, null);
-  for (const item of arr(o.cards)) {
-    const [id, reviews, counted, lastAt, lastSeq, lastHash, recentFlat, eligible, passed, ph, steps] = arr(item, 11);
-    const flat = arr(recentFlat);
-    if (flat.length % 3 !== 0 || flat.length > 3 * RECENT_REVIEWS) throw new Corrupt();
-    const recent: RecentReview[] = [];
-    for (let i = 0; i < flat.length; i += 3) {
-      const grade = flat[i];
-      if (grade !== 1 && grade !== 2 && grade !== 3 && grade !== 4) throw new Corrupt();
-      recent.push({ grade: grade as Grade, elapsedMs: num(flat[i + 1]), timeLimitSec: num(flat[i + 2]) });
-    }
-    const card: CardDigest = { reviews: int(reviews), counted: int(counted), lastAt: num(lastAt), lastSeq: int(lastSeq), lastHash: str(lastHash), recent, eligible: int(eligible), passed: int(passed), phase: phase(ph), steps: int(steps) };
-    if (digest.cards.has(str(id))) throw new Corrupt();
-    digest.cards.set(str(id), card);
-  }
-  for (const item of arr(o.days)) {
-    const [day, reviews, again, seconds, eligible, passed] = arr(item, 6);
-    const d: DayDigest = { reviews: int(reviews), again: int(again), seconds: num(seconds), eligible: int(eligible), passed: int(passed) };
-    if (!/^\d{4}-\d\d-\d\d$/.test(str(day)) || digest.days.has(day as string)) throw new Corrupt();
-    digest.days.set(day as string, d);
-  }
-  const [reviews, scheduled, cram, seconds, limitSec, ratio, over] = arr(o.totals, 7);
-  digest.totals = { reviews: int(reviews), scheduled: int(scheduled), cram: int(cram), seconds: num(seconds), limitSec: num(limitSec), ratio: num(ratio), over: int(over) };
-  digest.allReviews = int(o.allReviews);
-  digest.lastAt = o.lastAt === null ? -Infinity : num(o.lastAt);
-  digest.lastSeq = int(o.lastSeq);
-  return digest;
+/** The columns in a payload whose checksum matched, or undefined when anything is out of shape. */
+function decode(payload: Buffer): DigestColumns | undefined {
+  const newline = payload.indexOf(0x0a);
+  if (newline < 0) return undefined;
+  const s = JSON.parse(payload.subarray(0, newline).toString('utf8')) as Strings;
+  if (typeof s !== 'object' || s === null || !Array.isArray(s.ids) || !Array.isArray(s.hashes) || !Array.isArray(s.days)) return undefined;
+  if (!Array.isArray(s.totals) || s.totals.length !== 7 || !s.totals.every((x) => typeof x === 'number')) return undefined;
+  if (typeof s.records !== 'number' || typeof s.allReviews !== 'number' || typeof s.lastSeq !== 'number' || (s.lastAt !== null && typeof s.lastAt !== 'number')) return undefined;
+  const numbers = payload.subarray(newline + 1);
+  const cardCount = s.ids.length * CARD_FIELDS;
+  if (numbers.length !== (cardCount + s.days.length * DAY_FIELDS) * 8) return undefined;
+  // Copied into an aligned block of its own (a Float64Array cannot view an odd offset of the file).
+  const block = new Float64Array(numbers.length / 8);
+  new Uint8Array(block.buffer).set(numbers);
+  const [reviews, scheduled, cram, seconds, limitSec, ratio, over] = s.totals as [number, number, number, number, number, number, number];
+  const columns: DigestColumns = {
+    timeZone: undefined,
+    since: null,
+    ids: s.ids,
+    hashes: s.hashes,
+    cards: block.subarray(0, cardCount),
+    days: s.days,
+    dayNums: block.subarray(cardCount),
+    records: s.records,
+    totals: { reviews, scheduled, cram, seconds, limitSec, ratio, over },
+    allReviews: s.allReviews,
+    lastAt: s.lastAt === null ? -Infinity : s.lastAt,
+    lastSeq: s.lastSeq,
+  };
+  return validColumns(columns) ? columns : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Files
 
+/** The machine's time zone, as the digest's study days were counted in. Costs ~25 ms (ICU's first Intl use). */
 function zone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone ?? '';
+}
+
+/**
+ * What ICU derives the default time zone from on Linux and macOS: the TZ variable, else the name the
+ * /etc/localtime link points to (".../zoneinfo/Europe/Berlin"). With the same node, ICU, tz data and
+ * these inputs the zone is the same, so a digest written under an equal key is in this zone without
+ * asking Intl. null (ask Intl) when /etc/localtime is not such a link, or on Windows.
+ */
+function zoneKey(): string | null {
+  if (process.platform === 'win32') return null;
+  let link: string;
+  try {
+    link = readlinkSync('/etc/localtime');
+  } catch {
+    return null;
+  }
+  if (!link.includes('/zoneinfo/')) return null;
+  return JSON.stringify([process.version, process.versions.icu ?? '', process.versions.tz ?? '', process.env.TZ ?? null, link]);
+}
+
+/** Was the digest made in this time zone? Its key when that is telling, else the zone itself. */
+function sameZone(header: Header): boolean {
+  const key = zoneKey();
+  if (key !== null && header.zoneKey === key) return true;
+  return typeof header.zone === 'string' && header.zone === zone();
 }
 
 function stampOf(file: string): Stamp | null {
@@ -257,7 +294,7 @@ function stampOf(file: string): Stamp | null {
 }
 
 function stamps(file: string): { snapshot: Stamp | null; journal: Stamp | null } {
-  return { snapshot: stampOf(file), journal: stampOf(journalFileFor(file)) };
+  return { snapshot: stampOf(file), journal: stampOf(journalPathOf(file)) };
 }
 
 function sameStamp(a: Stamp | null | undefined, b: Stamp | null): boolean {
@@ -280,12 +317,27 @@ function readOrNull(file: string): Buffer | null {
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /** Writes the cache atomically (temp, fsync, rename); a failure only means no cache. */
-function save(cacheFile: string, file: string, snapshot: Stamp | null, journal: Header['journal'], lastSeq: number, digest: ProgressDigest): void {
+function save(cacheFile: string, file: string, snapshot: Stamp | null, journal: Header['journal'], lastSeq: number, columns: DigestColumns): void {
   try {
-    const payload = Buffer.from(JSON.stringify(encode(digest)), 'utf8');
-    const header: Header = { magic: MAGIC, version: STATS_CACHE_VERSION, build: STATS_BUILD_ID, file, zone: zone(), tzdata: process.versions.tz ?? '', snapshot, journal, lastSeq, payloadSha256: sha256(payload) };
+    const payload = encode(columns);
+    const hash = createHash('sha256');
+    for (const chunk of payload) hash.update(chunk);
+    const header: Header = {
+      magic: MAGIC,
+      version: STATS_CACHE_VERSION,
+      build: STATS_BUILD_ID,
+      file,
+      zone: zone(),
+      zoneKey: zoneKey(),
+      tzdata: process.versions.tz ?? '',
+      endian: ENDIAN,
+      snapshot,
+      journal,
+      lastSeq,
+      payloadSha256: hash.digest('hex'),
+    };
     mkdirSync(path.dirname(cacheFile), { recursive: true });
-    writeFileAtomic(cacheFile, [Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), payload], nodeFs, { syncFolder: false });
+    writeFileAtomic(cacheFile, [Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), ...payload], nodeFs, { syncFolder: false });
   } catch {
     // read-only folder, full disk: stats simply has no cache
   }

@@ -1,12 +1,14 @@
 /** The stats digest cache: the same digest as a full read, never trusted when it does not check out. */
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Grade } from '../../src/core/progress-model.js';
-import { digestProgress, type ProgressDigest } from '../../src/core/stats.js';
-import { openProgress, readProgress } from '../../src/store/progress.js';
-import { loadStatsDigest, STATS_CACHE_NAME } from '../../src/store/stats-cache.js';
+import { CARD, CARD_FIELDS, digestFromColumns, digestProgress, type DigestColumns, type ProgressDigest } from '../../src/core/stats.js';
+import { journalFileFor } from '../../src/store/journal.js';
+import { defaultProgressFile, openProgress, readProgress } from '../../src/store/progress.js';
+import { journalPathOf, loadStatsDigest, STATS_CACHE_NAME } from '../../src/store/stats-cache.js';
 import { reviewEvent } from './progress-fixtures.js';
 
 let root: string;
@@ -30,13 +32,23 @@ function gradeOpen(ids: string[], at: number) {
   ids.forEach((id, i) => store.append(reviewEvent(++seq, id, new Date(at + i * 1000), 3)));
   return store;
 }
-/** Comparable form; of a record, stats uses (and the cache keeps) only the memory state. */
+/** Comparable form, in id order; of a record, stats uses (and the cache keeps) only the memory state. */
+const byKey = <T>(entries: Array<[string, T]>) => entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 const plain = (d: ProgressDigest) =>
-  JSON.parse(JSON.stringify({ ...d, records: Object.entries(d.records).map(([id, r]) => [id, r.memory]), cards: [...d.cards], days: [...d.days], lastAt: String(d.lastAt) }));
+  JSON.parse(
+    JSON.stringify({
+      ...d,
+      records: byKey(Object.entries(d.records).map(([id, r]) => [id, r.memory])),
+      cards: byKey([...d.cards]),
+      days: byKey([...d.days]),
+      lastAt: String(d.lastAt),
+    }),
+  );
 const fresh = () => plain(digestProgress(readProgress(file)));
-const cached = () => {
-  const loaded = loadStatsDigest(file, cacheDir);
-  return { digest: plain(loaded.digest), source: loaded.source };
+const fromColumns = (c: DigestColumns) => plain(digestFromColumns(c));
+const cached = async () => {
+  const loaded = await loadStatsDigest(file, cacheDir);
+  return { digest: fromColumns(loaded.columns), source: loaded.source };
 };
 const cacheFile = () => path.join(cacheDir, STATS_CACHE_NAME);
 
@@ -51,94 +63,165 @@ beforeEach(() => {
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 describe('stats digest cache', () => {
-  it('gives the digest of a full read, then serves it from the cache', () => {
-    expect(cached()).toEqual({ digest: fresh(), source: 'full' });
-    expect(cached()).toEqual({ digest: fresh(), source: 'cache' });
+  it('gives the digest of a full read, then serves it from the cache', async () => {
+    expect(await cached()).toEqual({ digest: fresh(), source: 'full' });
+    expect(await cached()).toEqual({ digest: fresh(), source: 'cache' });
   });
 
-  it('folds in reviews appended to the journal since, and equals a full read', () => {
-    cached();
+  it('folds in reviews appended to the journal since, and equals a full read', async () => {
+    await cached();
     const store = gradeOpen(['b', 'd'], T0 + 86_400_000);
     try {
-      expect(cached()).toEqual({ digest: fresh(), source: 'journal' });
-      expect(cached()).toEqual({ digest: fresh(), source: 'cache' });
+      expect(await cached()).toEqual({ digest: fresh(), source: 'journal' });
+      expect(await cached()).toEqual({ digest: fresh(), source: 'cache' });
       store.append(reviewEvent(++seq, 'a', new Date(T0 + 2 * 86_400_000), 1));
-      expect(cached()).toEqual({ digest: fresh(), source: 'journal' });
+      expect(await cached()).toEqual({ digest: fresh(), source: 'journal' });
     } finally {
       store.close();
     }
   });
 
-  it('reads everything again after a compaction replaced the snapshot', () => {
-    cached();
+  it('reads everything again after a compaction replaced the snapshot', async () => {
+    await cached();
     grade(['c'], T0 + 86_400_000); // small snapshot: compacted on close
-    expect(cached()).toEqual({ digest: fresh(), source: 'full' });
+    expect(await cached()).toEqual({ digest: fresh(), source: 'full' });
   });
 
-  it('starts over for a review earlier than those already folded in (clock set back)', () => {
-    cached();
+  it('starts over for a review earlier than those already folded in (clock set back)', async () => {
+    await cached();
     const store = gradeOpen(['a'], T0 - 86_400_000);
     try {
-      expect(cached()).toEqual({ digest: fresh(), source: 'full' });
+      expect(await cached()).toEqual({ digest: fresh(), source: 'full' });
     } finally {
       store.close();
     }
   });
 
-  it('ignores a corrupt, altered, foreign or other-build cache', () => {
-    cached();
-    const good = readFileSync(cacheFile(), 'utf8');
-    const [headerLine, payload] = [good.slice(0, good.indexOf('\n')), good.slice(good.indexOf('\n') + 1)];
-    const header = JSON.parse(headerLine);
-    const variants = [
-      '',
-      'garbage',
-      `${headerLine}\n${payload.replace('"allReviews":4', '"allReviews":5')}`,
-      `${headerLine}\n${payload.slice(0, -10)}`,
-      `${JSON.stringify({ ...header, file: '/elsewhere/progress.json' })}\n${payload}`,
-      `${JSON.stringify({ ...header, build: 'another' })}\n${payload}`,
-      `${JSON.stringify({ ...header, version: 99 })}\n${payload}`,
-      `${JSON.stringify({ ...header, zone: 'Mars/Olympus' })}\n${payload}`,
-      `${JSON.stringify({ ...header, snapshot: { ...header.snapshot, size: 1 } })}\n${payload}`,
+  /** The cache file in parts: header (parsed), the strings line (parsed) and the number block. */
+  function cacheParts() {
+    const bytes = readFileSync(cacheFile());
+    const first = bytes.indexOf(0x0a);
+    const second = bytes.indexOf(0x0a, first + 1);
+    const numbers = bytes.subarray(second + 1);
+    const block = new Float64Array(numbers.length / 8);
+    new Uint8Array(block.buffer).set(numbers);
+    return { header: JSON.parse(bytes.subarray(0, first).toString('utf8')), strings: JSON.parse(bytes.subarray(first + 1, second).toString('utf8')), block };
+  }
+  /** Writes a cache file from parts, with a payload checksum that matches (unless `checksum` is given). */
+  function writeParts(header: Record<string, unknown>, strings: unknown, block: Float64Array, checksum?: string) {
+    const payload = Buffer.concat([Buffer.from(`${JSON.stringify(strings)}\n`), Buffer.from(block.buffer, block.byteOffset, block.byteLength)]);
+    const payloadSha256 = checksum ?? createHash('sha256').update(payload).digest('hex');
+    writeFileSync(cacheFile(), Buffer.concat([Buffer.from(`${JSON.stringify({ ...header, payloadSha256 })}\n`), payload]));
+  }
+
+  it('serves a cache rewritten from its own parts (the test helpers are faithful)', async () => {
+    await cached();
+    const { header, strings, block } = cacheParts();
+    writeParts(header, strings, block);
+    expect(await cached()).toEqual({ digest: fresh(), source: 'cache' });
+  });
+
+  it('ignores a corrupt, altered, foreign or other-build cache', async () => {
+    await cached();
+    const good = readFileSync(cacheFile());
+    const { header, strings, block } = cacheParts();
+    const withHeader = (change: Record<string, unknown>) => () => writeParts({ ...header, ...change }, strings, block);
+    const variants: Array<() => void> = [
+      () => writeFileSync(cacheFile(), ''),
+      () => writeFileSync(cacheFile(), 'garbage'),
+      () => writeFileSync(cacheFile(), good.subarray(0, good.length - 10)),
+      () => writeParts(header, { ...strings, allReviews: strings.allReviews + 1 }, block, header.payloadSha256), // altered, old checksum
+      () => {
+        const altered = block.slice();
+        altered[CARD.stability] = altered[CARD.stability]! + 1;
+        writeParts(header, strings, altered, header.payloadSha256);
+      },
+      withHeader({ file: '/elsewhere/progress.json' }),
+      withHeader({ build: 'another' }),
+      withHeader({ version: 1 }),
+      withHeader({ version: 99 }),
+      withHeader({ magic: 'prep-deck-index' }),
+      withHeader({ zone: 'Mars/Olympus', zoneKey: null }),
+      withHeader({ zone: 'Mars/Olympus', zoneKey: 'another machine' }),
+      withHeader({ tzdata: '1999a' }),
+      withHeader({ endian: header.endian === 'LE' ? 'BE' : 'LE' }),
+      withHeader({ snapshot: { ...header.snapshot, size: 1 } }),
+      withHeader({ lastSeq: 'many' }),
     ];
-    for (const text of variants) {
-      writeFileSync(cacheFile(), text);
-      expect(cached()).toEqual({ digest: fresh(), source: 'full' });
+    for (const write of variants) {
+      write();
+      expect(await cached()).toEqual({ digest: fresh(), source: 'full' });
     }
   });
 
-  it('ignores a digest whose payload was altered with a matching checksum but wrong types', async () => {
-    cached();
-    const good = readFileSync(cacheFile(), 'utf8');
-    const header = JSON.parse(good.slice(0, good.indexOf('\n')));
-    const payload = JSON.parse(good.slice(good.indexOf('\n') + 1));
-    payload.cards[0][1] = 'many';
-    const text = JSON.stringify(payload);
-    const { createHash } = await import('node:crypto');
-    writeFileSync(cacheFile(), `${JSON.stringify({ ...header, payloadSha256: createHash('sha256').update(text).digest('hex') })}\n${text}`);
-    expect(cached()).toEqual({ digest: fresh(), source: 'full' });
+  it('trusts the zone it was written in, whether known by its key or by asking Intl', async () => {
+    await cached();
+    const { header, strings, block } = cacheParts();
+    expect(header.zone).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
+    writeParts({ ...header, zoneKey: 'written elsewhere' }, strings, block);
+    expect(await cached()).toEqual({ digest: fresh(), source: 'cache' });
+    writeParts({ ...header, zoneKey: null }, strings, block);
+    expect(await cached()).toEqual({ digest: fresh(), source: 'cache' });
   });
 
-  it('notices an edited journal (same length, other bytes) and a damaged progress file', () => {
+  it('ignores a digest whose payload was altered with a matching checksum but wrong types or values', async () => {
+    await cached();
+    const { header, strings, block } = cacheParts();
+    const ids: string[] = strings.ids;
+    const withNumber = (at: number, value: number) => {
+      const altered = block.slice();
+      altered[at] = value;
+      return altered;
+    };
+    const variants: Array<[unknown, Float64Array]> = [
+      [{ ...strings, ids: [5, ...ids.slice(1)] }, block],
+      [{ ...strings, ids: [ids[1], ...ids.slice(1)] }, block], // the same id twice
+      [{ ...strings, hashes: strings.hashes.slice(1) }, block],
+      [{ ...strings, days: ['someday', ...strings.days.slice(1)] }, block],
+      [{ ...strings, totals: [...strings.totals.slice(0, 6), 'over'] }, block],
+      [{ ...strings, records: strings.records + 1 }, block],
+      [{ ...strings, lastAt: 'yesterday' }, block],
+      [strings, block.subarray(1)],
+      [strings, withNumber(CARD.recordPhase, 7)],
+      [strings, withNumber(CARD.reps, -1)],
+      [strings, withNumber(CARD.due, Number.NaN)],
+      [strings, withNumber(CARD.hasHistory, 0.5)],
+      [strings, withNumber(CARD.recent, 9)],
+      [strings, withNumber(CARD.reviews, 1.5)],
+      [strings, withNumber(ids.length * CARD_FIELDS, -3)], // a day's reviews
+    ];
+    for (const [altered, numbers] of variants) {
+      writeParts(header, altered, numbers);
+      expect(await cached()).toEqual({ digest: fresh(), source: 'full' });
+    }
+  });
+
+  it('finds the journal where the progress store keeps it, without loading the store', () => {
+    for (const name of ['/a/progress.json', '/a/b.JSON', '/a/progress', '/a/p.json.json', 'rel/x.json']) expect(journalPathOf(name)).toBe(journalFileFor(name));
+    // commands/stats.ts names the default progress file itself, for the same reason.
+    expect(defaultProgressFile({ deckDir: '/d/answers', prepDir: '/d/.prep' })).toBe(path.join('/d/.prep', 'progress.json'));
+  });
+
+  it('notices an edited journal (same length, other bytes) and a damaged progress file', async () => {
     const store = gradeOpen(['b'], T0 + 86_400_000);
     try {
-      cached();
+      await cached();
       const journal = file.replace(/\.json$/, '.journal');
       const text = readFileSync(journal, 'utf8');
       writeFileSync(journal, text.replace('"grade":3', '"grade":4'));
-      expect(cached()).toEqual({ digest: fresh(), source: 'full' });
+      expect(await cached()).toEqual({ digest: fresh(), source: 'full' });
     } finally {
       store.close();
     }
     writeFileSync(file, '{"schemaVersion": 1, "lastSeq": ');
-    expect(() => loadStatsDigest(file, cacheDir)).toThrow(/cannot be used/);
+    await expect(loadStatsDigest(file, cacheDir)).rejects.toThrow(/cannot be used/);
   });
 
-  it('never writes the progress file, and works without a writable cache folder', () => {
+  it('never writes the progress file, and works without a writable cache folder', async () => {
     const before = readFileSync(file);
     writeFileSync(path.join(root, '.prep', 'cache-is-a-file'), '');
-    const loaded = loadStatsDigest(file, path.join(root, '.prep', 'cache-is-a-file'));
-    expect(plain(loaded.digest)).toEqual(fresh());
+    const loaded = await loadStatsDigest(file, path.join(root, '.prep', 'cache-is-a-file'));
+    expect(fromColumns(loaded.columns)).toEqual(fresh());
     expect(readFileSync(file).equals(before)).toBe(true);
   });
 });

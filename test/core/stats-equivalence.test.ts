@@ -1,0 +1,192 @@
+/**
+ * The columnar stats (statsFromColumns, what a warm `prep stats` runs on the cached digest) against
+ * the plain object version they replaced (stats-reference.ts), on generated histories: same values,
+ * key for key, for many clocks, time zones, limits and filters. Seeded, so every run is the same.
+ */
+import { describe, expect, it } from 'vitest';
+import type { CardSummary } from '../../src/core/card.js';
+import { emptyProgress, type CardRecord, type FsrsPhase, type Grade, type ProgressData, type Review } from '../../src/core/progress-model.js';
+import { CARD, CARD_FIELDS, columnsFromDigest, digestFor, digestFromColumns, statsFromColumns, statsFromDigest, validColumns, type ProgressDigest, type StatsOptions } from '../../src/core/stats.js';
+import { referenceStatsFromDigest } from './stats-reference.js';
+
+const DAY = 86_400_000;
+const NOW = Date.parse('2026-11-14T12:00:00Z');
+
+/** mulberry32: a small seeded generator. */
+function random(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]! };
+}
+
+const TAGS = ['behavioural', 'Behavioural', 'system design', 'system_design', 'coding', '领导力', 'hr'];
+const COMPANIES = [null, null, 'Acme', 'acme ', 'Globex', '', 'Ｈｏｏｌｉ'];
+const PHASES: FsrsPhase[] = ['new', 'learning', 'review', 'relearning'];
+
+/** A deck of summaries and a history: records with every kind of memory, orphans, cram, ties. */
+function generate(seed: number, size: number): { cards: CardSummary[]; data: ProgressData } {
+  const r = random(seed);
+  const cards: CardSummary[] = [];
+  for (let i = 0; i < size; i++) {
+    const tags = Array.from({ length: r.int(4) }, () => r.pick(TAGS));
+    cards.push({
+      id: `c${i}`,
+      // Repeated questions, so ties in the ranking reach the collation of questions and ids.
+      question: r.next() < 0.3 ? 'Same question?' : `Question ${r.int(size)}?`,
+      tags,
+      company: r.pick(COMPANIES),
+      file: `c${i}.md`,
+      line: 1 + r.int(3),
+      timeLimitSec: r.pick([60, 90, 120, 180]),
+      versions: [],
+      spokenSec: {},
+      keyPoints: 0,
+      status: r.next() < 0.1 ? 'to-prepare' : 'ready',
+      contentHash: `h${i}`,
+    });
+  }
+  const data = emptyProgress();
+  const ids = [...cards.map((c) => c.id), 'gone-1', 'gone-2']; // cards that left the deck
+  let seq = 0;
+  for (const id of ids) {
+    if (r.next() < 0.15) continue; // never rehearsed
+    const reviews = r.int(12);
+    let at = NOW - (1 + r.int(400)) * DAY + r.int(DAY);
+    for (let k = 0; k < reviews; k++) {
+      at += r.int(20) * DAY + r.int(DAY);
+      if (at > NOW + 2 * DAY) break;
+      const review: Review = {
+        seq: ++seq,
+        cardId: id,
+        at: new Date(at),
+        grade: (1 + r.int(4)) as Grade,
+        elapsedMs: r.pick([0, 15_000, 59_999, 60_000, 61_000, 150_000, 400_000]) + r.int(1000),
+        timeLimitSec: r.pick([0, 60, 90, 120]),
+        mode: r.next() < 0.2 ? 'cram' : 'scheduled',
+        typed: false,
+        contentHash: r.next() < 0.5 ? `h${id.slice(1)}` : 'old',
+      };
+      data.reviews.push(review);
+    }
+    if (r.next() < 0.1 && reviews > 0) continue; // a history without a record
+    const phase = r.pick(PHASES);
+    const last = r.next() < 0.1 ? null : new Date(NOW - r.int(60) * DAY - r.int(DAY) + (r.next() < 0.05 ? 3 * DAY : 0));
+    const record: CardRecord = {
+      id,
+      question: '',
+      file: '',
+      contentHash: '',
+      memory: {
+        phase,
+        due: new Date(NOW + (r.int(40) - 10) * DAY + r.int(DAY)),
+        // Equal stabilities and times now and then: equal scores.
+        stability: r.next() < 0.2 ? 10 : 0.1 + r.next() * 200,
+        difficulty: 1 + r.next() * 9,
+        reps: r.int(20),
+        lapses: r.pick([0, 0, 1, 2, 3, 7]),
+        learningSteps: r.int(2),
+        scheduledDays: r.int(60),
+        lastReview: last,
+      },
+    };
+    data.cards[id] = record;
+  }
+  data.lastSeq = seq;
+  return { cards, data };
+}
+
+const canonical = (d: ProgressDigest) => ({
+  ...d,
+  records: Object.entries(d.records)
+    .map(([id, r]) => [id, r.memory] as const) // of a record, the digest keeps the memory state only
+    .sort(([a], [b]) => (a < b ? -1 : 1)),
+  cards: [...d.cards].sort(([a], [b]) => (a < b ? -1 : 1)),
+  days: [...d.days].sort(([a], [b]) => (a < b ? -1 : 1)),
+});
+
+describe('columnar stats against the plain version', () => {
+  const clocks = ['2026-11-14T12:00:00Z', '2026-11-14T03:59:59Z', '2026-11-15T04:00:00Z', '2026-12-31T23:30:00Z', '2025-01-01T00:00:00Z'];
+  const cases: Array<Omit<StatsOptions, 'now'>> = [
+    { timeZone: 'UTC' },
+    { timeZone: 'America/New_York', limit: 1 },
+    { timeZone: 'Asia/Kathmandu', limit: 3 },
+    { timeZone: 'Australia/Lord_Howe', limit: 500 },
+    { timeZone: 'UTC', limit: 0 },
+    { timeZone: 'UTC', limit: 2.5 },
+    { timeZone: 'UTC', limit: -2 },
+    { timeZone: 'UTC', limit: 100 },
+    { timeZone: 'UTC', since: '2026-11-01' },
+    { timeZone: 'Europe/Berlin', tags: ['system-design'] },
+    { timeZone: 'UTC', company: 'ACME' },
+    { timeZone: 'UTC', tags: ['hr', 'coding'], since: '2026-10-20', limit: 20 },
+    { timeZone: undefined },
+  ];
+
+  for (const seed of [1, 2, 3]) {
+    it(`gives the same stats, value for value (history ${seed})`, () => {
+      const { cards, data } = generate(seed, 300);
+      for (const options of cases) {
+        const digest = digestFor(cards, data, options);
+        for (const clock of clocks) {
+          const full = { ...options, now: new Date(clock) };
+          const expected = referenceStatsFromDigest(cards, digest, full);
+          expect(JSON.stringify(statsFromDigest(cards, digest, full))).toBe(JSON.stringify(expected));
+        }
+      }
+    });
+  }
+
+  it('keeps every value through columns and back', () => {
+    const { cards, data } = generate(7, 200);
+    const digest = digestFor(cards, data, { timeZone: 'UTC' });
+    const columns = columnsFromDigest(digest);
+    expect(validColumns(columns)).toBe(true);
+    expect(canonical(digestFromColumns(columns))).toEqual(canonical(digest));
+    expect(columns.records).toBe(Object.keys(data.cards).length);
+  });
+
+  it('turns down columns that do not hold what a digest makes', () => {
+    const { cards, data } = generate(8, 50);
+    const good = columnsFromDigest(digestFor(cards, data, { timeZone: 'UTC' }));
+    const withNumber = (at: number, value: number) => {
+      const cardsCopy = good.cards.slice();
+      cardsCopy[at] = value;
+      return { ...good, cards: cardsCopy };
+    };
+    const row = good.ids.findIndex((_, i) => good.cards[i * CARD_FIELDS + CARD.hasHistory] === 1 && good.cards[i * CARD_FIELDS + CARD.recordPhase]! >= 0);
+    const o = row * CARD_FIELDS;
+    const bad = [
+      withNumber(o + CARD.recordPhase, 4),
+      withNumber(o + CARD.recordPhase, 0.5),
+      withNumber(o + CARD.reps, -1),
+      withNumber(o + CARD.due, Infinity),
+      withNumber(o + CARD.lastReview, Infinity),
+      withNumber(o + CARD.hasHistory, 2),
+      withNumber(o + CARD.recent, 5), // a grade
+      withNumber(o + CARD.recentCount, 6),
+      withNumber(o + CARD.reviews, 1.5),
+      withNumber(o + CARD.phase, -1),
+      { ...good, ids: [...good.ids.slice(0, -1), good.ids[0]!] }, // a duplicate id
+      { ...good, hashes: good.hashes.slice(1) },
+      { ...good, days: good.days.map((d, i) => (i === 0 ? 'yesterday' : d)) },
+      { ...good, records: good.records + 1 },
+      { ...good, allReviews: -1 },
+      { ...good, cards: good.cards.subarray(1) },
+    ];
+    expect(validColumns(good)).toBe(true);
+    for (const columns of bad) expect(validColumns(columns)).toBe(false);
+  });
+
+  it('makes the same stats from columns as from the digest', () => {
+    const { cards, data } = generate(9, 100);
+    const digest = digestFor(cards, data, { timeZone: 'UTC' });
+    const options = { now: new Date(NOW), timeZone: 'UTC' };
+    expect(statsFromColumns(cards, columnsFromDigest(digest), options)).toEqual(referenceStatsFromDigest(cards, digest, options));
+  });
+});
