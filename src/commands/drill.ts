@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { filterCards } from '../core/deck.js';
 import { UsageError } from '../core/errors.js';
-import { nextDue, pickCards, DEFAULT_NEW_PER_DAY, DEFAULT_REVIEWS_PER_DAY } from '../core/pick.js';
+import { nextDue, pickCards, DEFAULT_NEW_PER_DAY, DEFAULT_REVIEWS_PER_DAY, RECENT_MS } from '../core/pick.js';
 import { reconcile } from '../core/reconcile.js';
 import { parseRetention, Scheduler } from '../core/schedule.js';
 import { currentItem, limitFor, parseKeys, startSession, step, timerMs, type Effect, type Input, type SessionConfig, type SessionState } from '../core/session.js';
@@ -75,6 +75,8 @@ export async function run(options: DrillOptions, io: CommandIO): Promise<number>
       cram: options.cram,
       shuffle: options.shuffle || options.seed !== undefined,
       seed: options.seed ?? (startedAt.getTime() % 2 ** 31),
+      // Today's counts from the end of the history: a long one is not read whole before the first question.
+      recent: store.recentReviews(new Date(startedAt.getTime() - RECENT_MS)),
     });
     const c = paint(io.term);
     if (picked.queue.length === 0) {

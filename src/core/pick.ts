@@ -28,6 +28,8 @@ export interface PickOptions {
   cram?: boolean | undefined;
   shuffle?: boolean | undefined;
   seed?: number | undefined;
+  /** The reviews since RECENT_MS before `now` (see RecentReviews); spares reading the whole history. */
+  recent?: RecentReviews | null | undefined;
 }
 
 export interface Picked {
@@ -68,35 +70,55 @@ export function isNewRecord(record: CardRecord | undefined): boolean {
   return record === undefined || record.memory.phase === 'new';
 }
 
-const THREE_DAYS_MS = 3 * 86_400_000;
+
+/** Reviews are looked at closely only this far back: a study day lasts at most 25 hours. */
+export const RECENT_MS = 3 * 86_400_000;
+
+/**
+ * The history as countToday needs it, without the whole of it: the reviews from `sinceMs` on (at
+ * most RECENT_MS before now), in time order, and whether a card had a scheduled review before them.
+ */
+export interface RecentReviews {
+  sinceMs: number;
+  reviews: readonly Review[];
+  scheduledBefore(cardId: string): boolean;
+}
 
 /** Scheduled reviews done on `now`'s study day, and how many of them introduced a new card; `reviews` in time order. */
 export function countToday(reviews: readonly Review[], now: Date, timeZone?: string): { reviews: number; newCards: number } {
+  // With the reviews in time order, only the tail near now is looked at closely (time-zone
+  // formatting is slow); the rest of a long history only tells whether a card was seen before.
+  const sinceMs = now.getTime() - RECENT_MS;
+  let start = reviews.length;
+  while (start > 0 && reviews[start - 1]!.at.getTime() >= sinceMs) start--;
+  let seen: Set<string> | undefined;
+  const scheduledBefore = (cardId: string) => {
+    if (seen === undefined) {
+      seen = new Set<string>();
+      for (let i = 0; i < start; i++) if (reviews[i]!.mode === 'scheduled') seen.add(reviews[i]!.cardId);
+    }
+    return seen.has(cardId);
+  };
+  return countRecent({ sinceMs, reviews: reviews.slice(start), scheduledBefore }, now, timeZone);
+}
+
+/** countToday from the recent reviews only. */
+export function countRecent(recent: RecentReviews, now: Date, timeZone?: string): { reviews: number; newCards: number } {
   const today = studyDay(now, timeZone);
   const nowMs = now.getTime();
-  // A study day lasts at most 25 hours, so a review three days away from now is not on it. With
-  // the reviews in time order, only the tail near now is looked at closely (time-zone formatting is
-  // slow); the rest of a long history only tells whether a card was seen before.
-  let start = reviews.length;
-  while (start > 0 && reviews[start - 1]!.at.getTime() >= nowMs - THREE_DAYS_MS) start--;
+  const reviews = recent.reviews;
   const onToday: Review[] = [];
-  for (let i = start; i < reviews.length; i++) {
-    const review = reviews[i]!;
-    if (review.mode !== 'scheduled' || review.at.getTime() - nowMs > THREE_DAYS_MS) continue;
+  for (const review of reviews) {
+    if (review.mode !== 'scheduled' || review.at.getTime() - nowMs > RECENT_MS) continue;
     if (studyDay(review.at, timeZone) === today) onToday.push(review);
   }
   if (onToday.length === 0) return { reviews: 0, newCards: 0 };
   const ids = new Set(onToday.map((r) => r.cardId));
-  const seen = new Set<string>();
-  for (let i = 0; i < start; i++) {
-    const review = reviews[i]!;
-    if (review.mode === 'scheduled' && ids.has(review.cardId)) seen.add(review.cardId);
-  }
+  const seen = new Set([...ids].filter((id) => recent.scheduledBefore(id)));
   const todaySet = new Set(onToday);
   const introducedToday = new Set<string>();
   let reviewCount = 0;
-  for (let i = start; i < reviews.length; i++) {
-    const review = reviews[i]!;
+  for (const review of reviews) {
     if (review.mode !== 'scheduled' || !ids.has(review.cardId)) continue;
     const first = !seen.has(review.cardId);
     seen.add(review.cardId);
@@ -111,7 +133,8 @@ export function pickCards(cards: readonly Card[], data: ProgressData, scheduler:
   const { now, timeZone } = options;
   const ready = cards.filter((c) => !isToPrepare(c));
   const toPrepare = cards.length - ready.length;
-  const today = countToday(sortedReviews(data.reviews), now, timeZone);
+  // The recent reviews when the caller has them (a drill on a long history), else the whole history.
+  const today = options.recent && options.recent.sinceMs <= now.getTime() - RECENT_MS ? countRecent(options.recent, now, timeZone) : countToday(sortedReviews(data.reviews), now, timeZone);
   const order = new Map(ready.map((c, i) => [c.id, i]));
   // Asked once per card, not once per comparison: FSRS's forgetting curve is not free.
   const known = new Map<string, number>();

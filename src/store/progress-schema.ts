@@ -241,25 +241,40 @@ const REVIEWS_CLOSE = '],\n  "log": [';
 const BETWEEN_REVIEWS = ',\n    {';
 const SLICE_BYTES = 1 << 20;
 
-export function snapshotFromBytes(bytes: Buffer): SnapshotCheck | null {
+export interface SnapshotLayout {
+  /** The snapshot checked and revived without its reviews (`data.reviews` is empty). */
+  data: ProgressData;
+  /** Byte range of the reviews' lines: from after `"reviews": [` up to `],` before the log. */
+  reviewsStart: number;
+  reviewsEnd: number;
+}
+
+/** A big snapshot in serializeSnapshot's layout, checked except for its reviews; null when it is not that. */
+export function snapshotWithoutReviews(bytes: Buffer): SnapshotLayout | null {
   if (bytes.length < SLICE_BYTES) return null; // small: one JSON.parse is as good
   const open = bytes.indexOf(REVIEWS_OPEN);
   if (open === -1 || bytes.indexOf(REVIEWS_OPEN, open + 1) !== -1) return null;
-  const bodyStart = open + REVIEWS_OPEN.length;
-  const close = bytes.indexOf(REVIEWS_CLOSE, bodyStart);
-  if (close === -1) return null;
+  const reviewsStart = open + REVIEWS_OPEN.length;
+  const reviewsEnd = bytes.indexOf(REVIEWS_CLOSE, reviewsStart);
+  if (reviewsEnd === -1) return null;
   let rest: unknown;
   try {
-    rest = JSON.parse(`${bytes.toString('utf8', 0, bodyStart)}${bytes.toString('utf8', close)}`);
+    rest = JSON.parse(`${bytes.toString('utf8', 0, reviewsStart)}${bytes.toString('utf8', reviewsEnd)}`);
   } catch {
     return null;
   }
   const checked = snapshotFromJson(rest);
   if (!checked.ok || checked.data.reviews.length !== 0) return null;
-  const lastSeq = checked.data.lastSeq;
+  return { data: checked.data, reviewsStart, reviewsEnd };
+}
+
+/** The reviews of a layout, each checked as snapshotFromJson checks it; null at the first doubt. */
+export function reviewsFromBytes(bytes: Buffer, layout: SnapshotLayout): Review[] | null {
+  const { lastSeq, cards } = layout.data;
+  const close = layout.reviewsEnd;
   const reviews: Review[] = [];
   const hashes = new Map<string, string>();
-  let start = bodyStart;
+  let start = layout.reviewsStart;
   while (start < close) {
     let end = bytes.indexOf(BETWEEN_REVIEWS, Math.min(start + SLICE_BYTES, close));
     if (end === -1 || end > close) end = close;
@@ -279,7 +294,7 @@ export function snapshotFromBytes(bytes: Buffer): SnapshotCheck | null {
       }
       if (review.seq > lastSeq) return null;
       // One string per card id and per answer hash, not one per review: the history stays in memory.
-      review.cardId = (Object.hasOwn(checked.data.cards, review.cardId) ? checked.data.cards[review.cardId]!.id : undefined) ?? review.cardId;
+      review.cardId = (Object.hasOwn(cards, review.cardId) ? cards[review.cardId]!.id : undefined) ?? review.cardId;
       const hash = hashes.get(review.contentHash);
       if (hash === undefined) hashes.set(review.contentHash, review.contentHash);
       else review.contentHash = hash;
@@ -287,8 +302,44 @@ export function snapshotFromBytes(bytes: Buffer): SnapshotCheck | null {
     }
     start = end === close ? close : end + 1; // past the comma
   }
-  checked.data.reviews = reviews;
-  return checked;
+  return reviews;
+}
+
+export function snapshotFromBytes(bytes: Buffer): SnapshotCheck | null {
+  const layout = snapshotWithoutReviews(bytes);
+  if (layout === null) return null;
+  const reviews = reviewsFromBytes(bytes, layout);
+  if (reviews === null) return null;
+  layout.data.reviews = reviews;
+  return { ok: true, data: layout.data };
+}
+
+/**
+ * The reviews of a layout dated from `sinceMs` on, in file order, read from the end of the file
+ * back to where every earlier review must be older: a review is never more than `disorderMs` older
+ * than one before it (0 when the reviews are in time order). What a drill needs of a long history
+ * before its first question. Only for bytes already checked whole (the caller knows them by their
+ * hash); null at any doubt.
+ */
+export function reviewsSinceFromBytes(bytes: Buffer, layout: SnapshotLayout, sinceMs: number, disorderMs: number): Review[] | null {
+  const out: Review[] = [];
+  let end = layout.reviewsEnd;
+  while (end > layout.reviewsStart) {
+    const comma = bytes.lastIndexOf(BETWEEN_REVIEWS, end - 1);
+    const start = comma < layout.reviewsStart ? layout.reviewsStart : comma + 1;
+    let review: Review | null;
+    try {
+      review = fastReview(JSON.parse(bytes.toString('utf8', start, end)));
+    } catch {
+      return null;
+    }
+    if (review === null || review.seq > layout.data.lastSeq) return null;
+    const at = review.at.getTime();
+    if (at + disorderMs < sinceMs) break;
+    if (at >= sinceMs) out.push(review);
+    end = comma < layout.reviewsStart ? layout.reviewsStart : comma;
+  }
+  return out.reverse();
 }
 
 export type JournalLineCheck = { ok: true; seq: number; event: ProgressEvent } | { ok: false; reason: string };

@@ -12,16 +12,18 @@
  * between the two steps never applies an event twice. A file that fails validation is never written,
  * backed up or "repaired": the store refuses to open it and says how to restore a backup.
  */
+import { createHash } from 'node:crypto';
 import { readlinkSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { PrepError } from '../core/errors.js';
-import { applyEvent, emptyProgress, type ProgressData, type ProgressEvent } from '../core/progress-model.js';
+import { applyEvent, emptyProgress, type ProgressData, type ProgressEvent, type Review } from '../core/progress-model.js';
+import type { RecentReviews } from '../core/pick.js';
 import { removeTempFiles, writeFileAtomic } from './atomic-write.js';
 import { ensureDailyBackup, hasTodaysBackup, listBackups } from './backups.js';
 import { errnoCode, nodeFs, readAllFd, syncFolder, writeAll, type FsLayer } from './fs-layer.js';
 import { journalFileFor, parseJournal } from './journal.js';
 import { acquireLock, type HeldLock } from './lock.js';
-import { journalLineFromJson, serializeJournalLine, serializeSnapshot, snapshotFromBytes, snapshotFromJson } from './progress-schema.js';
+import { journalLineFromJson, reviewsFromBytes, reviewsSinceFromBytes, serializeJournalLine, serializeSnapshot, snapshotFromBytes, snapshotFromJson, snapshotWithoutReviews, type SnapshotLayout } from './progress-schema.js';
 import type { Locations } from './paths.js';
 
 export { ProgressLockedError } from './lock.js';
@@ -59,6 +61,11 @@ export interface ProgressStore {
   close(): void;
   /** Things the user may want to know that did not stop the store from opening (e.g. a backup that failed). */
   readonly warnings: readonly string[];
+  /**
+   * The reviews since `since` and whether a card had a scheduled review before, without reading
+   * the whole history when it has not been read yet (see CheckedFacts); null: use `data.reviews`.
+   */
+  recentReviews(since: Date): RecentReviews | null;
 }
 
 export interface OpenOptions {
@@ -82,6 +89,10 @@ interface LoadedState {
   pending: number;
   /** The snapshot as read, when asked for (the daily backup, when nothing is pending); dropped after open. */
   snapshotBytes: Buffer | null;
+  /** Reviews not read yet (the snapshot's bytes were checked before); null when `data.reviews` is all there. */
+  lazy: LazyReviews | null;
+  /** Facts to record for the next open, after this one checked a big snapshot whole. */
+  checked: { bytes: Buffer; facts: CheckedFacts } | null;
 }
 
 function badFileMessage(file: string, reason: string, progressFile: string, layer: FsLayer): string {
@@ -126,7 +137,7 @@ function inodeOf(file: string, layer: FsLayer): number | null {
  * the journal between our two reads; the snapshot's inode tells, and we read again. The snapshot
  * stays open until that check, so its inode cannot be freed and handed to a newer snapshot meanwhile.
  */
-function loadState(file: string, layer: FsLayer, keepSnapshotBytes = false): LoadedState {
+function loadState(file: string, layer: FsLayer, keepSnapshotBytes = false, trustChecked = false): LoadedState {
   const journal = journalFileFor(file);
   for (let attempt = 0; ; attempt++) {
     let snapshot = readIfExists(file, layer);
@@ -147,14 +158,23 @@ function loadState(file: string, layer: FsLayer, keepSnapshotBytes = false): Loa
     // big history is not held in memory three times over (bytes, text, parsed) while it is read.
     const bytes = snapshot?.bytes ?? null;
     snapshot = null;
-    return buildState(file, journal, bytes, keepSnapshotBytes, journalRead?.bytes ?? null, layer);
+    return buildState(file, journal, bytes, keepSnapshotBytes, journalRead?.bytes ?? null, layer, trustChecked);
   }
 }
 
-function buildState(file: string, journal: string, snapshotBytes: Buffer | null, keepSnapshotBytes: boolean, journalBytes: Buffer | null, layer: FsLayer): LoadedState {
+function buildState(file: string, journal: string, snapshotBytes: Buffer | null, keepSnapshotBytes: boolean, journalBytes: Buffer | null, layer: FsLayer, trustChecked: boolean): LoadedState {
   let data: ProgressData;
+  let lazy: LazyReviews | null = null;
+  let checkedNow: LoadedState['checked'] = null;
   const snapshotSize = snapshotBytes?.length ?? null;
-  if (snapshotBytes === null) {
+  const known = trustChecked && snapshotBytes !== null ? readCheckedFacts(file, snapshotBytes, layer) : null;
+  const layout = known && snapshotWithoutReviews(snapshotBytes!);
+  if (layout) {
+    // The same bytes were checked whole before (their SHA-256 says so): the cards and log are
+    // checked again here, the reviews only when something needs them all (LazyReviews).
+    data = layout.data;
+    lazy = new LazyReviews(file, data, snapshotBytes!, layout, known!);
+  } else if (snapshotBytes === null) {
     data = emptyProgress();
   } else {
     // A big file in our own layout is read in slices (peak memory); anything else, or any doubt,
@@ -178,6 +198,9 @@ function buildState(file: string, journal: string, snapshotBytes: Buffer | null,
       throw new ProgressFileError(file, checked.reason, badFileMessage(file, checked.reason, file, layer));
     }
     data = checked.data;
+    if (trustChecked && snapshotBytes.length >= CHECKED_MIN_BYTES) {
+      checkedNow = { bytes: snapshotBytes, facts: factsOf(data.reviews) };
+    }
   }
   let goodLength = 0;
   let pending = 0;
@@ -190,7 +213,8 @@ function buildState(file: string, journal: string, snapshotBytes: Buffer | null,
     goodLength = parsed.goodLength;
     for (const entry of parsed.entries) {
       if (entry.seq <= data.lastSeq) continue; // already in the snapshot (crash after compaction, before the journal was emptied)
-      applyEvent(data, entry.event);
+      if (lazy) lazy.apply(entry.event);
+      else applyEvent(data, entry.event);
       data.lastSeq = Math.max(data.lastSeq, entry.seq);
       pending++;
     }
@@ -204,6 +228,8 @@ function buildState(file: string, journal: string, snapshotBytes: Buffer | null,
     journalSize: journalBytes?.length ?? 0,
     pending,
     snapshotBytes: keepSnapshotBytes ? snapshotBytes : null,
+    lazy,
+    checked: checkedNow,
   };
 }
 
@@ -235,7 +261,7 @@ export function openProgress(file: string, options: OpenOptions): ProgressStore 
   let journalFd: number | undefined;
   let store: Store | undefined;
   try {
-    const state = loadState(absolute, layer, !hasTodaysBackup(absolute, options.now, layer, options.timeZone));
+    const state = loadState(absolute, layer, !hasTodaysBackup(absolute, options.now, layer, options.timeZone), true);
     removeTempFiles(dir, path.basename(absolute), layer);
     const journal = journalFileFor(absolute);
     try {
@@ -250,6 +276,8 @@ export function openProgress(file: string, options: OpenOptions): ProgressStore 
     }
     store = new Store(absolute, journal, journalFd, lock, layer, state);
     journalFd = undefined;
+    if (state.checked) writeCheckedFacts(absolute, state.checked.bytes, state.checked.facts, layer);
+    state.checked = null;
     if (!state.snapshotExists) {
       store.compact(); // a new history starts with a real progress.json; failing here is failing to open
       state.pending = 0;
@@ -317,6 +345,7 @@ class Store implements ProgressStore {
   private closed = false;
   /** Set when a failed append could not be rolled back: the journal's end is unknown, so stop writing. */
   private broken: string | null = null;
+  private readonly lazy: LazyReviews | null;
 
   constructor(
     readonly file: string,
@@ -330,6 +359,11 @@ class Store implements ProgressStore {
     this.journalLength = state.journalGoodLength;
     this.pending = state.pending;
     this.snapshotSize = state.snapshotSize;
+    this.lazy = state.lazy;
+  }
+
+  recentReviews(since: Date): RecentReviews | null {
+    return this.lazy?.recent(since.getTime()) ?? null;
   }
 
   warn(message: string): void {
@@ -360,7 +394,8 @@ class Store implements ProgressStore {
     }
     this.journalLength += bytes.length;
     this.pending++;
-    applyEvent(this.data, checked.event);
+    if (this.lazy) this.lazy.apply(checked.event);
+    else applyEvent(this.data, checked.event);
     this.data.lastSeq = Math.max(this.data.lastSeq, seq);
   }
 
@@ -392,6 +427,10 @@ class Store implements ProgressStore {
       throw new PrepError(`could not rewrite ${this.file} (${code}); it is unchanged and your grades are safe in ${this.journal}; ${adviceFor(code)}`);
     }
     this.snapshotSize = Buffer.byteLength(text);
+    if (this.snapshotSize >= CHECKED_MIN_BYTES) {
+      // Written from checked data: the next open need not read all its reviews again.
+      writeCheckedFacts(this.file, Buffer.from(text, 'utf8'), factsOf(this.data.reviews), this.layer);
+    }
     // The snapshot now holds every journal event (by seq); emptying the journal is only tidying.
     try {
       this.layer.ftruncateSync(this.journalFd, 0);
@@ -435,4 +474,176 @@ function adviceFor(code: string): string {
   if (code === 'ENOSPC' || code === 'EDQUOT') return 'free some disk space and run prep again';
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return 'check that the .prep folder is writable and run prep again';
   return 'check the disk and run prep again';
+}
+
+/*
+ * Checked facts (`progress.json.checked`, beside the snapshot): after prep has checked a big
+ * snapshot whole, or written one itself, it records the snapshot's SHA-256 and size, and what a
+ * drill needs of its reviews before the first question: how far out of time order they are, and
+ * when each card had its first scheduled review. On the next open, a snapshot with the same SHA-256
+ * is the same checked bytes: its cards and log are checked again, its reviews are read only when
+ * something needs them all (a compaction, an undo, a reattach, a backup after grades). Any change
+ * to the snapshot changes the hash and it is checked whole again, so a damaged file is still
+ * refused. The file is only a shortcut: missing, stale or damaged, it is ignored.
+ */
+const CHECKED_HEADER = 'prep progress checked 1';
+/** Smaller snapshots are read whole faster than their facts are checked. */
+const CHECKED_MIN_BYTES = 1 << 20;
+
+interface CheckedFacts {
+  /** No review is more than this older than one before it (ms); 0 when they are in time order. */
+  disorderMs: number;
+  /** Card id → time of its earliest scheduled review (ms). */
+  firstScheduled: Map<string, number>;
+}
+
+function checkedFileFor(progressFile: string): string {
+  return `${progressFile}.checked`;
+}
+
+const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
+
+function factsOf(reviews: readonly Review[]): CheckedFacts {
+  const firstScheduled = new Map<string, number>();
+  let latest = Number.NEGATIVE_INFINITY;
+  let disorderMs = 0;
+  for (const review of reviews) {
+    const at = review.at.getTime();
+    if (at > latest) latest = at;
+    else disorderMs = Math.max(disorderMs, latest - at);
+    if (review.mode !== 'scheduled') continue;
+    const first = firstScheduled.get(review.cardId);
+    if (first === undefined || at < first) firstScheduled.set(review.cardId, at);
+  }
+  return { disorderMs, firstScheduled };
+}
+
+function writeCheckedFacts(progressFile: string, snapshot: Buffer, facts: CheckedFacts, layer: FsLayer): void {
+  const body = JSON.stringify({ size: snapshot.length, sha256: sha256(snapshot), disorderMs: facts.disorderMs, firstScheduled: [...facts.firstScheduled] });
+  const file = checkedFileFor(progressFile);
+  let fd: number | undefined;
+  try {
+    // No fsync and no rename: a torn or stale file fails its own hash or the snapshot's, and is ignored.
+    fd = layer.openSync(file, 'w', 0o644);
+    writeAll(layer, fd, Buffer.from(`${CHECKED_HEADER} ${sha256(body)}\n${body}`, 'utf8'));
+  } catch {
+    // only a shortcut for the next open
+  } finally {
+    if (fd !== undefined) {
+      try {
+        layer.closeSync(fd);
+      } catch {
+        // see above
+      }
+    }
+  }
+}
+
+function readCheckedFacts(progressFile: string, snapshot: Buffer, layer: FsLayer): CheckedFacts | null {
+  const read = (() => {
+    try {
+      return readIfExists(checkedFileFor(progressFile), layer);
+    } catch {
+      return null;
+    }
+  })();
+  if (read === null) return null;
+  try {
+    layer.closeSync(read.fd);
+  } catch {
+    // read already
+  }
+  try {
+    const text = read.bytes.toString('utf8');
+    const newline = text.indexOf('\n');
+    if (newline === -1 || text.slice(0, newline) !== `${CHECKED_HEADER} ${sha256(text.slice(newline + 1))}`) return null;
+    const body = JSON.parse(text.slice(newline + 1)) as { size?: unknown; sha256?: unknown; disorderMs?: unknown; firstScheduled?: unknown };
+    if (body.size !== snapshot.length || typeof body.disorderMs !== 'number' || !(body.disorderMs >= 0) || !Array.isArray(body.firstScheduled)) return null;
+    if (body.sha256 !== sha256(snapshot)) return null;
+    const firstScheduled = new Map<string, number>();
+    for (const pair of body.firstScheduled as unknown[]) {
+      if (!Array.isArray(pair) || typeof pair[0] !== 'string' || typeof pair[1] !== 'number') return null;
+      firstScheduled.set(pair[0], pair[1]);
+    }
+    return { disorderMs: body.disorderMs, firstScheduled };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * `data.reviews` of a snapshot known by its checked facts: read (and checked, as on any open) the
+ * first time something asks for the whole list. Until then, reviews appended are kept aside in
+ * order, and recent() answers what picking cards needs from the end of the file.
+ */
+class LazyReviews {
+  private bytes: Buffer | null;
+  /** Reviews applied since open, in order, while the snapshot's are not read. */
+  private added: Review[] = [];
+
+  constructor(
+    private readonly file: string,
+    private readonly data: ProgressData,
+    bytes: Buffer,
+    private readonly layout: SnapshotLayout,
+    private readonly facts: CheckedFacts,
+  ) {
+    this.bytes = bytes;
+    Object.defineProperty(data, 'reviews', {
+      configurable: true,
+      enumerable: true,
+      get: () => this.load(),
+      set: (list: Review[]) => this.settle(list),
+    });
+  }
+
+  get loaded(): boolean {
+    return this.bytes === null;
+  }
+
+  private settle(list: Review[]): void {
+    this.bytes = null;
+    this.added = [];
+    Object.defineProperty(this.data, 'reviews', { value: list, writable: true, enumerable: true, configurable: true });
+  }
+
+  private load(): Review[] {
+    const list = reviewsFromBytes(this.bytes!, this.layout);
+    if (list === null) {
+      // The bytes hash the same as checked ones; only a different prep build could disagree now.
+      const reason = 'its reviews no longer pass the checks of this prep';
+      throw new ProgressFileError(this.file, reason, `${this.file} cannot be used (${reason}); it was kept untouched. Delete ${checkedFileFor(this.file)} and run prep again.`);
+    }
+    for (const review of this.added) list.push(review);
+    this.settle(list);
+    return list;
+  }
+
+  /** applyEvent, keeping an appended review aside while the snapshot's reviews are not read. */
+  apply(event: ProgressEvent): void {
+    if (this.loaded || event.type !== 'review') {
+      applyEvent(this.data, event);
+      return;
+    }
+    this.added.push(event.review);
+    this.data.cards[event.card.id] = event.card;
+    this.data.lastSeq = Math.max(this.data.lastSeq, event.review.seq);
+  }
+
+  /** countToday's view of the history (pick sorts nothing: the recent reviews come in time order). */
+  recent(sinceMs: number): RecentReviews | null {
+    if (this.loaded) return null;
+    const fromSnapshot = reviewsSinceFromBytes(this.bytes!, this.layout, sinceMs, this.facts.disorderMs);
+    if (fromSnapshot === null) return null;
+    const scheduledEarlier = new Set<string>();
+    const reviews = fromSnapshot;
+    for (const review of this.added) {
+      if (review.at.getTime() >= sinceMs) reviews.push(review);
+      else if (review.mode === 'scheduled') scheduledEarlier.add(review.cardId);
+    }
+    // In time order as the whole history would be sorted (stable: equal times keep file order).
+    reviews.sort((a, b) => a.at.getTime() - b.at.getTime());
+    const first = this.facts.firstScheduled;
+    return { sinceMs, reviews, scheduledBefore: (cardId) => scheduledEarlier.has(cardId) || (first.get(cardId) ?? Number.POSITIVE_INFINITY) < sinceMs };
+  }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countToday, nextDue, pickCards, shuffled } from '../../src/core/pick.js';
+import { countRecent, countToday, nextDue, pickCards, RECENT_MS, shuffled } from '../../src/core/pick.js';
 import { isDue, Scheduler } from '../../src/core/schedule.js';
 import { makeCard, progressWith, record, review, reviewMemory } from './drill-cards.js';
 
@@ -149,5 +149,33 @@ describe('nextDue', () => {
     const data = progressWith([record(a, reviewMemory(new Date(now.getTime() + 86_400_000), now)), record(b, reviewMemory(soon, now))]);
     expect(nextDue([a, b, makeCard('new')], data.cards, now)).toEqual(soon);
     expect(nextDue([makeCard('new')], data.cards, now)).toBeNull();
+  });
+});
+
+describe('countRecent', () => {
+  it('gives countToday from the recent reviews and what came before, and pickCards uses it when given', () => {
+    const hours = (h: number) => new Date(now.getTime() + h * 3_600_000);
+    const reviews = [
+      review('old', hours(-24 * 30)),
+      review('crammed-before', hours(-24 * 10), { mode: 'cram' }),
+      review('old', hours(-2)),
+      review('crammed-before', hours(-1)),
+      review('brand-new', hours(-3)),
+      review('brand-new', hours(-1)),
+      review('yesterday', hours(-26)),
+      review('yesterday', hours(-0.5)),
+    ].sort((a, b) => a.at.getTime() - b.at.getTime());
+    const sinceMs = now.getTime() - RECENT_MS;
+    const before = new Set(reviews.filter((r) => r.at.getTime() < sinceMs && r.mode === 'scheduled').map((r) => r.cardId));
+    const recent = { sinceMs, reviews: reviews.filter((r) => r.at.getTime() >= sinceMs), scheduledBefore: (id: string) => before.has(id) };
+    expect(countToday(reviews, now, UTC)).toEqual({ reviews: 3, newCards: 2 });
+    expect(countRecent(recent, now, UTC)).toEqual(countToday(reviews, now, UTC));
+    const cards = ['old', 'crammed-before', 'brand-new', 'yesterday', 'f1', 'f2', 'f3'].map((id) => makeCard(id));
+    const data = progressWith([]);
+    data.reviews = reviews;
+    const withRecent = pickCards(cards, { ...data, reviews: [] }, scheduler, { now, timeZone: UTC, newPerDay: 3, recent });
+    const whole = pickCards(cards, data, scheduler, { now, timeZone: UTC, newPerDay: 3 });
+    expect(withRecent).toEqual(whole);
+    expect(whole.newToday).toBe(2);
   });
 });
