@@ -190,6 +190,14 @@ interface Miss {
   reuse: RawEntry | undefined;
 }
 
+/** A file parsed by this load: its stamp and hash, and where its problems and cards are in `Plan.entryTexts`. */
+interface FreshEntry {
+  stamp: Stamp;
+  hash: string;
+  offset: number;
+  length: number;
+}
+
 interface Plan {
   root: string;
   /** When this load began, before any stat: racy stamps are judged from here (see writeCache). */
@@ -198,12 +206,14 @@ interface Plan {
   results: (ParsedFile | undefined)[];
   /** Raw entries for the next index, by position; undefined for files not to be cached. */
   raws: (RawEntry | undefined)[];
-  /** Positions whose raw entry was made by this load (its bodies are in `bodies`, not in the old cache's file). */
-  parsedHere: Set<number>;
+  /** Entries made by this load, by position: kept as text in `entryTexts` (their bodies are in `bodies`). */
+  fresh: Map<number, FreshEntry>;
   misses: Miss[];
   cache: OpenCache | undefined;
   /** Section texts of the files parsed by this load, to become the next bodies file. */
-  bodies: BodyStore;
+  bodies: ByteStore;
+  /** Problems and cards (JSON, UTF-8) of the files parsed by this load, until the cache is written. */
+  entryTexts: ByteStore;
   needsWrite: boolean;
 }
 
@@ -267,7 +277,7 @@ function planLoad(root: string): Plan {
   });
   // Files that left the deck: their entries would linger; a rewrite drops them.
   if (cache && used + misses.length < cache.entries.size) needsWrite = true;
-  return { root, startedAt, listing, results, raws, parsedHere: new Set(), misses, cache, bodies: new BodyStore(), needsWrite };
+  return { root, startedAt, listing, results, raws, fresh: new Map(), misses, cache, bodies: new ByteStore(), entryTexts: new ByteStore(), needsWrite };
 }
 
 /** Uses the cached parse of files whose bytes did not change; returns the misses that need the parser. */
@@ -290,29 +300,49 @@ function reuseParses(plan: Plan): Miss[] {
 
 function finish(plan: Plan, toParse: Miss[], parse: ParseBytes | undefined): Deck {
   const base = plan.root.endsWith(path.sep) ? plan.root : plan.root + path.sep;
+  const read = (file: string): Uint8Array | ParsedFile => {
+    try {
+      return readFileSync(base + file);
+    } catch (error) {
+      return unreadable(file, error);
+    }
+  };
   for (const miss of toParse) {
     if (!parse) throw new Error('deck cache: a file needs parsing but no parser was given');
-    let bytes = miss.bytes;
+    const bytes = miss.bytes ?? read(miss.file);
     miss.bytes = undefined;
-    if (bytes === undefined) {
-      try {
-        bytes = readFileSync(base + miss.file);
-      } catch (error) {
-        plan.results[miss.index] = unreadable(miss.file, error);
-        continue;
-      }
+    if (!(bytes instanceof Uint8Array)) {
+      plan.results[miss.index] = bytes;
+      continue;
     }
-    const hash = miss.hash || hashBytes(bytes);
     const parsed = parse(bytes, miss.file);
-    // Kept compact from here on: the parse, the file's text and its syntax tree can be collected now.
-    const raw = miss.stamp ? compactEntry(miss.file, parsed, miss.stamp, hash, plan.bodies) : undefined;
-    const revived = raw ? reviveOwn(raw, plan.bodies, plan.root) : undefined;
-    if (raw && revived) {
-      plan.results[miss.index] = revived;
-      plan.raws[miss.index] = raw;
-      plan.parsedHere.add(miss.index);
+    const compact = miss.stamp ? compactParse(miss.file, parsed, plan.bodies) : undefined;
+    if (compact) {
+      // Only bytes are kept (outside the JS heap); the parse, the file's text and its tree can go.
+      const text = Buffer.from(JSON.stringify(compact), 'utf8');
+      plan.fresh.set(miss.index, { stamp: miss.stamp!, hash: miss.hash || hashBytes(bytes), offset: plan.entryTexts.add(text), length: text.length });
     } else {
       plan.results[miss.index] = parsed; // a shape this version cannot store: used as parsed, not cached
+    }
+  }
+  // Cards are revived only now, from the compact text (fresh flat strings, never slices of a file's
+  // text): while files were parsed the heap held none of them, and the live heap then is what lets
+  // V8 grow the heap amid the parser's garbage (the peak RSS of a cold load).
+  for (const [index, { stamp, hash, offset, length }] of plan.fresh) {
+    const file = plan.listing.files[index]!;
+    let revived: ParsedFile | undefined;
+    try {
+      const [problems, cards] = JSON.parse(plan.entryTexts.read(offset, length).toString('utf8')) as [RawProblem[], RawCard[]];
+      revived = reviveEntry(checkEntry([file, stamp.size, stamp.mtimeMs, stamp.ctimeMs, stamp.ino, hash, 0, problems, cards]), plan.bodies, plan.root);
+    } catch {
+      revived = undefined; // never expected; the file is parsed again below and not cached
+    }
+    if (revived) {
+      plan.results[index] = revived;
+    } else {
+      plan.fresh.delete(index);
+      const bytes = read(file);
+      plan.results[index] = bytes instanceof Uint8Array ? parse!(bytes, file) : bytes;
     }
   }
   const deck = assembleDeck([{ cards: [], problems: plan.listing.problems }, ...(plan.results as ParsedFile[])]);
@@ -324,16 +354,8 @@ function finish(plan: Plan, toParse: Miss[], parse: ParseBytes | undefined): Dec
       // No cache this time (read-only folder, full disk, …); the deck is loaded all the same.
     }
   }
+  plan.entryTexts = new ByteStore();
   return { ...deck, files: plan.listing.files.length };
-}
-
-/** The cards of an entry made by this load (its texts in memory); undefined if it does not revive (never expected). */
-function reviveOwn(raw: RawEntry, bodies: BodyReader, root: string): ParsedFile | undefined {
-  try {
-    return reviveEntry(raw, bodies, root);
-  } catch {
-    return undefined;
-  }
 }
 
 function stampOf(stats: Stats): Stamp {
@@ -402,11 +424,10 @@ function checkEntry(raw: unknown): RawEntry {
 }
 
 /**
- * Cards and problems of one file in the compact form, with their texts added to `bodies`; undefined
- * if the shape is not one this version knows. Its strings are fresh copies: strings the parser
- * returns can be slices of the file's whole text, which would keep every file's text alive.
+ * Problems and cards of one file in the compact form of an entry (its last two fields), with their
+ * texts added to `bodies`; undefined if the shape is not one this version knows.
  */
-function compactEntry(file: string, parsed: ParsedFile, stamp: Stamp, hash: string, bodies: BodyStore): RawEntry | undefined {
+function compactParse(file: string, parsed: ParsedFile, bodies: ByteStore): [RawProblem[], RawCard[]] | undefined {
   const problems: RawProblem[] = [];
   for (const p of parsed.problems) {
     if (p.file !== file || sortedKeys(p) !== PROBLEM_KEYS) return undefined;
@@ -423,8 +444,7 @@ function compactEntry(file: string, parsed: ParsedFile, stamp: Stamp, hash: stri
     }
     cards.push([c.id, c.idSource, c.question, c.tags, c.company, c.timeLimitSec, c.timeLimitSource, c.line, sections, c.keyPoints, c.keyPointsSource, c.followUps, c.contentHash]);
   }
-  const entry: RawEntry = [file, stamp.size, stamp.mtimeMs, stamp.ctimeMs, stamp.ino, hash, 0, problems, cards];
-  return JSON.parse(JSON.stringify(entry)) as RawEntry; // flat copies (see above); the same values
+  return [problems, cards];
 }
 
 /** An opened, verified cache. */
@@ -499,33 +519,38 @@ function openBodies(file: string, size: number): BodyReader | undefined {
 }
 
 /**
- * Section texts gathered in memory for a new bodies file: 1 MB blocks rather than one small buffer
- * per text (60,000 of them at 10,000 files). Offsets are those the bodies file will have.
+ * Bytes gathered in memory for a file to be written (section texts for a bodies file, the entries
+ * part): 1 MB blocks rather than one small buffer per piece (60,000 texts at 10,000 files), outside
+ * the JS heap. Offsets are those the file will have; a piece never straddles two blocks.
  */
-class BodyStore implements BodyReader {
+class ByteStore implements BodyReader {
   private static readonly BLOCK = 1 << 20;
   private readonly full: Buffer[] = [];
   private readonly starts: number[] = [];
   private block: Buffer | undefined;
   private blockStart = 0;
   private used = 0;
+  /** Set once the bytes are on disk: reads go there, and the blocks are let go. */
+  private file: BodyReader | undefined;
   size = 0;
 
   add(bytes: Uint8Array): number {
-    if (!this.block || this.used + bytes.length > this.block.length) {
-      if (this.block) this.seal();
-      this.block = Buffer.allocUnsafe(Math.max(BodyStore.BLOCK, bytes.length));
-      this.blockStart = this.size;
-      this.used = 0;
-    }
-    const offset = this.size;
-    this.block.set(bytes, this.used);
+    const offset = this.reserve(bytes.length);
+    this.block!.set(bytes, this.used);
     this.used += bytes.length;
-    this.size += bytes.length;
+    return offset;
+  }
+
+  addText(text: string): number {
+    const length = Buffer.byteLength(text, 'utf8');
+    const offset = this.reserve(length);
+    this.block!.write(text, this.used, length, 'utf8');
+    this.used += length;
     return offset;
   }
 
   read(offset: number, length: number): Buffer {
+    if (this.file) return this.file.read(offset, length);
     if (this.block && offset >= this.blockStart) return this.block.subarray(offset - this.blockStart, offset - this.blockStart + length);
     let lo = 0;
     let hi = this.starts.length - 1;
@@ -538,14 +563,33 @@ class BodyStore implements BodyReader {
     return this.full[lo]!.subarray(offset - start, offset - start + length);
   }
 
-  /** The bytes of the bodies file, in order. */
+  /** The bytes, in order. */
   chunks(): Buffer[] {
     return this.block ? [...this.full, this.block.subarray(0, this.used)] : [...this.full];
   }
 
-  private seal(): void {
-    this.full.push(this.block!.subarray(0, this.used));
-    this.starts.push(this.blockStart);
+  /** From now on reads come from `file`, which holds the same bytes (checked by each text's checksum). */
+  handOver(file: BodyReader): void {
+    this.file = file;
+    this.full.length = 0;
+    this.starts.length = 0;
+    this.block = undefined;
+  }
+
+  /** Room for `length` more bytes in the current block; returns their offset. */
+  private reserve(length: number): number {
+    if (!this.block || this.used + length > this.block.length) {
+      if (this.block) {
+        this.full.push(this.block.subarray(0, this.used));
+        this.starts.push(this.blockStart);
+      }
+      this.block = Buffer.allocUnsafe(Math.max(ByteStore.BLOCK, length));
+      this.blockStart = this.size;
+      this.used = 0;
+    }
+    const offset = this.size;
+    this.size += length;
+    return offset;
   }
 }
 
@@ -589,12 +633,13 @@ function reviveEntry(entry: RawEntry, bodies: BodyReader, root: string): ParsedF
       throw new CorruptCache();
     }
     const sections: Partial<Record<SectionName, Section>> = {};
+    let owner: BodyOwner | undefined;
     for (const rs of rawSections as unknown[]) {
       if (!Array.isArray(rs) || rs.length !== 6) throw new CorruptCache();
       const [name, sLine, spokenSec, offset, length, sum] = rs as unknown[];
       if (!isStr(name) || !SECTION_SET.has(name) || !isInt(sLine) || !isNum(spokenSec) || !isInt(offset) || !isInt(length) || !isInt(sum)) throw new CorruptCache();
       if (offset + length > bodies.size || Object.prototype.hasOwnProperty.call(sections, name)) throw new CorruptCache();
-      sections[name as SectionName] = lazySection(sLine, spokenSec, () => readBody(bodies, offset, length, sum, root, file, id, name as SectionName));
+      sections[name as SectionName] = lazySection(sLine, spokenSec, { card: (owner ??= { bodies, root, file, cardId: id }), name: name as SectionName, offset, length, sum });
     }
     cards.push({
       id,
@@ -616,20 +661,49 @@ function reviveEntry(entry: RawEntry, bodies: BodyReader, root: string): ParsedF
   return { cards, problems };
 }
 
-/** A section whose text is read on first use, then kept as an ordinary property. */
-function lazySection(line: number, spokenSec: number, load: () => string): Section {
-  const section = {
-    get markdown(): string {
-      const value = load();
-      Object.defineProperty(section, 'markdown', { value, writable: true, enumerable: true, configurable: true });
-      return value;
-    },
-    set markdown(value: string) {
-      Object.defineProperty(section, 'markdown', { value, writable: true, enumerable: true, configurable: true });
-    },
-    line,
-    spokenSec,
-  };
+/** Where a card's section texts are. */
+interface BodyOwner {
+  bodies: BodyReader;
+  root: string;
+  file: string;
+  cardId: string;
+}
+/** Where one section's text is. */
+interface BodyRef {
+  card: BodyOwner;
+  name: SectionName;
+  offset: number;
+  length: number;
+  sum: number;
+}
+const BODY_REF = Symbol('prep.bodyRef');
+type LazySection = Section & { [BODY_REF]: BodyRef };
+
+/**
+ * `markdown` of a lazy section: read on first use, then an ordinary property. One getter and setter
+ * shared by every section (no closures per section: 10,000 cards have 40,000 sections).
+ */
+const LAZY_MARKDOWN: PropertyDescriptor = {
+  get(this: LazySection): string {
+    const { card, name, offset, length, sum } = this[BODY_REF];
+    const value = readBody(card.bodies, offset, length, sum, card.root, card.file, card.cardId, name);
+    Object.defineProperty(this, 'markdown', { value, writable: true, enumerable: true, configurable: true });
+    return value;
+  },
+  set(this: LazySection, value: string) {
+    Object.defineProperty(this, 'markdown', { value, writable: true, enumerable: true, configurable: true });
+  },
+  enumerable: true,
+  configurable: true,
+};
+
+/** A section whose text is read on first use; its own keys are those of a parsed section, in the same order. */
+function lazySection(line: number, spokenSec: number, ref: BodyRef): Section {
+  const section = {} as Section;
+  Object.defineProperty(section, 'markdown', LAZY_MARKDOWN);
+  section.line = line;
+  section.spokenSec = spokenSec;
+  Object.defineProperty(section, BODY_REF, { value: ref }); // not enumerable: invisible to JSON, spread and equality
   return section;
 }
 
@@ -691,28 +765,53 @@ const SUMMARY = 1;
 const ENTRIES = 2;
 type Part = typeof STAMPS | typeof SUMMARY | typeof ENTRIES;
 
+/** What the stamps part records of one entry. */
+interface StampRow extends Stamp {
+  file: string;
+  racy: 0 | 1;
+}
+
 function writeCache(plan: Plan, errors: number, summaries: CardSummary[]): void {
   const dir = cacheDirFor(plan.root);
   mkdirSync(dir, { recursive: true });
   const writtenAt = Date.now();
   const old = plan.cache;
   // A new bodies file is needed when something was parsed, or there is no usable old one.
-  const newBodies = plan.parsedHere.size > 0 || !old;
-  const entries: RawEntry[] = [];
-  plan.listing.files.forEach((_file, index) => {
+  const newBodies = plan.fresh.size > 0 || !old;
+  // The entries part is built as bytes, never as one string of the whole.
+  const payload = new ByteStore();
+  const rows: StampRow[] = [];
+  payload.addText('[');
+  plan.listing.files.forEach((file, index) => {
+    const fresh = plan.fresh.get(index);
     let entry = plan.raws[index];
-    if (!entry) return;
-    if (newBodies && old && !plan.parsedHere.has(index)) entry = copyBodies(entry, old.bodies, plan.bodies);
+    if (!fresh && !entry) return;
+    const stamp: Stamp = fresh ? fresh.stamp : { size: entry![E.SIZE], mtimeMs: entry![E.MTIME], ctimeMs: entry![E.CTIME], ino: entry![E.INO] };
     // Racy: changed so recently that a further change could keep the same stamp. Judged from the
     // start of the load, not from now: a cold load takes seconds, and a file changed again in the
     // same clock tick right after its stat must not look settled.
-    const racy = isRacy(entry[E.MTIME], entry[E.CTIME], plan.startedAt) ? 1 : 0;
-    if (racy !== entry[E.RACY]) {
-      entry = [...entry] as RawEntry;
-      entry[E.RACY] = racy;
+    const racy = isRacy(stamp.mtimeMs, stamp.ctimeMs, plan.startedAt) ? 1 : 0;
+    if (rows.length > 0) payload.addText(',');
+    if (fresh) {
+      // [file, size, mtimeMs, ctimeMs, ino, hash, racy, problems, cards]: the last two as stored at parse time.
+      payload.addText(`[${JSON.stringify(file)},${stamp.size},${stamp.mtimeMs},${stamp.ctimeMs},${stamp.ino},${JSON.stringify(fresh.hash)},${racy},`);
+      const text = plan.entryTexts.read(fresh.offset, fresh.length); // `[problems,cards]`
+      payload.add(text.subarray(1, text.length - 1));
+      payload.addText(']');
+    } else {
+      if (newBodies && old) entry = copyBodies(entry!, old.bodies, plan.bodies);
+      if (racy !== entry![E.RACY]) {
+        entry = [...entry!] as RawEntry;
+        entry[E.RACY] = racy;
+      }
+      payload.addText(JSON.stringify(entry));
     }
-    entries.push(entry);
+    rows.push({ file, ...stamp, racy });
   });
+  payload.addText(']');
+  const payloadChunks = payload.chunks();
+  const payloadHash = createHash('sha256');
+  for (const chunk of payloadChunks) payloadHash.update(chunk);
 
   let bodiesName = old?.bodiesName ?? '';
   let bodiesSize = old?.bodiesSize ?? 0;
@@ -720,11 +819,13 @@ function writeCache(plan: Plan, errors: number, summaries: CardSummary[]): void 
     bodiesName = `${BODIES_PREFIX}${writtenAt.toString(36)}-${randomBytes(4).toString('hex')}`;
     bodiesSize = plan.bodies.size;
     writeFileAtomic(path.join(dir, bodiesName), plan.bodies.chunks(), nodeFs, { syncFolder: false });
+    // The cards read their texts from the file from now on: 19 MB at 10,000 files less to hold.
+    const written = openBodies(path.join(dir, bodiesName), bodiesSize);
+    if (written) plan.bodies.handOver(written);
   }
   // The stamps hold only when every listed file has its entry (else a warm start finds a file missing and falls back).
-  const stamps = encodeStamps(entries);
+  const stamps = encodeStamps(rows);
   const summary = Buffer.from(JSON.stringify(encodeSummary(summaries, errors)), 'utf8');
-  const payload = jsonChunks(entries);
   // Written before the index that names its hash: a crash between the two leaves a mismatch, never a wrong list.
   const listBytes = Buffer.from(`${jsonText(summaries, false)}\n`, 'utf8');
   writeFileAtomic(path.join(dir, LIST_NAME), listBytes, nodeFs, { syncFolder: false });
@@ -737,42 +838,16 @@ function writeCache(plan: Plan, errors: number, summaries: CardSummary[]): void 
     bodies: bodiesName,
     bodiesSize,
     parts: [stamps.length, summary.length, payload.size],
-    partsSha256: [sha256(stamps), sha256(summary), payload.sha256],
+    partsSha256: [sha256(stamps), sha256(summary), payloadHash.digest('hex')],
     listSha256: sha256(listBytes),
   };
   const headerLine = Buffer.from(`${JSON.stringify(header)}\n`, 'utf8');
   if (headerLine.length > MAX_HEADER_BYTES) return; // a deck path this long: no cache rather than one never read
-  writeFileAtomic(path.join(dir, INDEX_NAME), [headerLine, stamps, summary, ...payload.chunks]);
+  writeFileAtomic(path.join(dir, INDEX_NAME), [headerLine, stamps, summary, ...payloadChunks]);
   if (newBodies) removeOldFiles(dir, bodiesName, old?.bodiesName);
 }
 
-/** A JSON array of `values` as UTF-8 chunks of about 256 KB, with its size and SHA-256: never one string of the whole. */
-function jsonChunks(values: readonly unknown[]): { chunks: Buffer[]; size: number; sha256: string } {
-  const hash = createHash('sha256');
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let pending: string[] = ['['];
-  let pendingLength = 1;
-  const flush = () => {
-    const chunk = Buffer.from(pending.join(''), 'utf8');
-    hash.update(chunk);
-    chunks.push(chunk);
-    size += chunk.length;
-    pending = [];
-    pendingLength = 0;
-  };
-  values.forEach((value, i) => {
-    const text = (i > 0 ? ',' : '') + JSON.stringify(value);
-    pending.push(text);
-    pendingLength += text.length;
-    if (pendingLength >= 1 << 18) flush();
-  });
-  pending.push(']');
-  flush();
-  return { chunks, size, sha256: hash.digest('hex') };
-}
-
-function copyBodies(entry: RawEntry, from: BodyReader, to: BodyStore): RawEntry {
+function copyBodies(entry: RawEntry, from: BodyReader, to: ByteStore): RawEntry {
   const copy = [...entry] as RawEntry;
   copy[E.CARDS] = entry[E.CARDS].map((card) => {
     const c = [...card] as RawCard;
@@ -806,19 +881,19 @@ function removeOldFiles(dir: string, keep: string, previous: string | undefined)
 
 const STAMP_FIELDS = 5;
 
-function encodeStamps(entries: readonly RawEntry[]): Buffer {
-  const numbers = new Float64Array(1 + STAMP_FIELDS * entries.length);
-  numbers[0] = entries.length;
-  entries.forEach((e, i) => {
+function encodeStamps(rows: readonly StampRow[]): Buffer {
+  const numbers = new Float64Array(1 + STAMP_FIELDS * rows.length);
+  numbers[0] = rows.length;
+  rows.forEach((row, i) => {
     const at = 1 + STAMP_FIELDS * i;
-    numbers[at] = e[E.SIZE];
-    numbers[at + 1] = e[E.MTIME];
-    numbers[at + 2] = e[E.CTIME];
-    numbers[at + 3] = e[E.INO];
-    numbers[at + 4] = e[E.RACY];
+    numbers[at] = row.size;
+    numbers[at + 1] = row.mtimeMs;
+    numbers[at + 2] = row.ctimeMs;
+    numbers[at + 3] = row.ino;
+    numbers[at + 4] = row.racy;
   });
   // NUL cannot be part of a file name, so the joined names split one way only.
-  return Buffer.concat([Buffer.from(numbers.buffer), Buffer.from(entries.map((e) => e[E.FILE]).join('\0'), 'utf8')]);
+  return Buffer.concat([Buffer.from(numbers.buffer), Buffer.from(rows.map((row) => row.file).join('\0'), 'utf8')]);
 }
 
 /**
