@@ -5,7 +5,9 @@
  * - `progress.json`: the snapshot, readable JSON with `schemaVersion` (one card or review per line);
  * - `progress.journal`: events since the snapshot, one JSON line each, fsynced on every append, so
  *   one grade costs one small append however long the history is;
- * - `progress.json.lock`: the one writer's lock; `backups/`: one validated copy per study day.
+ * - `progress.json.lock`: the one writer's lock; `backups/`: one validated copy per study day;
+ * - `progress.json.checked`: facts about a big snapshot already checked whole, so that a drill's
+ *   start does not read all its reviews again (a shortcut only; see CheckedFacts below).
  *
  * Compaction writes the snapshot atomically (temp, fsync, rename, fsync folder) and then empties the
  * journal. Every journal line carries a seq and the snapshot records the last seq it holds, so a crash
@@ -486,6 +488,7 @@ function adviceFor(code: string): string {
  * to the snapshot changes the hash and it is checked whole again, so a damaged file is still
  * refused. The file is only a shortcut: missing, stale or damaged, it is ignored.
  */
+/** Bump when the checks of progress-schema.ts get stricter: facts recorded under older checks are then ignored. */
 const CHECKED_HEADER = 'prep progress checked 1';
 /** Smaller snapshots are read whole faster than their facts are checked. */
 const CHECKED_MIN_BYTES = 1 << 20;
