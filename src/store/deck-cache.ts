@@ -810,8 +810,6 @@ function writeCache(plan: Plan, errors: number, summaries: CardSummary[]): void 
   });
   payload.addText(']');
   const payloadChunks = payload.chunks();
-  const payloadHash = createHash('sha256');
-  for (const chunk of payloadChunks) payloadHash.update(chunk);
 
   let bodiesName = old?.bodiesName ?? '';
   let bodiesSize = old?.bodiesSize ?? 0;
@@ -825,10 +823,10 @@ function writeCache(plan: Plan, errors: number, summaries: CardSummary[]): void 
   }
   // The stamps hold only when every listed file has its entry (else a warm start finds a file missing and falls back).
   const stamps = encodeStamps(rows);
-  const summary = Buffer.from(JSON.stringify(encodeSummary(summaries, errors)), 'utf8');
+  const summary = Buffer.concat(encodeSummary(summaries, errors));
   // Written before the index that names its hash: a crash between the two leaves a mismatch, never a wrong list.
-  const listBytes = Buffer.from(`${jsonText(summaries, false)}\n`, 'utf8');
-  writeFileAtomic(path.join(dir, LIST_NAME), listBytes, nodeFs, { syncFolder: false });
+  const list = compactListJson(summaries);
+  writeFileAtomic(path.join(dir, LIST_NAME), list, nodeFs, { syncFolder: false });
   const header: Header = {
     magic: MAGIC,
     version: DECK_CACHE_VERSION,
@@ -838,8 +836,8 @@ function writeCache(plan: Plan, errors: number, summaries: CardSummary[]): void 
     bodies: bodiesName,
     bodiesSize,
     parts: [stamps.length, summary.length, payload.size],
-    partsSha256: [sha256(stamps), sha256(summary), payloadHash.digest('hex')],
-    listSha256: sha256(listBytes),
+    partsSha256: [sha256(stamps), sha256(summary), sha256(...payloadChunks)],
+    listSha256: sha256(...list),
   };
   const headerLine = Buffer.from(`${JSON.stringify(header)}\n`, 'utf8');
   if (headerLine.length > MAX_HEADER_BYTES) return; // a deck path this long: no cache rather than one never read
@@ -1014,21 +1012,37 @@ interface SummaryColumns {
 }
 const SUMMARY_COLUMNS = ['id', 'question', 'tags', 'company', 'file', 'line', 'timeLimitSec', 'spoken', 'keyPoints', 'toPrepare', 'contentHash'] as const;
 
-function encodeSummary(cards: readonly CardSummary[], errors: number): SummaryColumns {
-  return {
-    errors,
-    id: cards.map((s) => s.id),
-    question: cards.map((s) => s.question),
-    tags: cards.map((s) => s.tags),
-    company: cards.map((s) => s.company),
-    file: cards.map((s) => s.file),
-    line: cards.map((s) => s.line),
-    timeLimitSec: cards.map((s) => s.timeLimitSec),
-    spoken: cards.map((s) => s.versions.flatMap((v) => [v, s.spokenSec[v]!])),
-    keyPoints: cards.map((s) => s.keyPoints),
-    toPrepare: cards.map((s) => (s.status === 'to-prepare' ? 1 : 0)),
-    contentHash: cards.map((s) => s.contentHash),
+/** The summary part as UTF-8 chunks: each column stringified alone, never one string of the whole. */
+function encodeSummary(cards: readonly CardSummary[], errors: number): Buffer[] {
+  const columns: Record<(typeof SUMMARY_COLUMNS)[number], (s: CardSummary) => unknown> = {
+    id: (s) => s.id,
+    question: (s) => s.question,
+    tags: (s) => s.tags,
+    company: (s) => s.company,
+    file: (s) => s.file,
+    line: (s) => s.line,
+    timeLimitSec: (s) => s.timeLimitSec,
+    spoken: (s) => s.versions.flatMap((v) => [v, s.spokenSec[v]!]),
+    keyPoints: (s) => s.keyPoints,
+    toPrepare: (s) => (s.status === 'to-prepare' ? 1 : 0),
+    contentHash: (s) => s.contentHash,
   };
+  const chunks = [Buffer.from(`{"errors":${errors}`, 'utf8')];
+  for (const name of SUMMARY_COLUMNS) chunks.push(Buffer.from(`,${JSON.stringify(name)}:${JSON.stringify(cards.map(columns[name]))}`, 'utf8'));
+  chunks.push(Buffer.from('}', 'utf8'));
+  return chunks;
+}
+
+/**
+ * `prep list --json` of `cards` as printed when stdout is not a terminal (`jsonText(cards, false)`
+ * and a newline), as UTF-8 chunks built card by card: the same bytes without one string of the whole.
+ */
+export function compactListJson(cards: readonly CardSummary[]): Buffer[] {
+  const out = new ByteStore();
+  out.addText('[');
+  cards.forEach((card, i) => out.addText(i > 0 ? `,${jsonText(card, false)}` : jsonText(card, false)));
+  out.addText(']\n');
+  return out.chunks();
 }
 
 const SPOKEN_SET: ReadonlySet<string> = new Set(SPOKEN_VERSIONS);
@@ -1076,7 +1090,11 @@ function decodeSummary(value: unknown): { errors: number; cards: CardSummary[] }
 
 const countErrors = (problems: readonly Problem[]) => problems.reduce((n, p) => n + (p.severity === 'error' ? 1 : 0), 0);
 
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+const sha256 = (...chunks: Uint8Array[]) => {
+  const hash = createHash('sha256');
+  for (const chunk of chunks) hash.update(chunk);
+  return hash.digest('hex');
+};
 
 /**
  * The deck's summary: from the cache's stamps and summary parts alone when every answer file is
