@@ -210,8 +210,10 @@ interface Plan {
   fresh: Map<number, FreshEntry>;
   misses: Miss[];
   cache: OpenCache | undefined;
-  /** Section texts of the files parsed by this load, to become the next bodies file. */
+  /** Section texts of the files parsed by this load, written as the next bodies files as they fill. */
   bodies: ByteStore;
+  /** Names the bodies files of this load: `<bodiesId>-<n>`. */
+  bodiesId: string;
   /** Problems and cards (JSON, UTF-8) of the files parsed by this load, until the cache is written. */
   entryTexts: ByteStore;
   needsWrite: boolean;
@@ -277,7 +279,32 @@ function planLoad(root: string): Plan {
   });
   // Files that left the deck: their entries would linger; a rewrite drops them.
   if (cache && used + misses.length < cache.entries.size) needsWrite = true;
-  return { root, startedAt, listing, results, raws, fresh: new Map(), misses, cache, bodies: new ByteStore(), entryTexts: new ByteStore(), needsWrite };
+  const bodiesId = `${BODIES_PREFIX}${startedAt.toString(36)}-${randomBytes(4).toString('hex')}`;
+  const bodies = new ByteStore(segmentBytes, bodiesWriter(cacheDirFor(root), bodiesId));
+  return { root, startedAt, listing, results, raws, fresh: new Map(), misses, cache, bodies, bodiesId, entryTexts: new ByteStore(), needsWrite };
+}
+
+/**
+ * Writes full blocks of section texts as bodies files while the deck is parsed, so a cold load
+ * never holds the texts of the whole deck (19 MB at 10,000 files). After one failure (read-only
+ * folder, full disk) it stops trying: the texts stay in memory and no cache is written.
+ */
+function bodiesWriter(dir: string, id: string): (block: Buffer, index: number) => BodyReader | undefined {
+  let failed = false;
+  return (block, index) => {
+    if (failed) return undefined;
+    try {
+      mkdirSync(dir, { recursive: true });
+      const file = path.join(dir, bodiesFileName(id, index));
+      writeFileAtomic(file, [block], nodeFs, { syncFolder: false });
+      const reader = openBodies(file, block.length);
+      if (reader) return reader;
+    } catch {
+      // below
+    }
+    failed = true;
+    return undefined;
+  };
 }
 
 /** Uses the cached parse of files whose bytes did not change; returns the misses that need the parser. */
@@ -450,8 +477,8 @@ function compactParse(file: string, parsed: ParsedFile, bodies: ByteStore): [Raw
 /** An opened, verified cache. */
 interface OpenCache {
   entries: Map<string, RawEntry>;
-  bodiesName: string;
-  bodiesSize: number;
+  /** The bodies files this index names, with their sizes. */
+  segments: readonly [string, number][];
   bodies: BodyReader;
   /** The entry as cards and problems, or undefined (and the entry forgotten) when it does not check out. */
   revive(entry: RawEntry): ParsedFile | undefined;
@@ -473,12 +500,11 @@ function openCache(root: string): OpenCache | undefined {
       const entry = checkEntry(raw);
       entries.set(entry[E.FILE], entry);
     }
-    const bodies = openBodies(path.join(dir, header.bodies), header.bodiesSize);
+    const bodies = openSegments(dir, header.bodies);
     if (!bodies) return undefined;
     return {
       entries,
-      bodiesName: header.bodies,
-      bodiesSize: header.bodiesSize,
+      segments: header.bodies,
       bodies,
       revive(entry) {
         try {
@@ -497,7 +523,7 @@ interface BodyReader {
   read(offset: number, length: number): Buffer;
 }
 
-/** Opens the bodies file now, so a later rewrite of the cache (rename over it) cannot change what we read. */
+/** Opens a bodies file now, so a later rewrite of the cache (rename over it) cannot change what we read. */
 function openBodies(file: string, size: number): BodyReader | undefined {
   let fd: number;
   try {
@@ -518,21 +544,44 @@ function openBodies(file: string, size: number): BodyReader | undefined {
   return { size, read: (offset, length) => readExactly(fd, length, offset) };
 }
 
+/** The bodies files of an index (each of the size it records) as one run of bytes; undefined if one is missing or of another size. */
+function openSegments(dir: string, segments: readonly [string, number][]): BodyReader | undefined {
+  const store = new ByteStore();
+  for (const [name, size] of segments) {
+    const reader = openBodies(path.join(dir, name), size);
+    if (!reader) return undefined;
+    store.appendFile(reader);
+  }
+  return store;
+}
+
+/** Section texts are written in bodies files of this size (about), each as soon as it is full. */
+let segmentBytes = 4 << 20;
+/** For tests: smaller bodies files, so a small deck spans several. */
+export function setBodiesFileSizeForTests(bytes: number): void {
+  segmentBytes = bytes;
+}
+
 /**
- * Bytes gathered in memory for a file to be written (section texts for a bodies file, the entries
- * part): 1 MB blocks rather than one small buffer per piece (60,000 texts at 10,000 files), outside
- * the JS heap. Offsets are those the file will have; a piece never straddles two blocks.
+ * Bytes gathered for files to be written (section texts for bodies files, the entries part): blocks
+ * rather than one small buffer per piece (60,000 texts at 10,000 files), outside the JS heap. A
+ * piece never straddles two blocks. A full block can be handed to `spill`, which writes it as a
+ * file and returns a reader of it: the block is then read from disk and its memory let go.
+ * Offsets run across all blocks.
  */
 class ByteStore implements BodyReader {
-  private static readonly BLOCK = 1 << 20;
-  private readonly full: Buffer[] = [];
+  private readonly blocks: (Buffer | BodyReader)[] = [];
   private readonly starts: number[] = [];
   private block: Buffer | undefined;
   private blockStart = 0;
   private used = 0;
-  /** Set once the bytes are on disk: reads go there, and the blocks are let go. */
-  private file: BodyReader | undefined;
   size = 0;
+
+  constructor(
+    private readonly blockBytes: number = 1 << 20,
+    /** Writes a full block; undefined when it could not (the block then stays in memory). */
+    private readonly spill?: (block: Buffer, index: number) => BodyReader | undefined,
+  ) {}
 
   add(bytes: Uint8Array): number {
     const offset = this.reserve(bytes.length);
@@ -549,8 +598,16 @@ class ByteStore implements BodyReader {
     return offset;
   }
 
+  /** A file already on disk, as the next block. */
+  appendFile(file: BodyReader): void {
+    this.seal();
+    this.blocks.push(file);
+    this.starts.push(this.size);
+    this.size += file.size;
+    this.blockStart = this.size;
+  }
+
   read(offset: number, length: number): Buffer {
-    if (this.file) return this.file.read(offset, length);
     if (this.block && offset >= this.blockStart) return this.block.subarray(offset - this.blockStart, offset - this.blockStart + length);
     let lo = 0;
     let hi = this.starts.length - 1;
@@ -559,31 +616,49 @@ class ByteStore implements BodyReader {
       if (this.starts[mid]! <= offset) lo = mid;
       else hi = mid - 1;
     }
-    const start = this.starts[lo]!;
-    return this.full[lo]!.subarray(offset - start, offset - start + length);
+    const block = this.blocks[lo]!;
+    const at = offset - this.starts[lo]!;
+    return Buffer.isBuffer(block) ? block.subarray(at, at + length) : block.read(at, length);
   }
 
-  /** The bytes, in order. */
+  /** The bytes still in memory, in order (for a store that never spills). */
   chunks(): Buffer[] {
-    return this.block ? [...this.full, this.block.subarray(0, this.used)] : [...this.full];
+    this.seal();
+    return this.blocks.filter((b): b is Buffer => Buffer.isBuffer(b));
   }
 
-  /** From now on reads come from `file`, which holds the same bytes (checked by each text's checksum). */
-  handOver(file: BodyReader): void {
-    this.file = file;
-    this.full.length = 0;
-    this.starts.length = 0;
+  /**
+   * Every block written (the last one too, and any that could not be written before); their
+   * readers replace them. Throws when one cannot be written. Returns the blocks' sizes in order.
+   */
+  spillAll(): number[] {
+    this.seal();
+    this.blocks.forEach((block, i) => {
+      if (!Buffer.isBuffer(block)) return;
+      const file = this.spill?.(block, i);
+      if (!file) throw new Error('deck cache: a bodies file could not be written');
+      this.blocks[i] = file;
+    });
+    return this.blocks.map((b) => (Buffer.isBuffer(b) ? b.length : b.size));
+  }
+
+  private seal(): void {
+    const block = this.block;
     this.block = undefined;
+    if (!block || this.used === 0) return;
+    const full = block.subarray(0, this.used);
+    this.blocks.push(full);
+    this.starts.push(this.blockStart);
+    this.blockStart = this.size;
+    const file = this.spill?.(full, this.blocks.length - 1);
+    if (file) this.blocks[this.blocks.length - 1] = file;
   }
 
   /** Room for `length` more bytes in the current block; returns their offset. */
   private reserve(length: number): number {
-    if (!this.block || this.used + length > this.block.length) {
-      if (this.block) {
-        this.full.push(this.block.subarray(0, this.used));
-        this.starts.push(this.blockStart);
-      }
-      this.block = Buffer.allocUnsafe(Math.max(ByteStore.BLOCK, length));
+    if (this.block && this.used + length > this.block.length) this.seal();
+    if (!this.block) {
+      this.block = Buffer.allocUnsafe(Math.max(this.blockBytes, length));
       this.blockStart = this.size;
       this.used = 0;
     }
@@ -750,8 +825,8 @@ interface Header {
   build: string;
   deck: string;
   writtenAt: number;
-  bodies: string;
-  bodiesSize: number;
+  /** The bodies files, in order, each with its size: the section texts' offsets run across them. */
+  bodies: [string, number][];
   /** Byte lengths of the parts after the header line, in order: stamps, summary, entries. */
   parts: [number, number, number];
   /** SHA-256 of each part, same order. */
@@ -811,16 +886,8 @@ function writeCache(plan: Plan, errors: number, summaries: CardSummary[]): void 
   payload.addText(']');
   const payloadChunks = payload.chunks();
 
-  let bodiesName = old?.bodiesName ?? '';
-  let bodiesSize = old?.bodiesSize ?? 0;
-  if (newBodies) {
-    bodiesName = `${BODIES_PREFIX}${writtenAt.toString(36)}-${randomBytes(4).toString('hex')}`;
-    bodiesSize = plan.bodies.size;
-    writeFileAtomic(path.join(dir, bodiesName), plan.bodies.chunks(), nodeFs, { syncFolder: false });
-    // The cards read their texts from the file from now on: 19 MB at 10,000 files less to hold.
-    const written = openBodies(path.join(dir, bodiesName), bodiesSize);
-    if (written) plan.bodies.handOver(written);
-  }
+  // Most bodies files were written while files were parsed (a full one at a time); the rest now.
+  const segments: [string, number][] = newBodies ? plan.bodies.spillAll().map((size, i) => [bodiesFileName(plan.bodiesId, i), size]) : [...old!.segments];
   // The stamps hold only when every listed file has its entry (else a warm start finds a file missing and falls back).
   const stamps = encodeStamps(rows);
   const summary = Buffer.concat(encodeSummary(summaries, errors));
@@ -833,8 +900,7 @@ function writeCache(plan: Plan, errors: number, summaries: CardSummary[]): void 
     build: BUILD_ID,
     deck: path.resolve(plan.root),
     writtenAt,
-    bodies: bodiesName,
-    bodiesSize,
+    bodies: segments,
     parts: [stamps.length, summary.length, payload.size],
     partsSha256: [sha256(stamps), sha256(summary), sha256(...payloadChunks)],
     listSha256: sha256(...list),
@@ -842,7 +908,7 @@ function writeCache(plan: Plan, errors: number, summaries: CardSummary[]): void 
   const headerLine = Buffer.from(`${JSON.stringify(header)}\n`, 'utf8');
   if (headerLine.length > MAX_HEADER_BYTES) return; // a deck path this long: no cache rather than one never read
   writeFileAtomic(path.join(dir, INDEX_NAME), [headerLine, stamps, summary, ...payloadChunks]);
-  if (newBodies) removeOldFiles(dir, bodiesName, old?.bodiesName);
+  if (newBodies) removeOldFiles(dir, new Set(segments.map(([name]) => name)), new Set(old?.segments.map(([name]) => name)));
 }
 
 function copyBodies(entry: RawEntry, from: BodyReader, to: ByteStore): RawEntry {
@@ -855,24 +921,32 @@ function copyBodies(entry: RawEntry, from: BodyReader, to: ByteStore): RawEntry 
   return copy;
 }
 
-/** Deletes the bodies file the old index named, and bodies or temp files an interrupted run left (older than a minute). */
-function removeOldFiles(dir: string, keep: string, previous: string | undefined): void {
+/**
+ * Deletes the bodies files the old index named, and bodies or temp files an interrupted run left.
+ * Bodies files no index names are left for ten minutes: a long cold load in another process writes
+ * its bodies files as it goes and names them only at its end.
+ */
+function removeOldFiles(dir: string, keep: ReadonlySet<string>, previous: ReadonlySet<string>): void {
   let names: string[];
   try {
     names = readdirSync(dir);
   } catch {
     return;
   }
-  const cutoff = Date.now() - 60_000;
+  const now = Date.now();
   for (const name of names) {
-    if (name === keep || !(name.startsWith(BODIES_PREFIX) || name.startsWith(`${INDEX_NAME}.tmp-`) || name.startsWith(`${LIST_NAME}.tmp-`))) continue;
+    if (keep.has(name)) continue;
+    const bodies = name.startsWith(BODIES_PREFIX);
+    if (!(bodies || name.startsWith(`${INDEX_NAME}.tmp-`) || name.startsWith(`${LIST_NAME}.tmp-`))) continue;
     try {
-      if (name === previous || statSync(path.join(dir, name)).mtimeMs < cutoff) unlinkSync(path.join(dir, name));
+      if (previous.has(name) || statSync(path.join(dir, name)).mtimeMs < now - (bodies ? 600_000 : 60_000)) unlinkSync(path.join(dir, name));
     } catch {
       // in use elsewhere, or gone already
     }
   }
 }
+
+const bodiesFileName = (id: string, index: number) => `${id}-${index}`;
 
 // ---------------------------------------------------------------------------------------------
 // The stamps part: float64 [n, then size, mtimeMs, ctimeMs, ino, racy for each file], then the names joined by NUL
@@ -973,8 +1047,12 @@ function checkHeader(value: unknown, root: string): Header | undefined {
   if (value === null || typeof value !== 'object') return undefined;
   const h = value as Partial<Header>;
   if (h.magic !== MAGIC || h.version !== DECK_CACHE_VERSION || h.build !== BUILD_ID || h.deck !== path.resolve(root)) return undefined;
-  if (!isNum(h.writtenAt) || !isStr(h.bodies) || !isInt(h.bodiesSize) || !isStr(h.listSha256)) return undefined;
-  if (!h.bodies.startsWith(BODIES_PREFIX) || h.bodies.includes('/') || h.bodies.includes('\\')) return undefined;
+  if (!isNum(h.writtenAt) || !isStr(h.listSha256) || !Array.isArray(h.bodies)) return undefined;
+  for (const segment of h.bodies as unknown[]) {
+    if (!Array.isArray(segment) || segment.length !== 2 || !isStr(segment[0]) || !isInt(segment[1])) return undefined;
+    const name = segment[0];
+    if (!name.startsWith(BODIES_PREFIX) || name.includes('/') || name.includes('\\')) return undefined;
+  }
   if (!Array.isArray(h.parts) || h.parts.length !== 3 || !h.parts.every(isInt)) return undefined;
   if (!Array.isArray(h.partsSha256) || h.partsSha256.length !== 3 || !h.partsSha256.every(isStr)) return undefined;
   return h as Header;
