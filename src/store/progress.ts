@@ -182,6 +182,7 @@ function buildState(file: string, journal: string, snapshotBytes: Buffer | null,
     // A big file in our own layout is read in slices (peak memory); anything else, or any doubt,
     // goes through one JSON.parse and the schema, which explain what is wrong.
     let checked = snapshotFromBytes(snapshotBytes);
+    const ownLayout = checked !== null; // only then can a later open skip the reviews
     if (checked === null) {
       let text: string | null = snapshotBytes.toString('utf8');
       if (text.trim() === '') throw new ProgressFileError(file, 'empty', badFileMessage(file, 'the file is empty', file, layer));
@@ -200,7 +201,7 @@ function buildState(file: string, journal: string, snapshotBytes: Buffer | null,
       throw new ProgressFileError(file, checked.reason, badFileMessage(file, checked.reason, file, layer));
     }
     data = checked.data;
-    if (trustChecked && snapshotBytes.length >= CHECKED_MIN_BYTES) {
+    if (trustChecked && ownLayout && snapshotBytes.length >= CHECKED_MIN_BYTES) {
       checkedNow = { bytes: snapshotBytes, facts: factsOf(data.reviews) };
     }
   }
@@ -381,6 +382,9 @@ class Store implements ProgressStore {
     if (this.broken !== null) throw new PrepError(`nothing more can be saved to ${this.journal} after an earlier failure (${this.broken}); quit, fix the disk problem, and run prep again`);
     const seq = event.type === 'review' ? event.review.seq : this.nextSeq();
     if (seq <= this.data.lastSeq) throw new PrepError(`review seq ${seq} is already used (last is ${this.data.lastSeq}); this is a bug in prep, please report it`);
+    // An event that rewrites old reviews needs them all: read them before writing, so that a
+    // failure to read them is a failure to save, never a saved event reported as failed.
+    if (this.lazy && (event.type === 'undo' || event.type === 'reattach')) void this.data.reviews;
     const line = serializeJournalLine(seq, event);
     // Write only what a later load will accept, and apply exactly what it will see.
     const checked = journalLineFromJson(JSON.parse(line));

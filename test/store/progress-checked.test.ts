@@ -149,6 +149,16 @@ describe('damage is still found', () => {
     }
   });
 
+  test('a big snapshot in another layout (one line, as a script might write it) is read whole and gets no facts', () => {
+    const data = bigHistory();
+    writeFileSync(ensureDir(file), JSON.stringify(data));
+    const store = openProgress(file, { now: NOW });
+    expect(store.recentReviews(new Date(NOW.getTime() - RECENT_MS))).toBeNull();
+    expect(store.data.reviews).toHaveLength(data.reviews.length);
+    store.close();
+    expect(existsSync(checkedFile)).toBe(false);
+  });
+
   test('readProgress (stats, check) never uses or writes the checked file', () => {
     seedBig();
     writeFileSync(checkedFile, 'garbage');
