@@ -89,7 +89,7 @@ export function listAnswerFiles(root: string): { files: string[]; problems: Prob
   const walk = (dir: string, relative: string) => {
     let real: string;
     try {
-      real = realpathSync(dir);
+      real = realpathSync.native(dir); // one system call; the JS realpath lstats every component
     } catch {
       return;
     }
@@ -105,10 +105,14 @@ export function listAnswerFiles(root: string): { files: string[]; problems: Prob
     for (const entry of entries) {
       // Hidden folders hold tools' state (.prep, .git, .obsidian), never answers.
       if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
-      const absolute = dir + path.sep + entry.name; // path.join costs at 10,000 files; dir is already normal
+      let isFile = entry.isFile();
+      if (isFile) {
+        if (ANSWER_FILE.test(entry.name)) files.push(relative ? `${relative}/${entry.name}` : entry.name);
+        continue;
+      }
       const rel = relative ? `${relative}/${entry.name}` : entry.name;
       let isDir = entry.isDirectory();
-      let isFile = entry.isFile();
+      const absolute = dir + path.sep + entry.name; // path.join costs at 10,000 files; dir is already normal
       if (entry.isSymbolicLink()) {
         try {
           const target = statSync(absolute);
