@@ -7,9 +7,9 @@
 import type { Card, CardSummary } from './card.js';
 import { isToPrepare } from './card.js';
 import { filterCards } from './deck.js';
-import type { CardRecord, FsrsPhase, Grade, MemoryState, ProgressData, Review } from './progress-model.js';
-import { Scheduler } from './schedule.js';
-import { addDays, studyDay } from './study-day.js';
+import type { CardRecord, FsrsPhase, Grade, ProgressData, Review } from './progress-model.js';
+import { recallProbability, Scheduler } from './schedule.js';
+import { addDays, DAY_ROLLOVER_HOUR, studyDay } from './study-day.js';
 import { normalizeTag } from './time-limits.js';
 
 /** How many of a card's latest rehearsals the "recent" parts of the weakness score look at. */
@@ -171,14 +171,14 @@ export function weaknessScore(parts: WeaknessParts): number {
 
 /** weaknessScore on plain numbers (10,000 cards a run: no object each). */
 function scoreOf(retrievability: number, lapses: number, againHardShare: number, overtime: number): number {
-  const w = WEAKNESS_WEIGHTS;
-  const value =
-    w.forgetting * (1 - clamp01(retrievability)) +
-    w.lapses * (Math.min(Math.max(lapses, 0), LAPSE_CAP) / LAPSE_CAP) +
-    w.againHard * clamp01(againHardShare) +
-    w.overtime * clamp01(overtime);
-  return round(100 * value, 1);
+  // clamp01 and round(…, 1) written out: the same arithmetic, without four calls per card.
+  const r = Number.isFinite(retrievability) ? Math.min(1, Math.max(0, retrievability)) : 0;
+  const a = Number.isFinite(againHardShare) ? Math.min(1, Math.max(0, againHardShare)) : 0;
+  const o = Number.isFinite(overtime) ? Math.min(1, Math.max(0, overtime)) : 0;
+  const value = WEIGHT_FORGETTING * (1 - r) + WEIGHT_LAPSES * (Math.min(Math.max(lapses, 0), LAPSE_CAP) / LAPSE_CAP) + WEIGHT_AGAIN_HARD * a + WEIGHT_OVERTIME * o;
+  return Math.round(100 * value * 10) / 10;
 }
+const { forgetting: WEIGHT_FORGETTING, lapses: WEIGHT_LAPSES, againHard: WEIGHT_AGAIN_HARD, overtime: WEIGHT_OVERTIME } = WEAKNESS_WEIGHTS;
 
 /** Overtime part: 0 when the answers fit the limit on average, 1 at twice the limit or more. */
 export function overtimeOf(reviews: readonly Pick<Review, 'elapsedMs' | 'timeLimitSec'>[]): number {
@@ -388,7 +388,7 @@ export const CARD = {
   lapses: 5,
   learningSteps: 6,
   scheduledDays: 7,
-  /** Time of the record's last review; NaN: none. */
+  /** Time of the record's last review (0 when hasLastReview is 0). */
   lastReview: 8,
   /** 1 when the card has a history (a CardDigest), 0 when not (the history fields after it are 0). */
   hasHistory: 9,
@@ -404,8 +404,17 @@ export const CARD = {
   recentCount: 18,
   /** grade, elapsedMs, timeLimitSec of each recent review, oldest first; unused slots 0. */
   recent: 19,
+  // Derived, so that a run does not redo what does not depend on the clock (0 without history):
+  /** Share of the recent reviews graded Again or Hard; the score's overtime part; their mean answer time, seconds. */
+  againHard: 19 + 3 * RECENT_REVIEWS,
+  overtime: 20 + 3 * RECENT_REVIEWS,
+  averageSec: 21 + 3 * RECENT_REVIEWS,
+  /** The record's stability as the scheduler's forgetting curve takes it (8 decimals; 0 without record). */
+  curveStability: 22 + 3 * RECENT_REVIEWS,
+  /** 1 when the record has a last review. (Every number in the block is finite: checked in one pass.) */
+  hasLastReview: 23 + 3 * RECENT_REVIEWS,
 } as const;
-export const CARD_FIELDS = CARD.recent + 3 * RECENT_REVIEWS;
+export const CARD_FIELDS = CARD.hasLastReview + 1;
 /** A day's numbers in `DigestColumns.dayNums`: reviews, again, seconds, eligible, passed. */
 export const DAY_FIELDS = 5;
 export const PHASES: readonly FsrsPhase[] = ['new', 'learning', 'review', 'relearning'];
@@ -415,6 +424,8 @@ export interface DigestColumns {
   since: string | null;
   /** Every card with a record or a history; card i's numbers are cards[i * CARD_FIELDS ...]. */
   ids: string[];
+  /** Row of each id (one entry per id: ids are unique). */
+  rowOf: Map<string, number>;
   /** Answer hash of each card's last review ('' for a card without history). */
   hashes: string[];
   cards: Float64Array;
@@ -449,10 +460,11 @@ export function columnsFromDigest(d: ProgressDigest): DigestColumns {
       cards[o + CARD.lapses] = m.lapses;
       cards[o + CARD.learningSteps] = m.learningSteps;
       cards[o + CARD.scheduledDays] = m.scheduledDays;
-      cards[o + CARD.lastReview] = m.lastReview === null ? NaN : m.lastReview.getTime();
+      cards[o + CARD.lastReview] = m.lastReview === null ? 0 : m.lastReview.getTime();
+      cards[o + CARD.hasLastReview] = m.lastReview === null ? 0 : 1;
+      cards[o + CARD.curveStability] = curveStability(m.stability);
     } else {
       cards[o + CARD.recordPhase] = -1;
-      cards[o + CARD.lastReview] = NaN;
     }
     const h = d.cards.get(ids[i]!);
     if (!h) continue;
@@ -472,6 +484,9 @@ export function columnsFromDigest(d: ProgressDigest): DigestColumns {
       cards[o + CARD.recent + 3 * k + 1] = r.elapsedMs;
       cards[o + CARD.recent + 3 * k + 2] = r.timeLimitSec;
     });
+    cards[o + CARD.againHard] = h.recent.length === 0 ? 0 : h.recent.filter((r) => r.grade <= 2).length / h.recent.length;
+    cards[o + CARD.overtime] = overtimeOf(h.recent);
+    cards[o + CARD.averageSec] = mean(h.recent.map((r) => r.elapsedMs / 1000));
   }
   const days = [...d.days.keys()];
   const dayNums = new Float64Array(days.length * DAY_FIELDS);
@@ -479,7 +494,7 @@ export function columnsFromDigest(d: ProgressDigest): DigestColumns {
     const x = d.days.get(day)!;
     dayNums.set([x.reviews, x.again, x.seconds, x.eligible, x.passed], i * DAY_FIELDS);
   });
-  return { timeZone: d.timeZone, since: d.since, ids, hashes, cards, days, dayNums, records: Object.keys(d.records).length, totals: { ...d.totals }, allReviews: d.allReviews, lastAt: d.lastAt, lastSeq: d.lastSeq };
+  return { timeZone: d.timeZone, since: d.since, ids, rowOf: index, hashes, cards, days, dayNums, records: Object.keys(d.records).length, totals: { ...d.totals }, allReviews: d.allReviews, lastAt: d.lastAt, lastSeq: d.lastSeq };
 }
 
 /** The digest back as objects, to fold new reviews into (see reviewFolder). */
@@ -501,7 +516,7 @@ export function digestFromColumns(c: DigestColumns): ProgressDigest {
           lapses: n(CARD.lapses),
           learningSteps: n(CARD.learningSteps),
           scheduledDays: n(CARD.scheduledDays),
-          lastReview: Number.isNaN(last) ? null : new Date(last),
+          lastReview: n(CARD.hasLastReview) === 1 ? new Date(last) : null,
         },
       };
     }
@@ -540,44 +555,69 @@ export function digestFromColumns(c: DigestColumns): ProgressDigest {
  * negative, times and amounts finite, phases and grades in range).
  */
 export function validColumns(c: DigestColumns): boolean {
-  if (c.ids.length !== c.hashes.length || c.cards.length !== c.ids.length * CARD_FIELDS) return false;
-  if (c.dayNums.length !== c.days.length * DAY_FIELDS) return false;
-  if (new Set(c.ids).size !== c.ids.length || new Set(c.days).size !== c.days.length) return false;
-  let records = 0;
+  const n = c.ids.length;
+  if (c.hashes.length !== n || c.cards.length !== n * CARD_FIELDS || c.dayNums.length !== c.days.length * DAY_FIELDS) return false;
+  if (c.rowOf.size !== n || new Set(c.days).size !== c.days.length) return false;
   const k = c.cards;
-  for (let i = 0; i < c.ids.length; i++) {
-    const o = i * CARD_FIELDS;
-    if (typeof c.ids[i] !== 'string' || typeof c.hashes[i] !== 'string') return false;
+  // Written for a cold start (this runs once per process, on 400,000 numbers): plain loops and
+  // comparisons, no calls per number. First: every number is finite (NaN and ±Infinity make it NaN).
+  let sum = 0;
+  for (let x = 0; x < k.length; x++) sum += k[x]! * 0;
+  if (sum !== 0) return false;
+  const MAX = Number.MAX_SAFE_INTEGER;
+  let records = 0;
+  for (let i = 0, o = 0; i < n; i++, o += CARD_FIELDS) {
+    if (typeof c.ids[i] !== 'string' || c.rowOf.get(c.ids[i]!) !== i || typeof c.hashes[i] !== 'string') return false;
     const recordPhase = k[o + CARD.recordPhase]!;
     if (recordPhase === -1) {
-      for (let f = CARD.due; f < CARD.lastReview; f++) if (k[o + f] !== 0) return false;
-      if (!Number.isNaN(k[o + CARD.lastReview])) return false;
+      for (let f = CARD.due; f <= CARD.lastReview; f++) if (k[o + f] !== 0) return false;
+      if (k[o + CARD.curveStability] !== 0 || k[o + CARD.hasLastReview] !== 0) return false;
     } else {
-      if (!isPhase(recordPhase)) return false;
+      if (!(recordPhase === 0 || recordPhase === 1 || recordPhase === 2 || recordPhase === 3)) return false;
       records++;
-      if (!isFiniteNumber(k[o + CARD.due]!) || !isFiniteNumber(k[o + CARD.stability]!) || !isFiniteNumber(k[o + CARD.difficulty]!) || !isFiniteNumber(k[o + CARD.scheduledDays]!)) return false;
-      if (!isCount(k[o + CARD.reps]!) || !isCount(k[o + CARD.lapses]!) || !isCount(k[o + CARD.learningSteps]!)) return false;
-      const last = k[o + CARD.lastReview]!;
-      if (!Number.isNaN(last) && !isFiniteNumber(last)) return false;
+      const reps = k[o + CARD.reps]!;
+      const lapses = k[o + CARD.lapses]!;
+      const steps = k[o + CARD.learningSteps]!;
+      const hasLast = k[o + CARD.hasLastReview]!;
+      if (!(reps >= 0 && reps <= MAX && reps % 1 === 0 && lapses >= 0 && lapses <= MAX && lapses % 1 === 0 && steps >= 0 && steps <= MAX && steps % 1 === 0)) return false;
+      if (!(hasLast === 1 || (hasLast === 0 && k[o + CARD.lastReview] === 0))) return false;
     }
     const has = k[o + CARD.hasHistory]!;
     if (has === 0) {
       if (recordPhase === -1 || c.hashes[i] !== '') return false;
-      for (let f = CARD.reviews; f < CARD_FIELDS; f++) if (k[o + f] !== 0) return false;
+      for (let f = CARD.reviews; f <= CARD.averageSec; f++) if (k[o + f] !== 0) return false;
       continue;
     }
     if (has !== 1) return false;
-    if (!isCount(k[o + CARD.reviews]!) || !isCount(k[o + CARD.counted]!) || !isCount(k[o + CARD.lastSeq]!) || !isCount(k[o + CARD.eligible]!) || !isCount(k[o + CARD.passed]!) || !isCount(k[o + CARD.steps]!)) return false;
-    if (!isFiniteNumber(k[o + CARD.lastAt]!) || !isPhase(k[o + CARD.phase]!)) return false;
-    const n = k[o + CARD.recentCount]!;
-    if (!isCount(n) || n > RECENT_REVIEWS) return false;
-    for (let r = 0; r < RECENT_REVIEWS; r++) {
-      const at = o + CARD.recent + 3 * r;
-      if (r < n) {
-        const grade = k[at]!;
-        if ((grade !== 1 && grade !== 2 && grade !== 3 && grade !== 4) || !isFiniteNumber(k[at + 1]!) || !isFiniteNumber(k[at + 2]!)) return false;
-      } else if (k[at] !== 0 || k[at + 1] !== 0 || k[at + 2] !== 0) return false;
+    const reviews = k[o + CARD.reviews]!;
+    const counted = k[o + CARD.counted]!;
+    const lastSeq = k[o + CARD.lastSeq]!;
+    const eligible = k[o + CARD.eligible]!;
+    const passed = k[o + CARD.passed]!;
+    const hsteps = k[o + CARD.steps]!;
+    const phase = k[o + CARD.phase]!;
+    const count = k[o + CARD.recentCount]!;
+    if (
+      !(
+        reviews >= 0 && reviews <= MAX && reviews % 1 === 0 &&
+        counted >= 0 && counted <= MAX && counted % 1 === 0 &&
+        lastSeq >= 0 && lastSeq <= MAX && lastSeq % 1 === 0 &&
+        eligible >= 0 && eligible <= MAX && eligible % 1 === 0 &&
+        passed >= 0 && passed <= MAX && passed % 1 === 0 &&
+        hsteps >= 0 && hsteps <= MAX && hsteps % 1 === 0 &&
+        (phase === 0 || phase === 1 || phase === 2 || phase === 3) &&
+        count >= 0 && count <= RECENT_REVIEWS && count % 1 === 0
+      )
+    ) {
+      return false;
     }
+    for (let r = 0, at = o + CARD.recent; r < RECENT_REVIEWS; r++, at += 3) {
+      const grade = k[at]!;
+      if (r < count ? !(grade === 1 || grade === 2 || grade === 3 || grade === 4) : grade !== 0 || k[at + 1] !== 0 || k[at + 2] !== 0) return false;
+    }
+    const againHard = k[o + CARD.againHard]!;
+    const overtime = k[o + CARD.overtime]!;
+    if (!(againHard >= 0 && againHard <= 1 && overtime >= 0 && overtime <= 1)) return false;
   }
   if (records !== c.records) return false;
   for (let i = 0; i < c.days.length; i++) {
@@ -591,12 +631,10 @@ export function validColumns(c: DigestColumns): boolean {
   return isCount(c.allReviews) && isCount(c.lastSeq) && (c.lastAt === -Infinity || isFiniteNumber(c.lastAt));
 }
 
-// Checks for validColumns: plain comparisons, as they run 300,000 times on a warm start.
 /** A finite number (NaN and the infinities fail: x - x is NaN for them). */
 const isFiniteNumber = (x: unknown): x is number => typeof x === 'number' && x - x === 0;
 /** A whole number from 0 to 2^53 - 1. */
 const isCount = (x: unknown): x is number => typeof x === 'number' && x >= 0 && x <= Number.MAX_SAFE_INTEGER && Math.floor(x) === x;
-const isPhase = (x: number) => x === 0 || x === 1 || x === 2 || x === 3;
 
 /**
  * Stats from digest columns made with the same time zone, --since and scope as `options`. Only the
@@ -607,46 +645,27 @@ export function statsFromColumns(allCards: readonly StatsCard[], digest: DigestC
   const { now, timeZone } = options;
   const since = options.since ?? null;
   if (since !== digest.since || timeZone !== digest.timeZone) throw new Error('stats: the digest was made for another --since or time zone');
-  const scheduler = new Scheduler(options.retention);
   const today = studyDay(now, timeZone);
   const nowMs = now.getTime();
   const filtered = (options.tags?.length ?? 0) > 0 || options.company !== undefined;
   const cards = filtered ? filterCards(allCards, { tags: options.tags, company: options.company }) : allCards;
-  const rowOf = new Map<string, number>();
-  for (let i = 0; i < digest.ids.length; i++) rowOf.set(digest.ids[i]!, i);
+  const rowOf = digest.rowOf;
   const k = digest.cards;
 
   // Study days until due (0 when overdue). Only 0 to FORECAST_DAYS - 1 are ever shown, and formatting
   // a time in a time zone is slow at 10,000 cards: overdue is 0, and far off is simply far off.
-  const dayOfTime = studyDayMemo(timeZone);
   const todayOrdinal = dayOrdinal(today);
+  const nearOffsets = new Map<number, number>(); // by quarter hour, as studyDayMemo (the rollover never falls inside one)
   const dueOffsetOf = (due: number): number => {
     const ahead = due - nowMs;
     if (ahead <= 0) return 0;
     if (ahead > (FORECAST_DAYS + 2) * 86_400_000) return Math.floor(ahead / 86_400_000); // ≥ FORECAST_DAYS study days
-    return Math.max(0, dayOrdinal(dayOfTime(new Date(due))) - todayOrdinal);
+    const quarter = Math.floor(due / 900_000);
+    let offset = nearOffsets.get(quarter);
+    if (offset === undefined) nearOffsets.set(quarter, (offset = Math.max(0, studyDayOrdinal(due, timeZone) - todayOrdinal)));
+    return offset;
   };
-  // One memory state, refilled per card: the scheduler only reads it.
-  const memory: MemoryState = { phase: 'new', due: new Date(0), stability: 0, difficulty: 0, reps: 0, lapses: 0, learningSteps: 0, scheduledDays: 0, lastReview: null };
-  const dueDate = memory.due;
-  const lastDate = new Date(0);
-  const recallNow = (o: number): number => {
-    memory.phase = PHASES[k[o + CARD.recordPhase]!]!;
-    dueDate.setTime(k[o + CARD.due]!);
-    memory.stability = k[o + CARD.stability]!;
-    memory.difficulty = k[o + CARD.difficulty]!;
-    memory.reps = k[o + CARD.reps]!;
-    memory.lapses = k[o + CARD.lapses]!;
-    memory.learningSteps = k[o + CARD.learningSteps]!;
-    memory.scheduledDays = k[o + CARD.scheduledDays]!;
-    const last = k[o + CARD.lastReview]!;
-    memory.lastReview = Number.isNaN(last) ? null : (lastDate.setTime(last), lastDate);
-    try {
-      return clamp01(scheduler.retrievability(memory, now));
-    } catch {
-      return 0; // a memory the scheduler refuses
-    }
-  };
+  const recallNow = (o: number) => recallAt(k, o, nowMs);
 
   // Per card (in deck order): its row in the digest (-1: none) and what the clock makes of it.
   const n = cards.length;
@@ -670,7 +689,7 @@ export function statsFromColumns(allCards: readonly StatsCard[], digest: DigestC
     const hasHistory = row >= 0 && k[o + CARD.hasHistory] === 1;
     const phase = hasRecord ? PHASES[k[o + CARD.recordPhase]!]! : 'new';
     const scheduled = hasRecord && phase !== 'new';
-    const rehearsed = (hasHistory && k[o + CARD.reviews]! > 0) || (hasRecord && !Number.isNaN(k[o + CARD.lastReview]));
+    const rehearsed = (hasHistory && k[o + CARD.reviews]! > 0) || (hasRecord && k[o + CARD.hasLastReview] === 1);
     const edited = hasHistory && digest.hashes[row] !== card.contentHash;
     let f = 0;
     if (scheduled) {
@@ -695,8 +714,7 @@ export function statsFromColumns(allCards: readonly StatsCard[], digest: DigestC
       f |= FLAG_REHEARSED;
       const r = hasRecord ? recallNow(o) : 0;
       recall[i] = r;
-      const recent = recentOf(k, o, hasHistory);
-      scores[i] = scoreOf(r, hasRecord ? k[o + CARD.lapses]! : 0, recent.againHard, recent.overtime);
+      scores[i] = scoreOf(r, hasRecord ? k[o + CARD.lapses]! : 0, k[o + CARD.againHard]!, k[o + CARD.overtime]!);
     } else {
       scores[i] = NaN;
       counts.neverRehearsed++;
@@ -710,15 +728,15 @@ export function statsFromColumns(allCards: readonly StatsCard[], digest: DigestC
   const weakerByNumbers = (a: number, b: number) => scores[b]! - scores[a]! || recall3(a) - recall3(b) || lapsesOf(b) - lapsesOf(a);
   const weaker = (a: number, b: number) => weakerByNumbers(a, b) || collate(cards[a]!.question, cards[b]!.question) || collate(cards[a]!.id, cards[b]!.id);
   const limit = options.limit ?? DEFAULT_WEAKEST_LIMIT;
-  const shown = weakestIndices(n, (i) => (flags[i]! & FLAG_REHEARSED) !== 0, weakerByNumbers, weaker, limit);
+  const shown = weakestIndices(scores, weakerByNumbers, weaker, limit);
   const weakest = shown.map((i, rank): WeakCard => {
     const card = cards[i]!;
     const o = rows[i]! * CARD_FIELDS;
     const hasRecord = rows[i]! >= 0 && k[o + CARD.recordPhase]! >= 0;
     const hasHistory = rows[i]! >= 0 && k[o + CARD.hasHistory] === 1;
-    const recent = recentOf(k, o, hasHistory);
+    const recentCount = hasHistory ? k[o + CARD.recentCount]! : 0;
     const lastSeen = hasHistory ? k[o + CARD.lastAt]! : NaN;
-    const recorded = hasRecord ? k[o + CARD.lastReview]! : NaN;
+    const recorded = hasRecord && k[o + CARD.hasLastReview] === 1 ? k[o + CARD.lastReview]! : NaN;
     // The later of the record's last review and the history's (the record's when they are equal).
     const lastAt = !Number.isNaN(recorded) && (Number.isNaN(lastSeen) || recorded >= lastSeen) ? recorded : Number.isNaN(lastSeen) ? recorded : lastSeen;
     const last = Number.isNaN(lastAt) ? null : new Date(lastAt);
@@ -734,9 +752,9 @@ export function statsFromColumns(allCards: readonly StatsCard[], digest: DigestC
       retrievability: recall3(i),
       lapses: lapsesOf(i),
       reviews: hasHistory ? k[o + CARD.counted]! : 0,
-      againHardShare: round(recent.againHard, 3),
-      overtime: round(recent.overtime, 3),
-      averageSec: recent.count > 0 ? round(recent.averageSec, 1) : null,
+      againHardShare: round(hasHistory ? k[o + CARD.againHard]! : 0, 3),
+      overtime: round(hasHistory ? k[o + CARD.overtime]! : 0, 3),
+      averageSec: recentCount > 0 ? round(k[o + CARD.averageSec]!, 1) : null,
       limitSec: card.timeLimitSec,
       lastReview: last ? last.toISOString() : null,
       lastReviewDay: last ? studyDay(new Date(last.toISOString()), timeZone) : null,
@@ -794,35 +812,7 @@ export function statsFromColumns(allCards: readonly StatsCard[], digest: DigestC
   }
 
   // Groups: totals added card by card in deck order (the mean weakness is summed in that order too).
-  interface Group {
-    name: string | null;
-    cards: number;
-    new: number;
-    dueToday: number;
-    reviews: number;
-    eligible: number;
-    passed: number;
-    scoreSum: number;
-    scored: number;
-  }
-  const newGroups = () => new Map<string, Group>();
-  const add = (groups: Map<string, Group>, key: string, name: string | null, i: number) => {
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = { name, cards: 0, new: 0, dueToday: 0, reviews: 0, eligible: 0, passed: 0, scoreSum: 0, scored: 0 }));
-    g.cards++;
-    if ((flags[i]! & FLAG_SCHEDULED) === 0) g.new++;
-    if (dueOffsets[i] === 0) g.dueToday++;
-    const o = rows[i]! * CARD_FIELDS;
-    if (rows[i]! >= 0 && k[o + CARD.hasHistory] === 1) {
-      g.reviews += k[o + CARD.counted]!;
-      g.eligible += k[o + CARD.eligible]!;
-      g.passed += k[o + CARD.passed]!;
-    }
-    if (!Number.isNaN(scores[i])) {
-      g.scoreSum += scores[i]!;
-      g.scored++;
-    }
-  };
+  const newGroup = (name: string | null): Group => ({ name, cards: 0, new: 0, dueToday: 0, reviews: 0, eligible: 0, passed: 0, scoreSum: 0, scored: 0 });
   const finish = (groups: Map<string, Group>): GroupStats[] =>
     [...groups.values()]
       .map((g): GroupStats => ({
@@ -836,37 +826,60 @@ export function statsFromColumns(allCards: readonly StatsCard[], digest: DigestC
       }))
       .sort((a, b) => (b.weakness ?? -1) - (a.weakness ?? -1) || (a.name === null ? 1 : 0) - (b.name === null ? 1 : 0) || (a.name ?? '').localeCompare(b.name ?? ''));
 
+  // Groups by normalised key, made in the order cards first reach them; each spelling met is
+  // mapped straight to its group (a few distinct tags and companies across 10,000 cards).
   const NONE = '\u0000none';
-  const tagKeys = new Map<string, string>(); // a few distinct tags across 10,000 cards: normalised once each
-  const tagKey = (t: string) => {
-    let key = tagKeys.get(t);
-    if (key === undefined) tagKeys.set(t, (key = normalizeTag(t)));
-    return key;
+  const tagGroups = new Map<string, Group>();
+  const tagGroupOf = new Map<string, Group>();
+  /** The group of tags[t]; a new group is named by the last spelling of its key on the card that makes it. */
+  const groupOfTag = (tags: readonly string[], t: number): Group => {
+    const tag = tags[t]!;
+    let g = tagGroupOf.get(tag);
+    if (g) return g;
+    const key = normalizeTag(tag);
+    g = tagGroups.get(key);
+    if (!g) {
+      let name = tag;
+      for (let u = t + 1; u < tags.length; u++) if (normalizeTag(tags[u]!) === key) name = tags[u]!;
+      tagGroups.set(key, (g = newGroup(name)));
+    }
+    tagGroupOf.set(tag, g);
+    return g;
   };
-  const companyKeys = new Map<string, string>();
-  const tagGroups = newGroups();
-  const companyGroups = newGroups();
+  const companyGroups = new Map<string, Group>();
+  const companyGroupOf = new Map<string, Group>();
   for (let i = 0; i < n; i++) {
     const card = cards[i]!;
+    // The card's part in each of its groups.
+    const isNew = (flags[i]! & FLAG_SCHEDULED) === 0 ? 1 : 0;
+    const isDueToday = dueOffsets[i] === 0 ? 1 : 0;
+    const o = rows[i]! * CARD_FIELDS;
+    const hasHistory = rows[i]! >= 0 && k[o + CARD.hasHistory] === 1;
+    const counted = hasHistory ? k[o + CARD.counted]! : 0;
+    const eligible = hasHistory ? k[o + CARD.eligible]! : 0;
+    const passed = hasHistory ? k[o + CARD.passed]! : 0;
+    const score = scores[i]!;
     const tags = card.tags;
-    if (tags.length === 0) add(tagGroups, NONE, null, i);
+    if (tags.length === 0) {
+      let g = tagGroups.get(NONE);
+      if (!g) tagGroups.set(NONE, (g = newGroup(null)));
+      addToGroup(g, isNew, isDueToday, counted, eligible, passed, score);
+    }
     for (let t = 0; t < tags.length; t++) {
-      // Each key once per card, in first-seen order, named by its last spelling on the card.
-      const key = tagKey(tags[t]!);
-      let seen = false;
-      for (let u = 0; u < t && !seen; u++) seen = tagKey(tags[u]!) === key;
-      if (seen) continue;
-      let name = tags[t]!;
-      for (let u = t + 1; u < tags.length; u++) if (tagKey(tags[u]!) === key) name = tags[u]!;
-      add(tagGroups, key, name, i);
+      const g = groupOfTag(tags, t);
+      let seen = false; // each group once per card
+      for (let u = 0; u < t && !seen; u++) seen = tagGroupOf.get(tags[u]!) === g;
+      if (!seen) addToGroup(g, isNew, isDueToday, counted, eligible, passed, score);
     }
     const company = card.company;
-    if (!company) add(companyGroups, NONE, null, i);
-    else {
-      let key = companyKeys.get(company);
-      if (key === undefined) companyKeys.set(company, (key = company.normalize('NFKC').toLowerCase().trim()));
-      add(companyGroups, key, company, i);
+    let g = company ? companyGroupOf.get(company) : companyGroups.get(NONE);
+    if (!g) {
+      const key = company ? company.normalize('NFKC').toLowerCase().trim() : NONE;
+      g = companyGroups.get(key);
+      if (!g) companyGroups.set(key, (g = newGroup(company || null)));
+      if (company) companyGroupOf.set(company, g);
     }
+    addToGroup(g, isNew, isDueToday, counted, eligible, passed, score);
   }
   const byTag = finish(tagGroups);
   const byCompany = finish(companyGroups);
@@ -874,61 +887,65 @@ export function statsFromColumns(allCards: readonly StatsCard[], digest: DigestC
   return { weakest, overview, forecast, history, byTag, byCompany };
 }
 
-/**
- * What the score takes from a card's recent reviews (at `o` in the card columns): the share graded
- * Again or Hard, the overtime part and the mean answer time, each summed in review order as the
- * plain definitions (share, overtimeOf, mean) do, so the numbers are identical to theirs.
- */
-function recentOf(k: Float64Array, o: number, hasHistory: boolean): Readonly<typeof recentScratch> {
-  const out = recentScratch; // reused: read before the next call
-  const count = hasHistory ? k[o + CARD.recentCount]! : 0;
-  out.count = count;
-  if (count === 0) {
-    out.againHard = out.overtime = out.averageSec = 0;
-    return out;
-  }
-  let againHard = 0;
-  let ratios = 0;
-  let seconds = 0;
-  for (let r = 0; r < count; r++) {
-    const at = o + CARD.recent + 3 * r;
-    if (k[at]! <= 2) againHard++;
-    ratios += k[at + 1]! / 1000 / Math.max(1, k[at + 2]!); // ratioOf
-    seconds += k[at + 1]! / 1000;
-  }
-  out.againHard = againHard / count;
-  out.overtime = clamp01(ratios / count - 1);
-  out.averageSec = seconds / count;
-  return out;
+/** A tag or company group being summed (see statsFromColumns). */
+interface Group {
+  name: string | null;
+  cards: number;
+  new: number;
+  dueToday: number;
+  reviews: number;
+  eligible: number;
+  passed: number;
+  scoreSum: number;
+  scored: number;
 }
-const recentScratch = { count: 0, againHard: 0, overtime: 0, averageSec: 0 };
+
+/** Adds one card's part to a group (scores summed in card order: the mean is the plain one). */
+function addToGroup(g: Group, isNew: number, isDueToday: number, counted: number, eligible: number, passed: number, score: number): void {
+  g.cards++;
+  g.new += isNew;
+  g.dueToday += isDueToday;
+  g.reviews += counted;
+  g.eligible += eligible;
+  g.passed += passed;
+  if (!Number.isNaN(score)) {
+    g.scoreSum += score;
+    g.scored++;
+  }
+}
 
 /**
- * The first `limit` of the indices passing `keep` in the order of `compare` (ties in index order),
+ * The first `limit` of the cards with a score, in the order of `compare` (ties in index order),
  * as a stable sort and slice would give. `byNumbers` is `compare` without its last, slow keys (the
  * collation of questions and ids): the `limit` first by numbers are found by insertion, then only
  * they and whatever ties the last of them by numbers are sorted with `compare`.
  */
-function weakestIndices(n: number, keep: (i: number) => boolean, byNumbers: (a: number, b: number) => number, compare: (a: number, b: number) => number, limit: number): number[] {
+function weakestIndices(scores: Float64Array, byNumbers: (a: number, b: number) => number, compare: (a: number, b: number) => number, limit: number): number[] {
+  // Kept: the rehearsed cards (a score; NaN for the others). The score is the first key, weakest
+  // first, so a lower score than the last one kept settles it without the other keys.
+  const n = scores.length;
   if (!(Number.isInteger(limit) && limit > 0 && limit <= 100)) {
     const all: number[] = [];
-    for (let i = 0; i < n; i++) if (keep(i)) all.push(i);
+    for (let i = 0; i < n; i++) if (!Number.isNaN(scores[i])) all.push(i);
     return all.sort(compare).slice(0, limit);
   }
   const top: number[] = [];
+  let lastScore = -Infinity;
   for (let i = 0; i < n; i++) {
-    if (!keep(i)) continue;
+    const score = scores[i]!;
+    if (!(score >= lastScore)) continue; // NaN, or lower than the last of a full list
     if (top.length === limit && byNumbers(i, top[limit - 1]!) >= 0) continue;
     let at = top.length;
     while (at > 0 && byNumbers(i, top[at - 1]!) < 0) at--;
     top.splice(at, 0, i);
     if (top.length > limit) top.pop();
+    if (top.length === limit) lastScore = scores[top[limit - 1]!]!;
   }
   if (top.length < limit) return top.sort(compare);
   // Everything not worse by numbers than the last one kept may still be shown.
   const last = top[limit - 1]!;
   const candidates: number[] = [];
-  for (let i = 0; i < n; i++) if (keep(i) && byNumbers(i, last) <= 0) candidates.push(i);
+  for (let i = 0; i < n; i++) if (scores[i]! >= lastScore && byNumbers(i, last) <= 0) candidates.push(i);
   return candidates.sort(compare).slice(0, limit);
 }
 
@@ -976,6 +993,18 @@ function studyDayMemo(timeZone: string | undefined): (at: Date) => string {
   };
 }
 
+/**
+ * dayOrdinal(studyDay(new Date(t), timeZone)), without building and parsing day strings in the
+ * machine's zone (the local calendar day, one less before the 4 a.m. rollover: studyDay's own rule).
+ */
+function studyDayOrdinal(t: number, timeZone: string | undefined): number {
+  const at = new Date(t);
+  const year = at.getFullYear();
+  if (timeZone !== undefined || !(year >= 1000 && year <= 9999)) return dayOrdinal(studyDay(at, timeZone));
+  const ordinal = Math.round(Date.UTC(year, at.getMonth(), at.getDate()) / 86_400_000);
+  return at.getHours() < DAY_ROLLOVER_HOUR ? ordinal - 1 : ordinal;
+}
+
 /** 0 for Monday … 6 for Sunday. */
 function weekdayIndex(day: string): number {
   return (new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7;
@@ -990,6 +1019,19 @@ function dayOrdinal(day: string): number {
 let collator: Intl.Collator | undefined;
 const collate = (a: string, b: string) => (collator ??= new Intl.Collator()).compare(a, b);
 const ratioOf = (r: Pick<Review, 'elapsedMs' | 'timeLimitSec'>) => r.elapsedMs / 1000 / Math.max(1, r.timeLimitSec);
+/**
+ * Scheduler.retrievability on the numbers of the card at `o` (it has a record), clamped to 0–1: 0 for
+ * a new card or one never reviewed, else the forgetting curve at the whole days since the last review
+ * (none when that is in the future), with the stability rounded as the curve takes it (done once, in
+ * the digest: toFixed is slow). test/core/stats-equivalence.test.ts checks it against the scheduler.
+ */
+export function recallAt(cards: Float64Array, o: number, nowMs: number): number {
+  if (cards[o + CARD.recordPhase] === 0 || cards[o + CARD.hasLastReview] !== 1) return 0;
+  return clamp01(recallProbability(Math.max(Math.floor((nowMs - cards[o + CARD.lastReview]!) / 86_400_000), 0), cards[o + CARD.curveStability]!));
+}
+
+/** Stability as ts-fsrs's retrievability passes it to the forgetting curve (see Scheduler.retrievability). */
+const curveStability = (stability: number) => +stability.toFixed(8);
 const clamp01 = (x: number) => (Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0);
 const mean = (xs: readonly number[]) => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
 const round = (x: number, digits: number) => {

@@ -31,8 +31,8 @@ import { nodeFs } from './fs-layer.js';
 // or new journal lines need them: a warm `prep stats` does not load them.
 
 export const STATS_CACHE_NAME = 'stats-digest';
-/** 2: the digest as columns (string arrays, then one block of float64 numbers). */
-export const STATS_CACHE_VERSION = 2;
+/** 2: the digest as columns (string arrays, then one block of float64 numbers); 3: derived per-card columns, no NaN. */
+export const STATS_CACHE_VERSION = 3;
 const MAGIC = 'prep-stats-digest';
 
 declare const __PREP_STATS_BUILD_ID__: string | undefined;
@@ -234,10 +234,13 @@ function decode(payload: Buffer): DigestColumns | undefined {
   const block = new Float64Array(numbers.length / 8);
   new Uint8Array(block.buffer).set(numbers);
   const [reviews, scheduled, cram, seconds, limitSec, ratio, over] = s.totals as [number, number, number, number, number, number, number];
+  const rowOf = new Map<string, number>();
+  for (let i = 0; i < s.ids.length; i++) rowOf.set(s.ids[i]!, i);
   const columns: DigestColumns = {
     timeZone: undefined,
     since: null,
     ids: s.ids,
+    rowOf,
     hashes: s.hashes,
     cards: block.subarray(0, cardCount),
     days: s.days,

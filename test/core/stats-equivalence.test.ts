@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CardSummary } from '../../src/core/card.js';
 import { emptyProgress, type CardRecord, type FsrsPhase, type Grade, type ProgressData, type Review } from '../../src/core/progress-model.js';
-import { CARD, CARD_FIELDS, columnsFromDigest, digestFor, digestFromColumns, statsFromColumns, statsFromDigest, validColumns, type ProgressDigest, type StatsOptions } from '../../src/core/stats.js';
+import { Scheduler } from '../../src/core/schedule.js';
+import { CARD, CARD_FIELDS, columnsFromDigest, digestFor, recallAt, digestFromColumns, statsFromColumns, statsFromDigest, validColumns, type ProgressDigest, type StatsOptions } from '../../src/core/stats.js';
 import { referenceStatsFromDigest } from './stats-reference.js';
 
 const DAY = 86_400_000;
@@ -188,5 +189,41 @@ describe('columnar stats against the plain version', () => {
     const digest = digestFor(cards, data, { timeZone: 'UTC' });
     const options = { now: new Date(NOW), timeZone: 'UTC' };
     expect(statsFromColumns(cards, columnsFromDigest(digest), options)).toEqual(referenceStatsFromDigest(cards, digest, options));
+  });
+
+  it('computes recall exactly as the scheduler does', () => {
+    const { cards, data } = generate(11, 400);
+    const columns = columnsFromDigest(digestFor(cards, data, { timeZone: 'UTC' }));
+    const scheduler = new Scheduler();
+    let compared = 0;
+    for (const clock of [NOW, NOW - 3 * DAY, NOW + 0.5 * DAY, NOW + 90 * DAY]) {
+      columns.ids.forEach((id, row) => {
+        const record = data.cards[id];
+        if (!record) return;
+        const expected = Math.min(1, Math.max(0, scheduler.retrievability(record.memory, new Date(clock))));
+        expect(recallAt(columns.cards, row * CARD_FIELDS, clock)).toBe(expected);
+        compared++;
+      });
+    }
+    expect(compared).toBeGreaterThan(1000);
+  });
+
+  it('counts study days in the machine zone as studyDay does, across daylight saving', () => {
+    const { cards, data } = generate(12, 300);
+    const saved = process.env.TZ;
+    try {
+      for (const zone of ['America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Pacific/Chatham']) {
+        process.env.TZ = zone;
+        expect(new Date(Date.UTC(2026, 6, 1)).getTimezoneOffset()).not.toBe(0); // the zone took effect
+        const digest = digestFor(cards, data, {});
+        for (const clock of ['2026-03-08T06:30:00Z', '2026-11-01T05:59:00Z', '2026-10-04T15:45:00Z', '2026-11-14T12:00:00Z']) {
+          const options = { now: new Date(clock) };
+          expect(JSON.stringify(statsFromDigest(cards, digest, options))).toBe(JSON.stringify(referenceStatsFromDigest(cards, digest, options)));
+        }
+      }
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
   });
 });
