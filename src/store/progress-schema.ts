@@ -249,6 +249,64 @@ export interface SnapshotLayout {
   reviewsEnd: number;
 }
 
+/** Where the bulk of a snapshot in serializeSnapshot's layout lies: the reviews' lines and the log's. */
+export interface BulkOffsets {
+  reviewsStart: number;
+  reviewsEnd: number;
+  /** Byte range of the log's lines, between `"log": [` and the `]` that ends the file. */
+  logStart: number;
+  logEnd: number;
+}
+
+const SNAPSHOT_END = ']\n}\n';
+
+/** The bulk's offsets in a snapshot in prep's own layout (each marker found once); null otherwise. */
+export function bulkOffsets(bytes: Buffer): BulkOffsets | null {
+  const open = bytes.indexOf(REVIEWS_OPEN);
+  if (open === -1 || bytes.indexOf(REVIEWS_OPEN, open + 1) !== -1) return null;
+  const reviewsStart = open + REVIEWS_OPEN.length;
+  const reviewsEnd = bytes.indexOf(REVIEWS_CLOSE, reviewsStart);
+  if (reviewsEnd === -1) return null;
+  const logStart = reviewsEnd + REVIEWS_CLOSE.length;
+  const logEnd = bytes.length - SNAPSHOT_END.length;
+  if (logEnd < logStart || bytes.toString('utf8', logEnd) !== SNAPSHOT_END) return null;
+  return { reviewsStart, reviewsEnd, logStart, logEnd };
+}
+
+/**
+ * A snapshot whose bytes were checked whole before (the caller knows them by their hash), at the
+ * offsets recorded then: the top level and the cards are parsed and checked as always; the reviews
+ * and the log stay bytes (reviewsFromBytes, logFromBytes). Null when the markers are not there.
+ */
+export function snapshotWithoutBulk(bytes: Buffer, at: BulkOffsets): SnapshotLayout | null {
+  const marks: Array<[number, string]> = [[at.reviewsStart - REVIEWS_OPEN.length, REVIEWS_OPEN], [at.reviewsEnd, REVIEWS_CLOSE], [at.logEnd, SNAPSHOT_END]];
+  for (const [where, mark] of marks) if (where < 0 || bytes.toString('utf8', where, where + Buffer.byteLength(mark)) !== mark) return null;
+  if (at.logStart !== at.reviewsEnd + REVIEWS_CLOSE.length || at.logEnd !== bytes.length - SNAPSHOT_END.length) return null;
+  let rest: unknown;
+  try {
+    rest = JSON.parse(`${bytes.toString('utf8', 0, at.reviewsStart)}${REVIEWS_CLOSE}${SNAPSHOT_END}`);
+  } catch {
+    return null;
+  }
+  const checked = snapshotFromJson(rest);
+  if (!checked.ok || checked.data.reviews.length !== 0 || checked.data.log.length !== 0) return null;
+  return { data: checked.data, reviewsStart: at.reviewsStart, reviewsEnd: at.reviewsEnd };
+}
+
+/** The log between `start` and `end` (bulkOffsets), checked as snapshotFromJson checks it; null when it does not pass. */
+export function logFromBytes(bytes: Buffer, start: number, end: number): LogEntry[] | null {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(`[${bytes.toString('utf8', start, end)}]`);
+  } catch {
+    return null;
+  }
+  const fast = fastLog(raw);
+  if (fast) return fast.data.log;
+  const checked = z.safeParse(schemas().logOnlySchema, { log: raw });
+  return checked.success ? (checked.data.log as LogEntry[]) : null;
+}
+
 /** A big snapshot in serializeSnapshot's layout, checked except for its reviews; null when it is not that. */
 export function snapshotWithoutReviews(bytes: Buffer): SnapshotLayout | null {
   if (bytes.length < SLICE_BYTES) return null; // small: one JSON.parse is as good

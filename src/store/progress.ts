@@ -18,14 +18,14 @@ import { createHash } from 'node:crypto';
 import { readlinkSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { PrepError } from '../core/errors.js';
-import { applyEvent, emptyProgress, type ProgressData, type ProgressEvent, type Review } from '../core/progress-model.js';
+import { applyEvent, emptyProgress, type LogEntry, type ProgressData, type ProgressEvent, type Review } from '../core/progress-model.js';
 import type { RecentReviews } from '../core/pick.js';
 import { removeTempFiles, writeFileAtomic } from './atomic-write.js';
 import { ensureDailyBackup, hasTodaysBackup, listBackups } from './backups.js';
 import { errnoCode, nodeFs, readAllFd, syncFolder, writeAll, type FsLayer } from './fs-layer.js';
 import { journalFileFor, parseJournal } from './journal.js';
 import { acquireLock, type HeldLock } from './lock.js';
-import { journalLineFromJson, reviewsFromBytes, reviewsSinceFromBytes, serializeJournalLine, serializeSnapshot, snapshotFromBytes, snapshotFromJson, snapshotWithoutReviews, type SnapshotLayout } from './progress-schema.js';
+import { bulkOffsets, journalLineFromJson, logFromBytes, reviewsFromBytes, reviewsSinceFromBytes, serializeJournalLine, serializeSnapshot, snapshotFromBytes, snapshotFromJson, snapshotWithoutBulk, type BulkOffsets, type SnapshotLayout } from './progress-schema.js';
 import type { Locations } from './paths.js';
 
 export { ProgressLockedError } from './lock.js';
@@ -170,12 +170,13 @@ function buildState(file: string, journal: string, snapshotBytes: Buffer | null,
   let checkedNow: LoadedState['checked'] = null;
   const snapshotSize = snapshotBytes?.length ?? null;
   const known = trustChecked && snapshotBytes !== null ? readCheckedFacts(file, snapshotBytes, layer) : null;
-  const layout = known && snapshotWithoutReviews(snapshotBytes!);
+  const layout = known && snapshotWithoutBulk(snapshotBytes!, known.offsets);
   if (layout) {
-    // The same bytes were checked whole before (their SHA-256 says so): the cards and log are
-    // checked again here, the reviews only when something needs them all (LazyReviews).
+    // The same bytes were checked whole before (their SHA-256 says so): the top level and the cards
+    // are checked again here, the reviews and the log when something needs them (LazyReviews, lazyLog).
     data = layout.data;
     lazy = new LazyReviews(file, data, snapshotBytes!, layout, known!);
+    lazyLog(file, data, snapshotBytes!, known!.offsets);
   } else if (snapshotBytes === null) {
     data = emptyProgress();
   } else {
@@ -201,9 +202,8 @@ function buildState(file: string, journal: string, snapshotBytes: Buffer | null,
       throw new ProgressFileError(file, checked.reason, badFileMessage(file, checked.reason, file, layer));
     }
     data = checked.data;
-    if (trustChecked && ownLayout && snapshotBytes.length >= CHECKED_MIN_BYTES) {
-      checkedNow = { bytes: snapshotBytes, facts: factsOf(data.reviews) };
-    }
+    const offsets = trustChecked && ownLayout && snapshotBytes.length >= CHECKED_MIN_BYTES ? bulkOffsets(snapshotBytes) : null;
+    if (offsets) checkedNow = { bytes: snapshotBytes, facts: factsOf(data.reviews, offsets) };
   }
   let goodLength = 0;
   let pending = 0;
@@ -435,7 +435,9 @@ class Store implements ProgressStore {
     this.snapshotSize = Buffer.byteLength(text);
     if (this.snapshotSize >= CHECKED_MIN_BYTES) {
       // Written from checked data: the next open need not read all its reviews again.
-      writeCheckedFacts(this.file, Buffer.from(text, 'utf8'), factsOf(this.data.reviews), this.layer);
+      const bytes = Buffer.from(text, 'utf8');
+      const offsets = bulkOffsets(bytes);
+      if (offsets) writeCheckedFacts(this.file, bytes, factsOf(this.data.reviews, offsets), this.layer);
     }
     // The snapshot now holds every journal event (by seq); emptying the journal is only tidying.
     try {
@@ -498,6 +500,8 @@ const CHECKED_HEADER = 'prep progress checked 1';
 const CHECKED_MIN_BYTES = 1 << 20;
 
 interface CheckedFacts {
+  /** Where the reviews and the log lie in the snapshot. */
+  offsets: BulkOffsets;
   /** No review is more than this older than one before it (ms); 0 when they are in time order. */
   disorderMs: number;
   /** Card id → time of its earliest scheduled review (ms). */
@@ -510,7 +514,7 @@ function checkedFileFor(progressFile: string): string {
 
 const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
 
-function factsOf(reviews: readonly Review[]): CheckedFacts {
+function factsOf(reviews: readonly Review[], offsets: BulkOffsets): CheckedFacts {
   const firstScheduled = new Map<string, number>();
   let latest = Number.NEGATIVE_INFINITY;
   let disorderMs = 0;
@@ -522,11 +526,11 @@ function factsOf(reviews: readonly Review[]): CheckedFacts {
     const first = firstScheduled.get(review.cardId);
     if (first === undefined || at < first) firstScheduled.set(review.cardId, at);
   }
-  return { disorderMs, firstScheduled };
+  return { offsets, disorderMs, firstScheduled };
 }
 
 function writeCheckedFacts(progressFile: string, snapshot: Buffer, facts: CheckedFacts, layer: FsLayer): void {
-  const body = JSON.stringify({ size: snapshot.length, sha256: sha256(snapshot), disorderMs: facts.disorderMs, firstScheduled: [...facts.firstScheduled] });
+  const body = JSON.stringify({ size: snapshot.length, sha256: sha256(snapshot), offsets: facts.offsets, disorderMs: facts.disorderMs, firstScheduled: [...facts.firstScheduled] });
   const file = checkedFileFor(progressFile);
   let fd: number | undefined;
   try {
@@ -564,7 +568,10 @@ function readCheckedFacts(progressFile: string, snapshot: Buffer, layer: FsLayer
     const text = read.bytes.toString('utf8');
     const newline = text.indexOf('\n');
     if (newline === -1 || text.slice(0, newline) !== `${CHECKED_HEADER} ${sha256(text.slice(newline + 1))}`) return null;
-    const body = JSON.parse(text.slice(newline + 1)) as { size?: unknown; sha256?: unknown; disorderMs?: unknown; firstScheduled?: unknown };
+    const body = JSON.parse(text.slice(newline + 1)) as { size?: unknown; sha256?: unknown; offsets?: Record<keyof BulkOffsets, unknown>; disorderMs?: unknown; firstScheduled?: unknown };
+    const o = body.offsets;
+    const offsets = o && [o.reviewsStart, o.reviewsEnd, o.logStart, o.logEnd].every((n) => Number.isSafeInteger(n)) ? (o as BulkOffsets) : null;
+    if (offsets === null) return null;
     if (body.size !== snapshot.length || typeof body.disorderMs !== 'number' || !(body.disorderMs >= 0) || !Array.isArray(body.firstScheduled)) return null;
     if (body.sha256 !== sha256(snapshot)) return null;
     const firstScheduled = new Map<string, number>();
@@ -572,10 +579,32 @@ function readCheckedFacts(progressFile: string, snapshot: Buffer, layer: FsLayer
       if (!Array.isArray(pair) || typeof pair[0] !== 'string' || typeof pair[1] !== 'number') return null;
       firstScheduled.set(pair[0], pair[1]);
     }
-    return { disorderMs: body.disorderMs, firstScheduled };
+    return { offsets: { reviewsStart: offsets.reviewsStart, reviewsEnd: offsets.reviewsEnd, logStart: offsets.logStart, logEnd: offsets.logEnd }, disorderMs: body.disorderMs, firstScheduled };
   } catch {
     return null;
   }
+}
+
+/** Bytes that hash the same as checked ones failed the checks: only a different prep build can see that. */
+function noLongerPassing(file: string, what: string): ProgressFileError {
+  const reason = `its ${what} no longer pass the checks of this prep`;
+  return new ProgressFileError(file, reason, `${file} cannot be used (${reason}); it was kept untouched. Delete ${checkedFileFor(file)} and run prep again.`);
+}
+
+/** `data.log` of a snapshot known by its checked facts: read and checked the first time it is asked for (a drill rarely needs it). */
+function lazyLog(file: string, data: ProgressData, bytes: Buffer, at: BulkOffsets): void {
+  const settle = (log: LogEntry[]) => Object.defineProperty(data, 'log', { value: log, writable: true, enumerable: true, configurable: true });
+  Object.defineProperty(data, 'log', {
+    configurable: true,
+    enumerable: true,
+    get: () => {
+      const log = logFromBytes(bytes, at.logStart, at.logEnd);
+      if (log === null) throw noLongerPassing(file, 'log entries');
+      settle(log);
+      return log;
+    },
+    set: settle,
+  });
 }
 
 /**
@@ -616,11 +645,7 @@ class LazyReviews {
 
   private load(): Review[] {
     const list = reviewsFromBytes(this.bytes!, this.layout);
-    if (list === null) {
-      // The bytes hash the same as checked ones; only a different prep build could disagree now.
-      const reason = 'its reviews no longer pass the checks of this prep';
-      throw new ProgressFileError(this.file, reason, `${this.file} cannot be used (${reason}); it was kept untouched. Delete ${checkedFileFor(this.file)} and run prep again.`);
-    }
+    if (list === null) throw noLongerPassing(this.file, 'reviews');
     for (const review of this.added) list.push(review);
     this.settle(list);
     return list;

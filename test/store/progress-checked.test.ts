@@ -40,7 +40,9 @@ function bigHistory(reviews = 7000): ProgressData {
     data.reviews.push(event.review);
     data.cards[cardId] = event.card;
     data.lastSeq = seq;
+    if (seq % 500 === 0) data.log.push({ type: 'edited', at: event.review.at, cardId, from: 'old', to: 'new' }, { type: 'undone', at: event.review.at, seq: seq - 1, cardId });
   }
+  data.log.push({ type: 'reattached', at: NOW, from: 'gone', to: 'card-1', reason: 'same-question' });
   return data;
 }
 
@@ -108,6 +110,20 @@ describe('opening a big snapshot checked before', () => {
     for (const zone of ['UTC', 'Asia/Tokyo']) expect(countRecent(recent!, NOW, zone)).toEqual(countToday(byTime(whole), NOW, zone));
     expect(store.data.reviews).toEqual(whole);
     store.close();
+  });
+
+  test('the whole history opened this way equals a full read, log included; an edit logged now is added to it', () => {
+    const data = seedBig();
+    const store = openProgress(file, { now: NOW });
+    expect(store.recentReviews(NOW)).not.toBeNull(); // opened without reading the reviews
+    expect({ ...store.data }).toEqual({ ...readProgress(file) });
+    expect(store.data.log).toHaveLength(data.log.length);
+    store.close();
+    const again = openProgress(file, { now: NOW });
+    again.append({ type: 'edited', cardId: 'card-1', at: NOW, from: 'new', to: 'newer' });
+    expect(again.data.log.at(-1)).toEqual({ type: 'edited', at: NOW, cardId: 'card-1', from: 'new', to: 'newer' });
+    again.close();
+    expect(readProgress(file).log).toEqual([...data.log, { type: 'edited', at: NOW, cardId: 'card-1', from: 'new', to: 'newer' }]);
   });
 
   test('an undo or a reattach reads the whole list first and applies to it', () => {
