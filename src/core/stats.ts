@@ -374,47 +374,49 @@ export function statsFromDigest(allCards: readonly StatsCard[], digest: Progress
 
 // ---------------------------------------------------------------------------------------------
 // The digest as flat columns. This is what .prep/cache/stats-digest keeps (src/store/stats-cache.ts):
-// a few string arrays and one block of numbers, so a warm `prep stats` loads 10,000 cards without
+// a few string arrays and three blocks of numbers, so a warm `prep stats` loads 10,000 cards without
 // building an object (or a Date) per card, and everything it computes per run is arithmetic on them.
+// Each number lives in the narrowest array that holds every valid value and no invalid one (counts in
+// a Uint32Array, small codes in a Uint8Array): what the type already rules out needs no check on load.
 
-/** Offsets of a card's numbers in `DigestColumns.cards` (CARD_FIELDS per card). */
-export const CARD = {
-  /** Index in PHASES of the record's phase; -1: no record (the record fields after it are 0). */
-  recordPhase: 0,
-  due: 1,
-  stability: 2,
-  difficulty: 3,
-  reps: 4,
-  lapses: 5,
-  learningSteps: 6,
-  scheduledDays: 7,
-  /** Time of the record's last review (0 when hasLastReview is 0). */
-  lastReview: 8,
-  /** 1 when the card has a history (a CardDigest), 0 when not (the history fields after it are 0). */
-  hasHistory: 9,
-  reviews: 10,
-  counted: 11,
-  lastAt: 12,
-  lastSeq: 13,
-  eligible: 14,
-  passed: 15,
-  /** Index in PHASES of the replayed phase. */
-  phase: 16,
-  steps: 17,
-  recentCount: 18,
-  /** grade, elapsedMs, timeLimitSec of each recent review, oldest first; unused slots 0. */
-  recent: 19,
+/** Offsets of a card's real numbers in `DigestColumns.num` (NUM_FIELDS per card; all finite). */
+export const NUM = {
+  due: 0,
+  stability: 1,
+  difficulty: 2,
+  scheduledDays: 3,
+  /** Time of the record's last review (0 when SMALL.hasLastReview is 0). */
+  lastReview: 4,
+  lastAt: 5,
+  lastSeq: 6,
+  /** The record's stability as the scheduler's forgetting curve takes it (8 decimals). */
+  curveStability: 7,
   // Derived, so that a run does not redo what does not depend on the clock (0 without history):
   /** Share of the recent reviews graded Again or Hard; the score's overtime part; their mean answer time, seconds. */
-  againHard: 19 + 3 * RECENT_REVIEWS,
-  overtime: 20 + 3 * RECENT_REVIEWS,
-  averageSec: 21 + 3 * RECENT_REVIEWS,
-  /** The record's stability as the scheduler's forgetting curve takes it (8 decimals; 0 without record). */
-  curveStability: 22 + 3 * RECENT_REVIEWS,
-  /** 1 when the record has a last review. (Every number in the block is finite: checked in one pass.) */
-  hasLastReview: 23 + 3 * RECENT_REVIEWS,
+  againHard: 8,
+  overtime: 9,
+  averageSec: 10,
+  /** elapsedMs, timeLimitSec of each recent review, oldest first; unused slots 0. */
+  recent: 11,
 } as const;
-export const CARD_FIELDS = CARD.hasLastReview + 1;
+export const NUM_FIELDS = NUM.recent + 2 * RECENT_REVIEWS;
+/** Offsets of a card's counts in `DigestColumns.int` (INT_FIELDS per card). */
+export const INT = { reps: 0, lapses: 1, learningSteps: 2, reviews: 3, counted: 4, eligible: 5, passed: 6, steps: 7 } as const;
+export const INT_FIELDS = 8;
+/** Offsets of a card's codes in `DigestColumns.small` (SMALL_FIELDS per card). */
+export const SMALL = {
+  /** 0: no record (its fields are 0); else 1 + the index in PHASES of the record's phase. */
+  record: 0,
+  /** 1 when the card has a history (a CardDigest), 0 when not (its fields are 0). */
+  hasHistory: 1,
+  /** Index in PHASES of the replayed phase. */
+  phase: 2,
+  recentCount: 3,
+  hasLastReview: 4,
+  /** Grade of each recent review, oldest first; unused slots 0. */
+  grades: 5,
+} as const;
+export const SMALL_FIELDS = SMALL.grades + RECENT_REVIEWS;
 /** A day's numbers in `DigestColumns.dayNums`: reviews, again, seconds, eligible, passed. */
 export const DAY_FIELDS = 5;
 export const PHASES: readonly FsrsPhase[] = ['new', 'learning', 'review', 'relearning'];
@@ -422,13 +424,16 @@ export const PHASES: readonly FsrsPhase[] = ['new', 'learning', 'review', 'relea
 export interface DigestColumns {
   timeZone: string | undefined;
   since: string | null;
-  /** Every card with a record or a history; card i's numbers are cards[i * CARD_FIELDS ...]. */
+  /** Every card with a record or a history; card i's numbers are at i * NUM_FIELDS, i * INT_FIELDS, i * SMALL_FIELDS. */
   ids: string[];
   /** Row of each id (one entry per id: ids are unique). */
   rowOf: Map<string, number>;
   /** Answer hash of each card's last review ('' for a card without history). */
   hashes: string[];
-  cards: Float64Array;
+  num: Float64Array;
+  /** Uint32Array; a Float64Array (whole numbers) only for a history with a count past 2^32 - 1. */
+  int: Uint32Array | Float64Array;
+  small: Uint8Array;
   /** Study days with counted reviews; day i's numbers are dayNums[i * DAY_FIELDS ...]. */
   days: string[];
   dayNums: Float64Array;
@@ -445,48 +450,51 @@ export function columnsFromDigest(d: ProgressDigest): DigestColumns {
   const index = new Map<string, number>();
   ids.forEach((id, i) => index.set(id, i));
   for (const id of d.cards.keys()) if (!index.has(id)) index.set(id, ids.push(id) - 1);
-  const cards = new Float64Array(ids.length * CARD_FIELDS);
-  const hashes = new Array<string>(ids.length).fill('');
-  for (let i = 0; i < ids.length; i++) {
-    const o = i * CARD_FIELDS;
+  const n = ids.length;
+  const num = new Float64Array(n * NUM_FIELDS);
+  const ints = new Array<number>(n * INT_FIELDS).fill(0);
+  const small = new Uint8Array(n * SMALL_FIELDS);
+  const hashes = new Array<string>(n).fill('');
+  for (let i = 0; i < n; i++) {
+    const on = i * NUM_FIELDS;
+    const oi = i * INT_FIELDS;
+    const os = i * SMALL_FIELDS;
     const record = d.records[ids[i]!];
     if (record) {
       const m = record.memory;
-      cards[o + CARD.recordPhase] = PHASES.indexOf(m.phase);
-      cards[o + CARD.due] = m.due.getTime();
-      cards[o + CARD.stability] = m.stability;
-      cards[o + CARD.difficulty] = m.difficulty;
-      cards[o + CARD.reps] = m.reps;
-      cards[o + CARD.lapses] = m.lapses;
-      cards[o + CARD.learningSteps] = m.learningSteps;
-      cards[o + CARD.scheduledDays] = m.scheduledDays;
-      cards[o + CARD.lastReview] = m.lastReview === null ? 0 : m.lastReview.getTime();
-      cards[o + CARD.hasLastReview] = m.lastReview === null ? 0 : 1;
-      cards[o + CARD.curveStability] = curveStability(m.stability);
-    } else {
-      cards[o + CARD.recordPhase] = -1;
+      small[os + SMALL.record] = 1 + PHASES.indexOf(m.phase);
+      num[on + NUM.due] = m.due.getTime();
+      num[on + NUM.stability] = m.stability;
+      num[on + NUM.difficulty] = m.difficulty;
+      num[on + NUM.scheduledDays] = m.scheduledDays;
+      num[on + NUM.lastReview] = m.lastReview === null ? 0 : m.lastReview.getTime();
+      small[os + SMALL.hasLastReview] = m.lastReview === null ? 0 : 1;
+      num[on + NUM.curveStability] = curveStability(m.stability);
+      ints[oi + INT.reps] = m.reps;
+      ints[oi + INT.lapses] = m.lapses;
+      ints[oi + INT.learningSteps] = m.learningSteps;
     }
     const h = d.cards.get(ids[i]!);
     if (!h) continue;
     hashes[i] = h.lastHash;
-    cards[o + CARD.hasHistory] = 1;
-    cards[o + CARD.reviews] = h.reviews;
-    cards[o + CARD.counted] = h.counted;
-    cards[o + CARD.lastAt] = h.lastAt;
-    cards[o + CARD.lastSeq] = h.lastSeq;
-    cards[o + CARD.eligible] = h.eligible;
-    cards[o + CARD.passed] = h.passed;
-    cards[o + CARD.phase] = PHASES.indexOf(h.phase);
-    cards[o + CARD.steps] = h.steps;
-    cards[o + CARD.recentCount] = h.recent.length;
+    small[os + SMALL.hasHistory] = 1;
+    small[os + SMALL.phase] = PHASES.indexOf(h.phase);
+    small[os + SMALL.recentCount] = h.recent.length;
+    ints[oi + INT.reviews] = h.reviews;
+    ints[oi + INT.counted] = h.counted;
+    ints[oi + INT.eligible] = h.eligible;
+    ints[oi + INT.passed] = h.passed;
+    ints[oi + INT.steps] = h.steps;
+    num[on + NUM.lastAt] = h.lastAt;
+    num[on + NUM.lastSeq] = h.lastSeq;
     h.recent.forEach((r, k) => {
-      cards[o + CARD.recent + 3 * k] = r.grade;
-      cards[o + CARD.recent + 3 * k + 1] = r.elapsedMs;
-      cards[o + CARD.recent + 3 * k + 2] = r.timeLimitSec;
+      small[os + SMALL.grades + k] = r.grade;
+      num[on + NUM.recent + 2 * k] = r.elapsedMs;
+      num[on + NUM.recent + 2 * k + 1] = r.timeLimitSec;
     });
-    cards[o + CARD.againHard] = h.recent.length === 0 ? 0 : h.recent.filter((r) => r.grade <= 2).length / h.recent.length;
-    cards[o + CARD.overtime] = overtimeOf(h.recent);
-    cards[o + CARD.averageSec] = mean(h.recent.map((r) => r.elapsedMs / 1000));
+    num[on + NUM.againHard] = h.recent.length === 0 ? 0 : h.recent.filter((r) => r.grade <= 2).length / h.recent.length;
+    num[on + NUM.overtime] = overtimeOf(h.recent);
+    num[on + NUM.averageSec] = mean(h.recent.map((r) => r.elapsedMs / 1000));
   }
   const days = [...d.days.keys()];
   const dayNums = new Float64Array(days.length * DAY_FIELDS);
@@ -494,7 +502,8 @@ export function columnsFromDigest(d: ProgressDigest): DigestColumns {
     const x = d.days.get(day)!;
     dayNums.set([x.reviews, x.again, x.seconds, x.eligible, x.passed], i * DAY_FIELDS);
   });
-  return { timeZone: d.timeZone, since: d.since, ids, rowOf: index, hashes, cards, days, dayNums, records: Object.keys(d.records).length, totals: { ...d.totals }, allReviews: d.allReviews, lastAt: d.lastAt, lastSeq: d.lastSeq };
+  const int = ints.every((x) => x <= 0xffff_ffff) ? Uint32Array.from(ints) : Float64Array.from(ints);
+  return { timeZone: d.timeZone, since: d.since, ids, rowOf: index, hashes, num, int, small, days, dayNums, records: Object.keys(d.records).length, totals: { ...d.totals }, allReviews: d.allReviews, lastAt: d.lastAt, lastSeq: d.lastSeq };
 }
 
 /** The digest back as objects, to fold new reviews into (see reviewFolder). */
@@ -502,40 +511,40 @@ export function digestFromColumns(c: DigestColumns): ProgressDigest {
   const records = Object.create(null) as Record<string, Pick<CardRecord, 'memory'>>;
   const digest = emptyDigest(records, c.timeZone, c.since);
   c.ids.forEach((id, i) => {
-    const o = i * CARD_FIELDS;
-    const n = (field: number) => c.cards[o + field]!;
-    if (n(CARD.recordPhase) >= 0) {
-      const last = n(CARD.lastReview);
+    const num = (field: number) => c.num[i * NUM_FIELDS + field]!;
+    const int = (field: number) => c.int[i * INT_FIELDS + field]!;
+    const small = (field: number) => c.small[i * SMALL_FIELDS + field]!;
+    if (small(SMALL.record) !== 0) {
       records[id] = {
         memory: {
-          phase: PHASES[n(CARD.recordPhase)]!,
-          due: new Date(n(CARD.due)),
-          stability: n(CARD.stability),
-          difficulty: n(CARD.difficulty),
-          reps: n(CARD.reps),
-          lapses: n(CARD.lapses),
-          learningSteps: n(CARD.learningSteps),
-          scheduledDays: n(CARD.scheduledDays),
-          lastReview: n(CARD.hasLastReview) === 1 ? new Date(last) : null,
+          phase: PHASES[small(SMALL.record) - 1]!,
+          due: new Date(num(NUM.due)),
+          stability: num(NUM.stability),
+          difficulty: num(NUM.difficulty),
+          reps: int(INT.reps),
+          lapses: int(INT.lapses),
+          learningSteps: int(INT.learningSteps),
+          scheduledDays: num(NUM.scheduledDays),
+          lastReview: small(SMALL.hasLastReview) === 1 ? new Date(num(NUM.lastReview)) : null,
         },
       };
     }
-    if (n(CARD.hasHistory) !== 1) return;
+    if (small(SMALL.hasHistory) !== 1) return;
     const recent: RecentReview[] = [];
-    for (let k = 0; k < n(CARD.recentCount); k++) {
-      recent.push({ grade: n(CARD.recent + 3 * k) as Grade, elapsedMs: n(CARD.recent + 3 * k + 1), timeLimitSec: n(CARD.recent + 3 * k + 2) });
+    for (let k = 0; k < small(SMALL.recentCount); k++) {
+      recent.push({ grade: small(SMALL.grades + k) as Grade, elapsedMs: num(NUM.recent + 2 * k), timeLimitSec: num(NUM.recent + 2 * k + 1) });
     }
     digest.cards.set(id, {
-      reviews: n(CARD.reviews),
-      counted: n(CARD.counted),
-      lastAt: n(CARD.lastAt),
-      lastSeq: n(CARD.lastSeq),
+      reviews: int(INT.reviews),
+      counted: int(INT.counted),
+      lastAt: num(NUM.lastAt),
+      lastSeq: num(NUM.lastSeq),
       lastHash: c.hashes[i]!,
       recent,
-      eligible: n(CARD.eligible),
-      passed: n(CARD.passed),
-      phase: PHASES[n(CARD.phase)]!,
-      steps: n(CARD.steps),
+      eligible: int(INT.eligible),
+      passed: int(INT.passed),
+      phase: PHASES[small(SMALL.phase)]!,
+      steps: int(INT.steps),
     });
   });
   c.days.forEach((day, i) => {
@@ -551,73 +560,60 @@ export function digestFromColumns(c: DigestColumns): ProgressDigest {
 
 /**
  * Whether columns read from outside (the cache file) hold what columnsFromDigest makes: the right
- * lengths, unique ids and days, and every number of the right kind (counts are whole and not
- * negative, times and amounts finite, phases and grades in range).
+ * lengths, unique ids and days, every real number finite, counts whole (a Uint32Array is), codes and
+ * grades in range, shares from 0 to 1, and the parts a card does not have all zero.
  */
 export function validColumns(c: DigestColumns): boolean {
   const n = c.ids.length;
-  if (c.hashes.length !== n || c.cards.length !== n * CARD_FIELDS || c.dayNums.length !== c.days.length * DAY_FIELDS) return false;
+  if (c.hashes.length !== n || c.num.length !== n * NUM_FIELDS || c.int.length !== n * INT_FIELDS || c.small.length !== n * SMALL_FIELDS) return false;
+  if (c.dayNums.length !== c.days.length * DAY_FIELDS) return false;
   if (c.rowOf.size !== n || new Set(c.days).size !== c.days.length) return false;
-  const k = c.cards;
-  // Written for a cold start (this runs once per process, on 400,000 numbers): plain loops and
-  // comparisons, no calls per number. First: every number is finite (NaN and ±Infinity make it NaN).
+  // Written for a cold start (this runs once per process): plain loops and comparisons, no call per
+  // number. Every real number finite: NaN and ±Infinity make the sum NaN.
+  const num = c.num;
   let sum = 0;
-  for (let x = 0; x < k.length; x++) sum += k[x]! * 0;
+  for (let x = 0; x < num.length; x++) sum += num[x]! * 0;
   if (sum !== 0) return false;
-  const MAX = Number.MAX_SAFE_INTEGER;
-  let records = 0;
-  for (let i = 0, o = 0; i < n; i++, o += CARD_FIELDS) {
-    if (typeof c.ids[i] !== 'string' || c.rowOf.get(c.ids[i]!) !== i || typeof c.hashes[i] !== 'string') return false;
-    const recordPhase = k[o + CARD.recordPhase]!;
-    if (recordPhase === -1) {
-      for (let f = CARD.due; f <= CARD.lastReview; f++) if (k[o + f] !== 0) return false;
-      if (k[o + CARD.curveStability] !== 0 || k[o + CARD.hasLastReview] !== 0) return false;
-    } else {
-      if (!(recordPhase === 0 || recordPhase === 1 || recordPhase === 2 || recordPhase === 3)) return false;
-      records++;
-      const reps = k[o + CARD.reps]!;
-      const lapses = k[o + CARD.lapses]!;
-      const steps = k[o + CARD.learningSteps]!;
-      const hasLast = k[o + CARD.hasLastReview]!;
-      if (!(reps >= 0 && reps <= MAX && reps % 1 === 0 && lapses >= 0 && lapses <= MAX && lapses % 1 === 0 && steps >= 0 && steps <= MAX && steps % 1 === 0)) return false;
-      if (!(hasLast === 1 || (hasLast === 0 && k[o + CARD.lastReview] === 0))) return false;
+  const int = c.int;
+  if (!(int instanceof Uint32Array)) {
+    for (let x = 0; x < int.length; x++) {
+      const v = int[x]!;
+      if (!(v >= 0 && v <= Number.MAX_SAFE_INTEGER && v % 1 === 0)) return false;
     }
-    const has = k[o + CARD.hasHistory]!;
+  }
+  const small = c.small;
+  let records = 0;
+  for (let i = 0, on = 0, oi = 0, os = 0; i < n; i++, on += NUM_FIELDS, oi += INT_FIELDS, os += SMALL_FIELDS) {
+    if (typeof c.ids[i] !== 'string' || c.rowOf.get(c.ids[i]!) !== i || typeof c.hashes[i] !== 'string') return false;
+    const record = small[os + SMALL.record]!;
+    const hasLast = small[os + SMALL.hasLastReview]!;
+    if (record === 0) {
+      if (hasLast !== 0 || int[oi + INT.reps] !== 0 || int[oi + INT.lapses] !== 0 || int[oi + INT.learningSteps] !== 0) return false;
+      for (let f = NUM.due; f <= NUM.lastReview; f++) if (num[on + f] !== 0) return false;
+      if (num[on + NUM.curveStability] !== 0) return false;
+    } else {
+      if (record > 4 || hasLast > 1 || (hasLast === 0 && num[on + NUM.lastReview] !== 0)) return false;
+      records++;
+    }
+    const has = small[os + SMALL.hasHistory]!;
+    const count = small[os + SMALL.recentCount]!;
     if (has === 0) {
-      if (recordPhase === -1 || c.hashes[i] !== '') return false;
-      for (let f = CARD.reviews; f <= CARD.averageSec; f++) if (k[o + f] !== 0) return false;
+      if (record === 0 || c.hashes[i] !== '' || small[os + SMALL.phase] !== 0 || count !== 0) return false;
+      for (let f = INT.reviews; f < INT_FIELDS; f++) if (int[oi + f] !== 0) return false;
+      if (num[on + NUM.lastAt] !== 0 || num[on + NUM.lastSeq] !== 0) return false;
+      for (let f = NUM.againHard; f < NUM_FIELDS; f++) if (num[on + f] !== 0) return false;
+      for (let r = 0; r < RECENT_REVIEWS; r++) if (small[os + SMALL.grades + r] !== 0) return false;
       continue;
     }
-    if (has !== 1) return false;
-    const reviews = k[o + CARD.reviews]!;
-    const counted = k[o + CARD.counted]!;
-    const lastSeq = k[o + CARD.lastSeq]!;
-    const eligible = k[o + CARD.eligible]!;
-    const passed = k[o + CARD.passed]!;
-    const hsteps = k[o + CARD.steps]!;
-    const phase = k[o + CARD.phase]!;
-    const count = k[o + CARD.recentCount]!;
-    if (
-      !(
-        reviews >= 0 && reviews <= MAX && reviews % 1 === 0 &&
-        counted >= 0 && counted <= MAX && counted % 1 === 0 &&
-        lastSeq >= 0 && lastSeq <= MAX && lastSeq % 1 === 0 &&
-        eligible >= 0 && eligible <= MAX && eligible % 1 === 0 &&
-        passed >= 0 && passed <= MAX && passed % 1 === 0 &&
-        hsteps >= 0 && hsteps <= MAX && hsteps % 1 === 0 &&
-        (phase === 0 || phase === 1 || phase === 2 || phase === 3) &&
-        count >= 0 && count <= RECENT_REVIEWS && count % 1 === 0
-      )
-    ) {
-      return false;
+    const lastSeq = num[on + NUM.lastSeq]!;
+    const againHard = num[on + NUM.againHard]!;
+    const overtime = num[on + NUM.overtime]!;
+    if (has !== 1 || small[os + SMALL.phase]! > 3 || count > RECENT_REVIEWS) return false;
+    if (!(lastSeq >= 0 && lastSeq <= Number.MAX_SAFE_INTEGER && lastSeq % 1 === 0 && againHard >= 0 && againHard <= 1 && overtime >= 0 && overtime <= 1)) return false;
+    for (let r = 0; r < RECENT_REVIEWS; r++) {
+      const grade = small[os + SMALL.grades + r]!;
+      if (r < count ? grade < 1 || grade > 4 : grade !== 0 || num[on + NUM.recent + 2 * r] !== 0 || num[on + NUM.recent + 2 * r + 1] !== 0) return false;
     }
-    for (let r = 0, at = o + CARD.recent; r < RECENT_REVIEWS; r++, at += 3) {
-      const grade = k[at]!;
-      if (r < count ? !(grade === 1 || grade === 2 || grade === 3 || grade === 4) : grade !== 0 || k[at + 1] !== 0 || k[at + 2] !== 0) return false;
-    }
-    const againHard = k[o + CARD.againHard]!;
-    const overtime = k[o + CARD.overtime]!;
-    if (!(againHard >= 0 && againHard <= 1 && overtime >= 0 && overtime <= 1)) return false;
   }
   if (records !== c.records) return false;
   for (let i = 0; i < c.days.length; i++) {
@@ -650,7 +646,7 @@ export function statsFromColumns(allCards: readonly StatsCard[], digest: DigestC
   const filtered = (options.tags?.length ?? 0) > 0 || options.company !== undefined;
   const cards = filtered ? filterCards(allCards, { tags: options.tags, company: options.company }) : allCards;
   const rowOf = digest.rowOf;
-  const k = digest.cards;
+  const { num, int, small } = digest;
 
   // Study days until due (0 when overdue). Only 0 to FORECAST_DAYS - 1 are ever shown, and formatting
   // a time in a time zone is slow at 10,000 cards: overdue is 0, and far off is simply far off.
@@ -665,7 +661,6 @@ export function statsFromColumns(allCards: readonly StatsCard[], digest: DigestC
     if (offset === undefined) nearOffsets.set(quarter, (offset = Math.max(0, studyDayOrdinal(due, timeZone) - todayOrdinal)));
     return offset;
   };
-  const recallNow = (o: number) => recallAt(k, o, nowMs);
 
   // Per card (in deck order): its row in the digest (-1: none) and what the clock makes of it.
   const n = cards.length;
@@ -684,17 +679,19 @@ export function statsFromColumns(allCards: readonly StatsCard[], digest: DigestC
     const card = cards[i]!;
     const row = rowOf.get(card.id) ?? -1;
     rows[i] = row;
-    const o = row * CARD_FIELDS;
-    const hasRecord = row >= 0 && k[o + CARD.recordPhase]! >= 0;
-    const hasHistory = row >= 0 && k[o + CARD.hasHistory] === 1;
-    const phase = hasRecord ? PHASES[k[o + CARD.recordPhase]!]! : 'new';
+    const on = row * NUM_FIELDS;
+    const oi = row * INT_FIELDS;
+    const os = row * SMALL_FIELDS;
+    const hasRecord = row >= 0 && small[os + SMALL.record] !== 0;
+    const hasHistory = row >= 0 && small[os + SMALL.hasHistory] === 1;
+    const phase = hasRecord ? PHASES[small[os + SMALL.record]! - 1]! : 'new';
     const scheduled = hasRecord && phase !== 'new';
-    const rehearsed = (hasHistory && k[o + CARD.reviews]! > 0) || (hasRecord && k[o + CARD.hasLastReview] === 1);
+    const rehearsed = (hasHistory && int[oi + INT.reviews]! > 0) || (hasRecord && small[os + SMALL.hasLastReview] === 1);
     const edited = hasHistory && digest.hashes[row] !== card.contentHash;
     let f = 0;
     if (scheduled) {
       f |= FLAG_SCHEDULED;
-      const offset = dueOffsetOf(k[o + CARD.due]!);
+      const offset = dueOffsetOf(num[on + NUM.due]!);
       dueOffsets[i] = offset;
       if (offset === 0) counts.dueToday++;
       if (offset < FORECAST_DAYS) dueOn[offset]!++;
@@ -712,9 +709,9 @@ export function statsFromColumns(allCards: readonly StatsCard[], digest: DigestC
     if (toPrepare(card)) counts.toPrepare++;
     if (rehearsed) {
       f |= FLAG_REHEARSED;
-      const r = hasRecord ? recallNow(o) : 0;
+      const r = hasRecord ? recallAt(digest, row, nowMs) : 0;
       recall[i] = r;
-      scores[i] = scoreOf(r, hasRecord ? k[o + CARD.lapses]! : 0, k[o + CARD.againHard]!, k[o + CARD.overtime]!);
+      scores[i] = scoreOf(r, hasRecord ? int[oi + INT.lapses]! : 0, num[on + NUM.againHard]!, num[on + NUM.overtime]!);
     } else {
       scores[i] = NaN;
       counts.neverRehearsed++;
@@ -723,7 +720,7 @@ export function statsFromColumns(allCards: readonly StatsCard[], digest: DigestC
   }
 
   // Weakest first: the sort keys are numbers; questions and ids (collation) only break ties.
-  const lapsesOf = (i: number) => (rows[i]! >= 0 && k[rows[i]! * CARD_FIELDS + CARD.recordPhase]! >= 0 ? k[rows[i]! * CARD_FIELDS + CARD.lapses]! : 0);
+  const lapsesOf = (i: number) => (rows[i]! >= 0 && small[rows[i]! * SMALL_FIELDS + SMALL.record] !== 0 ? int[rows[i]! * INT_FIELDS + INT.lapses]! : 0);
   const recall3 = (i: number) => round(recall[i]!, 3);
   const weakerByNumbers = (a: number, b: number) => scores[b]! - scores[a]! || recall3(a) - recall3(b) || lapsesOf(b) - lapsesOf(a);
   const weaker = (a: number, b: number) => weakerByNumbers(a, b) || collate(cards[a]!.question, cards[b]!.question) || collate(cards[a]!.id, cards[b]!.id);
@@ -731,12 +728,14 @@ export function statsFromColumns(allCards: readonly StatsCard[], digest: DigestC
   const shown = weakestIndices(scores, weakerByNumbers, weaker, limit);
   const weakest = shown.map((i, rank): WeakCard => {
     const card = cards[i]!;
-    const o = rows[i]! * CARD_FIELDS;
-    const hasRecord = rows[i]! >= 0 && k[o + CARD.recordPhase]! >= 0;
-    const hasHistory = rows[i]! >= 0 && k[o + CARD.hasHistory] === 1;
-    const recentCount = hasHistory ? k[o + CARD.recentCount]! : 0;
-    const lastSeen = hasHistory ? k[o + CARD.lastAt]! : NaN;
-    const recorded = hasRecord && k[o + CARD.hasLastReview] === 1 ? k[o + CARD.lastReview]! : NaN;
+    const on = rows[i]! * NUM_FIELDS;
+    const oi = rows[i]! * INT_FIELDS;
+    const os = rows[i]! * SMALL_FIELDS;
+    const hasRecord = rows[i]! >= 0 && small[os + SMALL.record] !== 0;
+    const hasHistory = rows[i]! >= 0 && small[os + SMALL.hasHistory] === 1;
+    const recentCount = hasHistory ? small[os + SMALL.recentCount]! : 0;
+    const lastSeen = hasHistory ? num[on + NUM.lastAt]! : NaN;
+    const recorded = hasRecord && small[os + SMALL.hasLastReview] === 1 ? num[on + NUM.lastReview]! : NaN;
     // The later of the record's last review and the history's (the record's when they are equal).
     const lastAt = !Number.isNaN(recorded) && (Number.isNaN(lastSeen) || recorded >= lastSeen) ? recorded : Number.isNaN(lastSeen) ? recorded : lastSeen;
     const last = Number.isNaN(lastAt) ? null : new Date(lastAt);
@@ -751,15 +750,15 @@ export function statsFromColumns(allCards: readonly StatsCard[], digest: DigestC
       score: scores[i]!,
       retrievability: recall3(i),
       lapses: lapsesOf(i),
-      reviews: hasHistory ? k[o + CARD.counted]! : 0,
-      againHardShare: round(hasHistory ? k[o + CARD.againHard]! : 0, 3),
-      overtime: round(hasHistory ? k[o + CARD.overtime]! : 0, 3),
-      averageSec: recentCount > 0 ? round(k[o + CARD.averageSec]!, 1) : null,
+      reviews: hasHistory ? int[oi + INT.counted]! : 0,
+      againHardShare: round(hasHistory ? num[on + NUM.againHard]! : 0, 3),
+      overtime: round(hasHistory ? num[on + NUM.overtime]! : 0, 3),
+      averageSec: recentCount > 0 ? round(num[on + NUM.averageSec]!, 1) : null,
       limitSec: card.timeLimitSec,
       lastReview: last ? last.toISOString() : null,
       lastReviewDay: last ? studyDay(new Date(last.toISOString()), timeZone) : null,
-      due: (flags[i]! & FLAG_SCHEDULED) !== 0 ? new Date(k[o + CARD.due]!).toISOString() : null,
-      phase: hasRecord ? PHASES[k[o + CARD.recordPhase]!]! : 'new',
+      due: (flags[i]! & FLAG_SCHEDULED) !== 0 ? new Date(num[on + NUM.due]!).toISOString() : null,
+      phase: hasRecord ? PHASES[small[os + SMALL.record]! - 1]! : 'new',
       edited: (flags[i]! & FLAG_EDITED) !== 0,
     };
   });
@@ -853,11 +852,11 @@ export function statsFromColumns(allCards: readonly StatsCard[], digest: DigestC
     // The card's part in each of its groups.
     const isNew = (flags[i]! & FLAG_SCHEDULED) === 0 ? 1 : 0;
     const isDueToday = dueOffsets[i] === 0 ? 1 : 0;
-    const o = rows[i]! * CARD_FIELDS;
-    const hasHistory = rows[i]! >= 0 && k[o + CARD.hasHistory] === 1;
-    const counted = hasHistory ? k[o + CARD.counted]! : 0;
-    const eligible = hasHistory ? k[o + CARD.eligible]! : 0;
-    const passed = hasHistory ? k[o + CARD.passed]! : 0;
+    const oi = rows[i]! * INT_FIELDS;
+    const hasHistory = rows[i]! >= 0 && small[rows[i]! * SMALL_FIELDS + SMALL.hasHistory] === 1;
+    const counted = hasHistory ? int[oi + INT.counted]! : 0;
+    const eligible = hasHistory ? int[oi + INT.eligible]! : 0;
+    const passed = hasHistory ? int[oi + INT.passed]! : 0;
     const score = scores[i]!;
     const tags = card.tags;
     if (tags.length === 0) {
@@ -1020,14 +1019,16 @@ let collator: Intl.Collator | undefined;
 const collate = (a: string, b: string) => (collator ??= new Intl.Collator()).compare(a, b);
 const ratioOf = (r: Pick<Review, 'elapsedMs' | 'timeLimitSec'>) => r.elapsedMs / 1000 / Math.max(1, r.timeLimitSec);
 /**
- * Scheduler.retrievability on the numbers of the card at `o` (it has a record), clamped to 0–1: 0 for
+ * Scheduler.retrievability on the numbers of the card in `row`, clamped to 0–1: 0 without a record, for
  * a new card or one never reviewed, else the forgetting curve at the whole days since the last review
  * (none when that is in the future), with the stability rounded as the curve takes it (done once, in
  * the digest: toFixed is slow). test/core/stats-equivalence.test.ts checks it against the scheduler.
  */
-export function recallAt(cards: Float64Array, o: number, nowMs: number): number {
-  if (cards[o + CARD.recordPhase] === 0 || cards[o + CARD.hasLastReview] !== 1) return 0;
-  return clamp01(recallProbability(Math.max(Math.floor((nowMs - cards[o + CARD.lastReview]!) / 86_400_000), 0), cards[o + CARD.curveStability]!));
+export function recallAt(c: DigestColumns, row: number, nowMs: number): number {
+  const os = row * SMALL_FIELDS;
+  if (c.small[os + SMALL.record]! <= 1 || c.small[os + SMALL.hasLastReview] !== 1) return 0; // no record, or phase new
+  const on = row * NUM_FIELDS;
+  return clamp01(recallProbability(Math.max(Math.floor((nowMs - c.num[on + NUM.lastReview]!) / 86_400_000), 0), c.num[on + NUM.curveStability]!));
 }
 
 /** Stability as ts-fsrs's retrievability passes it to the forgetting curve (see Scheduler.retrievability). */

@@ -16,12 +16,14 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import path from 'node:path';
 import {
-  CARD_FIELDS,
   columnsFromDigest,
   DAY_FIELDS,
   digestFromColumns,
   digestProgress,
+  INT_FIELDS,
+  NUM_FIELDS,
   reviewFolder,
+  SMALL_FIELDS,
   validColumns,
   type DigestColumns,
 } from '../core/stats.js';
@@ -31,8 +33,8 @@ import { nodeFs } from './fs-layer.js';
 // or new journal lines need them: a warm `prep stats` does not load them.
 
 export const STATS_CACHE_NAME = 'stats-digest';
-/** 2: the digest as columns (string arrays, then one block of float64 numbers); 3: derived per-card columns, no NaN. */
-export const STATS_CACHE_VERSION = 3;
+/** 2: the digest as columns (string arrays, then float64 numbers); 3: derived per-card columns; 4: float64, uint32 and uint8 blocks. */
+export const STATS_CACHE_VERSION = 4;
 const MAGIC = 'prep-stats-digest';
 
 declare const __PREP_STATS_BUILD_ID__: string | undefined;
@@ -188,9 +190,9 @@ async function tryCache(file: string, cacheFile: string): Promise<StatsDigestLoa
 }
 
 // ---------------------------------------------------------------------------------------------
-// Encoding: one JSON line of strings and scalars, then the numbers as float64 (CARD_FIELDS per card,
-// then DAY_FIELDS per day). Loading it makes three string arrays and one Float64Array, not 10,000
-// objects; the numbers are exactly the doubles computed, so the stats are the same to the last bit.
+// Encoding: one JSON line of strings and scalars, then the number blocks of DigestColumns (num,
+// dayNums, int, small) as the machine holds them. Loading it makes three string arrays and four typed
+// arrays, not 10,000 objects; the numbers are exactly those computed, so the stats are the same to the bit.
 
 interface Strings {
   ids: string[];
@@ -201,6 +203,8 @@ interface Strings {
   allReviews: number;
   lastAt: number | null;
   lastSeq: number;
+  /** 32: the counts block is uint32; 64: float64 (a count past 2^32 - 1). */
+  intBits: 32 | 64;
 }
 
 function encode(c: DigestColumns): Buffer[] {
@@ -214,9 +218,10 @@ function encode(c: DigestColumns): Buffer[] {
     allReviews: c.allReviews,
     lastAt: Number.isFinite(c.lastAt) ? c.lastAt : null,
     lastSeq: c.lastSeq,
+    intBits: c.int instanceof Uint32Array ? 32 : 64,
   };
-  const bytes = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-  return [Buffer.from(`${JSON.stringify(strings)}\n`, 'utf8'), bytes(c.cards), bytes(c.dayNums)];
+  const bytes = (a: Float64Array | Uint32Array | Uint8Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  return [Buffer.from(`${JSON.stringify(strings)}\n`, 'utf8'), bytes(c.num), bytes(c.dayNums), bytes(c.int), bytes(c.small)];
 }
 
 /** The columns in a payload whose checksum matched, or undefined when anything is out of shape. */
@@ -227,24 +232,36 @@ function decode(payload: Buffer): DigestColumns | undefined {
   if (typeof s !== 'object' || s === null || !Array.isArray(s.ids) || !Array.isArray(s.hashes) || !Array.isArray(s.days)) return undefined;
   if (!Array.isArray(s.totals) || s.totals.length !== 7 || !s.totals.every((x) => typeof x === 'number')) return undefined;
   if (typeof s.records !== 'number' || typeof s.allReviews !== 'number' || typeof s.lastSeq !== 'number' || (s.lastAt !== null && typeof s.lastAt !== 'number')) return undefined;
-  const numbers = payload.subarray(newline + 1);
-  const cardCount = s.ids.length * CARD_FIELDS;
-  if (numbers.length !== (cardCount + s.days.length * DAY_FIELDS) * 8) return undefined;
-  // Copied into an aligned block of its own (a Float64Array cannot view an odd offset of the file).
-  const block = new Float64Array(numbers.length / 8);
-  new Uint8Array(block.buffer).set(numbers);
+  if (s.intBits !== 32 && s.intBits !== 64) return undefined;
+  const n = s.ids.length;
+  const sizes = [n * NUM_FIELDS * 8, s.days.length * DAY_FIELDS * 8, (n * INT_FIELDS * s.intBits) / 8, n * SMALL_FIELDS];
+  const blocks = payload.subarray(newline + 1);
+  if (blocks.length !== sizes.reduce((a, b) => a + b, 0)) return undefined;
+  // Each block copied into an aligned array of its own (a typed array cannot view an odd offset of the file).
+  let at = 0;
+  const take = (size: number) => {
+    const bytes = new Uint8Array(size);
+    bytes.set(blocks.subarray(at, (at += size)));
+    return bytes.buffer;
+  };
+  const num = new Float64Array(take(sizes[0]!));
+  const dayNums = new Float64Array(take(sizes[1]!));
+  const int = s.intBits === 32 ? new Uint32Array(take(sizes[2]!)) : new Float64Array(take(sizes[2]!));
+  const small = new Uint8Array(take(sizes[3]!));
   const [reviews, scheduled, cram, seconds, limitSec, ratio, over] = s.totals as [number, number, number, number, number, number, number];
   const rowOf = new Map<string, number>();
-  for (let i = 0; i < s.ids.length; i++) rowOf.set(s.ids[i]!, i);
+  for (let i = 0; i < n; i++) rowOf.set(s.ids[i]!, i);
   const columns: DigestColumns = {
     timeZone: undefined,
     since: null,
     ids: s.ids,
     rowOf,
     hashes: s.hashes,
-    cards: block.subarray(0, cardCount),
+    num,
+    int,
+    small,
     days: s.days,
-    dayNums: block.subarray(cardCount),
+    dayNums,
     records: s.records,
     totals: { reviews, scheduled, cram, seconds, limitSec, ratio, over },
     allReviews: s.allReviews,

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { CardSummary } from '../../src/core/card.js';
 import { emptyProgress, type CardRecord, type FsrsPhase, type Grade, type ProgressData, type Review } from '../../src/core/progress-model.js';
 import { Scheduler } from '../../src/core/schedule.js';
-import { CARD, CARD_FIELDS, columnsFromDigest, digestFor, recallAt, digestFromColumns, statsFromColumns, statsFromDigest, validColumns, type ProgressDigest, type StatsOptions } from '../../src/core/stats.js';
+import { columnsFromDigest, digestFor, INT_FIELDS, NUM, NUM_FIELDS, recallAt, SMALL, SMALL_FIELDS, digestFromColumns, statsFromColumns, statsFromDigest, validColumns, type ProgressDigest, type StatsOptions } from '../../src/core/stats.js';
 import { referenceStatsFromDigest } from './stats-reference.js';
 
 const DAY = 86_400_000;
@@ -155,31 +155,40 @@ describe('columnar stats against the plain version', () => {
   it('turns down columns that do not hold what a digest makes', () => {
     const { cards, data } = generate(8, 50);
     const good = columnsFromDigest(digestFor(cards, data, { timeZone: 'UTC' }));
-    const withNumber = (at: number, value: number) => {
-      const cardsCopy = good.cards.slice();
-      cardsCopy[at] = value;
-      return { ...good, cards: cardsCopy };
+    const withNum = (at: number, value: number) => {
+      const num = good.num.slice();
+      num[at] = value;
+      return { ...good, num };
     };
-    const row = good.ids.findIndex((_, i) => good.cards[i * CARD_FIELDS + CARD.hasHistory] === 1 && good.cards[i * CARD_FIELDS + CARD.recordPhase]! >= 0);
-    const o = row * CARD_FIELDS;
+    const withSmall = (at: number, value: number) => {
+      const small = good.small.slice();
+      small[at] = value;
+      return { ...good, small };
+    };
+    const row = good.ids.findIndex((_, i) => good.small[i * SMALL_FIELDS + SMALL.hasHistory] === 1 && good.small[i * SMALL_FIELDS + SMALL.record] !== 0);
+    const [on, os] = [row * NUM_FIELDS, row * SMALL_FIELDS];
+    const bare = good.ids.findIndex((_, i) => good.small[i * SMALL_FIELDS + SMALL.hasHistory] === 0);
     const bad = [
-      withNumber(o + CARD.recordPhase, 4),
-      withNumber(o + CARD.recordPhase, 0.5),
-      withNumber(o + CARD.reps, -1),
-      withNumber(o + CARD.due, Infinity),
-      withNumber(o + CARD.lastReview, Infinity),
-      withNumber(o + CARD.hasHistory, 2),
-      withNumber(o + CARD.recent, 5), // a grade
-      withNumber(o + CARD.recentCount, 6),
-      withNumber(o + CARD.reviews, 1.5),
-      withNumber(o + CARD.phase, -1),
+      withSmall(os + SMALL.record, 5),
+      withSmall(os + SMALL.hasHistory, 2),
+      withSmall(os + SMALL.phase, 4),
+      withSmall(os + SMALL.recentCount, 6),
+      withSmall(os + SMALL.grades, 5),
+      withSmall(os + SMALL.hasLastReview, 3),
+      withNum(on + NUM.due, Infinity),
+      withNum(on + NUM.lastReview, Number.NaN),
+      withNum(on + NUM.overtime, -0.5),
+      withNum(on + NUM.lastSeq, 0.5),
+      withNum(bare * NUM_FIELDS + NUM.lastAt, 5), // history numbers on a card without history
+      { ...good, int: Float64Array.from(good.int, (x, i) => (i === row * INT_FIELDS ? 1.5 : x)) },
       { ...good, ids: [...good.ids.slice(0, -1), good.ids[0]!] }, // a duplicate id
       { ...good, hashes: good.hashes.slice(1) },
       { ...good, days: good.days.map((d, i) => (i === 0 ? 'yesterday' : d)) },
       { ...good, records: good.records + 1 },
       { ...good, allReviews: -1 },
-      { ...good, cards: good.cards.subarray(1) },
+      { ...good, num: good.num.subarray(1) },
     ];
+    expect(bare).toBeGreaterThanOrEqual(0);
     expect(validColumns(good)).toBe(true);
     for (const columns of bad) expect(validColumns(columns)).toBe(false);
   });
@@ -201,7 +210,7 @@ describe('columnar stats against the plain version', () => {
         const record = data.cards[id];
         if (!record) return;
         const expected = Math.min(1, Math.max(0, scheduler.retrievability(record.memory, new Date(clock))));
-        expect(recallAt(columns.cards, row * CARD_FIELDS, clock)).toBe(expected);
+        expect(recallAt(columns, row, clock)).toBe(expected);
         compared++;
       });
     }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Grade } from '../../src/core/progress-model.js';
-import { CARD, CARD_FIELDS, digestFromColumns, digestProgress, type DigestColumns, type ProgressDigest } from '../../src/core/stats.js';
+import { DAY_FIELDS, digestFromColumns, INT_FIELDS, NUM, NUM_FIELDS, SMALL, SMALL_FIELDS, digestProgress, type DigestColumns, type ProgressDigest } from '../../src/core/stats.js';
 import { journalFileFor } from '../../src/store/journal.js';
 import { defaultProgressFile, openProgress, readProgress } from '../../src/store/progress.js';
 import { journalPathOf, loadStatsDigest, STATS_CACHE_NAME } from '../../src/store/stats-cache.js';
@@ -97,19 +97,17 @@ describe('stats digest cache', () => {
     }
   });
 
-  /** The cache file in parts: header (parsed), the strings line (parsed) and the number block. */
+  /** The cache file in parts: header (parsed), the strings line (parsed) and the number blocks (bytes). */
   function cacheParts() {
     const bytes = readFileSync(cacheFile());
     const first = bytes.indexOf(0x0a);
     const second = bytes.indexOf(0x0a, first + 1);
-    const numbers = bytes.subarray(second + 1);
-    const block = new Float64Array(numbers.length / 8);
-    new Uint8Array(block.buffer).set(numbers);
+    const block = Buffer.from(bytes.subarray(second + 1));
     return { header: JSON.parse(bytes.subarray(0, first).toString('utf8')), strings: JSON.parse(bytes.subarray(first + 1, second).toString('utf8')), block };
   }
   /** Writes a cache file from parts, with a payload checksum that matches (unless `checksum` is given). */
-  function writeParts(header: Record<string, unknown>, strings: unknown, block: Float64Array, checksum?: string) {
-    const payload = Buffer.concat([Buffer.from(`${JSON.stringify(strings)}\n`), Buffer.from(block.buffer, block.byteOffset, block.byteLength)]);
+  function writeParts(header: Record<string, unknown>, strings: unknown, block: Uint8Array, checksum?: string) {
+    const payload = Buffer.concat([Buffer.from(`${JSON.stringify(strings)}\n`), block]);
     const payloadSha256 = checksum ?? createHash('sha256').update(payload).digest('hex');
     writeFileSync(cacheFile(), Buffer.concat([Buffer.from(`${JSON.stringify({ ...header, payloadSha256 })}\n`), payload]));
   }
@@ -132,8 +130,8 @@ describe('stats digest cache', () => {
       () => writeFileSync(cacheFile(), good.subarray(0, good.length - 10)),
       () => writeParts(header, { ...strings, allReviews: strings.allReviews + 1 }, block, header.payloadSha256), // altered, old checksum
       () => {
-        const altered = block.slice();
-        altered[CARD.stability] = altered[CARD.stability]! + 1;
+        const altered = Buffer.from(block);
+        altered[8 * NUM.stability + 3]! ^= 1;
         writeParts(header, strings, altered, header.payloadSha256);
       },
       withHeader({ file: '/elsewhere/progress.json' }),
@@ -168,12 +166,22 @@ describe('stats digest cache', () => {
     await cached();
     const { header, strings, block } = cacheParts();
     const ids: string[] = strings.ids;
-    const withNumber = (at: number, value: number) => {
-      const altered = block.slice();
-      altered[at] = value;
+    // Byte offsets of the blocks (num, dayNums, int, small; native byte order) and writers into a copy.
+    const n = ids.length;
+    const dayStart = n * NUM_FIELDS * 8;
+    const intStart = dayStart + strings.days.length * DAY_FIELDS * 8;
+    const smallStart = intStart + n * INT_FIELDS * 4;
+    const withBytes = (at: number, bytes: Uint8Array) => {
+      const altered = Buffer.from(block);
+      altered.set(bytes, at);
       return altered;
     };
-    const variants: Array<[unknown, Float64Array]> = [
+    const withNum = (index: number, value: number) => withBytes(8 * index, new Uint8Array(new Float64Array([value]).buffer));
+    const withDay = (index: number, value: number) => withBytes(dayStart + 8 * index, new Uint8Array(new Float64Array([value]).buffer));
+    const withSmall = (index: number, value: number) => withBytes(smallStart + index, new Uint8Array([value]));
+    const row = ids.findIndex((_, i) => block[smallStart + i * SMALL_FIELDS + SMALL.hasHistory] === 1 && block[smallStart + i * SMALL_FIELDS + SMALL.record] !== 0);
+    const [on, os] = [row * NUM_FIELDS, row * SMALL_FIELDS];
+    const variants: Array<[unknown, Uint8Array]> = [
       [{ ...strings, ids: [5, ...ids.slice(1)] }, block],
       [{ ...strings, ids: [ids[1], ...ids.slice(1)] }, block], // the same id twice
       [{ ...strings, hashes: strings.hashes.slice(1) }, block],
@@ -181,14 +189,19 @@ describe('stats digest cache', () => {
       [{ ...strings, totals: [...strings.totals.slice(0, 6), 'over'] }, block],
       [{ ...strings, records: strings.records + 1 }, block],
       [{ ...strings, lastAt: 'yesterday' }, block],
+      [{ ...strings, intBits: 64 }, block], // blocks of the wrong size
       [strings, block.subarray(1)],
-      [strings, withNumber(CARD.recordPhase, 7)],
-      [strings, withNumber(CARD.reps, -1)],
-      [strings, withNumber(CARD.due, Number.NaN)],
-      [strings, withNumber(CARD.hasHistory, 0.5)],
-      [strings, withNumber(CARD.recent, 9)],
-      [strings, withNumber(CARD.reviews, 1.5)],
-      [strings, withNumber(ids.length * CARD_FIELDS, -3)], // a day's reviews
+      [strings, withNum(on + NUM.due, Number.NaN)],
+      [strings, withNum(on + NUM.stability, Infinity)],
+      [strings, withNum(on + NUM.againHard, 1.5)],
+      [strings, withNum(on + NUM.lastSeq, 2.5)],
+      [strings, withDay(0, -3)], // a day's reviews
+      [strings, withDay(2, Number.NaN)], // a day's seconds
+      [strings, withSmall(os + SMALL.record, 7)],
+      [strings, withSmall(os + SMALL.hasHistory, 2)],
+      [strings, withSmall(os + SMALL.phase, 4)],
+      [strings, withSmall(os + SMALL.recentCount, 6)],
+      [strings, withSmall(os + SMALL.grades, 9)],
     ];
     for (const [altered, numbers] of variants) {
       writeParts(header, altered, numbers);
