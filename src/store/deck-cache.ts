@@ -382,7 +382,9 @@ function finish(plan: Plan, toParse: Miss[], parse: ParseBytes | undefined): Dec
       const errors = countErrors(deck.problems) - countErrors(plan.listing.problems);
       writeCache(plan, errors, deck.cards.map(summarizeCard));
     } catch {
-      // No cache this time (read-only folder, full disk, …); the deck is loaded all the same.
+      // No cache this time (read-only folder, full disk, …); the deck is loaded all the same. The
+      // bodies files this load wrote as it parsed are named by no index: remove them now.
+      removeBodiesFilesOf(cacheDirFor(plan.root), plan.bodiesId);
     }
   }
   plan.entryTexts = new ByteStore();
@@ -951,6 +953,22 @@ function removeOldFiles(dir: string, keep: ReadonlySet<string>, previous: Readon
 }
 
 const bodiesFileName = (id: string, index: number) => `${id}-${index}`;
+
+/** Deletes the bodies files of one load (open readers keep their bytes where the system allows it). */
+function removeBodiesFilesOf(dir: string, id: string): void {
+  try {
+    for (const name of readdirSync(dir)) {
+      if (!name.startsWith(`${id}-`)) continue;
+      try {
+        unlinkSync(path.join(dir, name));
+      } catch {
+        // in use (Windows), or gone
+      }
+    }
+  } catch {
+    // no cache folder
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
 // The stamps part: float64 [n, then size, mtimeMs, ctimeMs, ino, racy for each file], then the names joined by NUL

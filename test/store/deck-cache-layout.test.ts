@@ -122,6 +122,15 @@ describe('bodies written as several files', () => {
     const expected = fresh();
     expect(warm.cards.map((c) => c.sections.full?.markdown)).toEqual(expected.cards.map((c) => c.sections.full?.markdown));
   });
+
+  it('removes the bodies files it wrote while parsing when the index cannot be written', () => {
+    setBodiesFileSizeForTests(200);
+    mkdirSync(path.join(cacheDirFor(deck), INDEX_NAME, 'in-the-way'), { recursive: true }); // a folder where the index goes
+    const deckNow = load();
+    expect(parsed).toHaveLength(14);
+    expect(bodiesFiles()).toEqual([]);
+    expect(JSON.stringify(deckNow)).toBe(JSON.stringify(fresh())); // texts still readable
+  });
 });
 
 describe('stamps', () => {
