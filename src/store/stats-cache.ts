@@ -207,7 +207,7 @@ interface Strings {
   intBits: 32 | 64;
 }
 
-function encode(c: DigestColumns): Buffer[] {
+function encode(c: DigestColumns, headerBytes: number): Buffer[] {
   const t = c.totals;
   const strings: Strings = {
     ids: c.ids,
@@ -221,7 +221,11 @@ function encode(c: DigestColumns): Buffer[] {
     intBits: c.int instanceof Uint32Array ? 32 : 64,
   };
   const bytes = (a: Float64Array | Uint32Array | Uint8Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-  return [Buffer.from(`${JSON.stringify(strings)}\n`, 'utf8'), bytes(c.num), bytes(c.dayNums), bytes(c.int), bytes(c.small)];
+  // Spaces after the JSON so that the blocks start at a multiple of 8 in the file: loading can then
+  // view them where they are (num and dayNums are whole multiples of 8 bytes, int of 4).
+  const line = Buffer.from(JSON.stringify(strings), 'utf8');
+  const pad = (8 - ((headerBytes + line.length + 1) % 8)) % 8;
+  return [line, Buffer.from(`${' '.repeat(pad)}\n`), bytes(c.num), bytes(c.dayNums), bytes(c.int), bytes(c.small)];
 }
 
 /** The columns in a payload whose checksum matched, or undefined when anything is out of shape. */
@@ -237,17 +241,18 @@ function decode(payload: Buffer): DigestColumns | undefined {
   const sizes = [n * NUM_FIELDS * 8, s.days.length * DAY_FIELDS * 8, (n * INT_FIELDS * s.intBits) / 8, n * SMALL_FIELDS];
   const blocks = payload.subarray(newline + 1);
   if (blocks.length !== sizes.reduce((a, b) => a + b, 0)) return undefined;
-  // Each block copied into an aligned array of its own (a typed array cannot view an odd offset of the file).
-  let at = 0;
-  const take = (size: number) => {
-    const bytes = new Uint8Array(size);
-    bytes.set(blocks.subarray(at, (at += size)));
-    return bytes.buffer;
+  // Viewed where they are when aligned (as written), else copied into an array of their own.
+  let at = blocks.byteOffset;
+  const take = <T>(size: number, width: number, make: (buffer: ArrayBufferLike, offset: number, length: number) => T): T => {
+    const offset = at;
+    at += size;
+    if (offset % width === 0) return make(blocks.buffer, offset, size / width);
+    return make(new Uint8Array(blocks.buffer, offset, size).slice().buffer, 0, size / width);
   };
-  const num = new Float64Array(take(sizes[0]!));
-  const dayNums = new Float64Array(take(sizes[1]!));
-  const int = s.intBits === 32 ? new Uint32Array(take(sizes[2]!)) : new Float64Array(take(sizes[2]!));
-  const small = new Uint8Array(take(sizes[3]!));
+  const num = take(sizes[0]!, 8, (b, o, n) => new Float64Array(b, o, n));
+  const dayNums = take(sizes[1]!, 8, (b, o, n) => new Float64Array(b, o, n));
+  const int = s.intBits === 32 ? take(sizes[2]!, 4, (b, o, n) => new Uint32Array(b, o, n)) : take(sizes[2]!, 8, (b, o, n) => new Float64Array(b, o, n));
+  const small = take(sizes[3]!, 1, (b, o, n) => new Uint8Array(b, o, n));
   const [reviews, scheduled, cram, seconds, limitSec, ratio, over] = s.totals as [number, number, number, number, number, number, number];
   const rowOf = new Map<string, number>();
   for (let i = 0; i < n; i++) rowOf.set(s.ids[i]!, i);
@@ -339,9 +344,6 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
 /** Writes the cache atomically (temp, fsync, rename); a failure only means no cache. */
 function save(cacheFile: string, file: string, snapshot: Stamp | null, journal: Header['journal'], lastSeq: number, columns: DigestColumns): void {
   try {
-    const payload = encode(columns);
-    const hash = createHash('sha256');
-    for (const chunk of payload) hash.update(chunk);
     const header: Header = {
       magic: MAGIC,
       version: STATS_CACHE_VERSION,
@@ -354,8 +356,12 @@ function save(cacheFile: string, file: string, snapshot: Stamp | null, journal: 
       snapshot,
       journal,
       lastSeq,
-      payloadSha256: hash.digest('hex'),
+      payloadSha256: '0'.repeat(64), // the length is what counts here; the hash is set below
     };
+    const payload = encode(columns, Buffer.byteLength(`${JSON.stringify(header)}\n`));
+    const hash = createHash('sha256');
+    for (const chunk of payload) hash.update(chunk);
+    header.payloadSha256 = hash.digest('hex');
     mkdirSync(path.dirname(cacheFile), { recursive: true });
     writeFileAtomic(cacheFile, [Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), ...payload], nodeFs, { syncFolder: false });
   } catch {
