@@ -502,7 +502,7 @@ export function columnsFromDigest(d: ProgressDigest): DigestColumns {
     const x = d.days.get(day)!;
     dayNums.set([x.reviews, x.again, x.seconds, x.eligible, x.passed], i * DAY_FIELDS);
   });
-  const int = ints.every((x) => x <= 0xffff_ffff) ? Uint32Array.from(ints) : Float64Array.from(ints);
+  const int = ints.every((x) => Number.isInteger(x) && x >= 0 && x <= 0xffff_ffff) ? Uint32Array.from(ints) : Float64Array.from(ints);
   return { timeZone: d.timeZone, since: d.since, ids, rowOf: index, hashes, num, int, small, days, dayNums, records: Object.keys(d.records).length, totals: { ...d.totals }, allReviews: d.allReviews, lastAt: d.lastAt, lastSeq: d.lastSeq };
 }
 
@@ -1023,6 +1023,8 @@ const ratioOf = (r: Pick<Review, 'elapsedMs' | 'timeLimitSec'>) => r.elapsedMs /
  * a new card or one never reviewed, else the forgetting curve at the whole days since the last review
  * (none when that is in the future), with the stability rounded as the curve takes it (done once, in
  * the digest: toFixed is slow). test/core/stats-equivalence.test.ts checks it against the scheduler.
+ * (Asked of schedule.ts: export this rule itself, with the curve's decay and factor computed once;
+ * ts-fsrs's forgetting_curve recomputes them with exp and log on every call.)
  */
 export function recallAt(c: DigestColumns, row: number, nowMs: number): number {
   const os = row * SMALL_FIELDS;
