@@ -35,6 +35,11 @@ export function listBackups(progressFile: string, layer: FsLayer = nodeFs): stri
   } catch {
     return [];
   }
+  return backupsAmong(progressFile, names);
+}
+
+function backupsAmong(progressFile: string, names: readonly string[]): string[] {
+  const dir = backupsDirFor(progressFile);
   const pattern = patternFor(progressFile);
   return names
     .filter((name) => pattern.test(name))
@@ -74,9 +79,16 @@ export function ensureDailyBackup(progressFile: string, content: ProgressData | 
   const dir = backupsDirFor(progressFile);
   const target = todaysBackup(progressFile, now, options.timeZone);
   layer.mkdirSync(dir, { recursive: true });
-  removeBackupTemps(dir, progressFile, layer);
+  // One listing serves the temp cleanup and the list of backups (drill opens this on every start).
+  let names: string[];
+  try {
+    names = layer.readdirSync(dir);
+  } catch {
+    names = [];
+  }
+  removeBackupTemps(dir, names, progressFile, layer);
   let written: string | null = null;
-  const existing = listBackups(progressFile, layer);
+  const existing = backupsAmong(progressFile, names);
   if (!existing.includes(target)) {
     writeFileAtomic(target, typeof content === 'function' ? content() : serializeSnapshot(content), layer);
     written = target;
@@ -97,13 +109,7 @@ export function ensureDailyBackup(progressFile: string, content: ProgressData | 
 }
 
 /** Temp files of backups a crash interrupted (`<name>-DAY.json.tmp-*`). Only the lock holder writes backups. */
-function removeBackupTemps(dir: string, progressFile: string, layer: FsLayer): void {
-  let names: string[];
-  try {
-    names = layer.readdirSync(dir);
-  } catch {
-    return;
-  }
+function removeBackupTemps(dir: string, names: readonly string[], progressFile: string, layer: FsLayer): void {
   const prefix = `${stemOf(progressFile)}-`;
   for (const name of names) {
     if (!name.startsWith(prefix) || !name.includes('.json.tmp-')) continue;
