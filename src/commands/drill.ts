@@ -18,7 +18,7 @@ import { openInEditor } from '../store/editor.js';
 import { findDeck } from '../store/paths.js';
 import { defaultProgressFile, openProgress, type ProgressStore } from '../store/progress.js';
 import { oneLineSummary, renderNothingDue, renderQuestion, renderReveal, renderSummary, summarize, timerLine, type Screen } from '../ui/drill-view.js';
-import { paint } from '../ui/terminal.js';
+import { paint } from '../ui/paint.js';
 import { printLines, type CommandIO } from './io.js';
 
 export interface DrillOptions {
