@@ -8,7 +8,6 @@ import { loadDeckAsync } from '../store/deck-cache.js';
 import { displayPath, findDeck } from '../store/paths.js';
 import { defaultProgressFile, readProgress } from '../store/progress.js';
 import { formatProblem, problemJson } from '../ui/problems-view.js';
-import { paint } from '../ui/paint.js';
 import { printJson, printLines, type CommandIO } from './io.js';
 
 export interface CheckOptions {
@@ -34,6 +33,7 @@ export async function run(options: CheckOptions, io: CommandIO): Promise<number>
     });
     return errors.length > 0 ? 1 : 0;
   }
+  const { paint } = await import('../ui/paint.js'); // colour: the report only, not --json
   const c = paint(io.term);
   const lines = deck.problems.map((p) => formatProblem(p, deckDir, io.cwd, c));
   const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -2,7 +2,6 @@
 import { filterCards } from '../core/deck.js';
 import { compactListJson, loadDeckAsync, loadDeckListJson, loadDeckSummary } from '../store/deck-cache.js';
 import { findDeck } from '../store/paths.js';
-import { paint } from '../ui/terminal.js';
 import { printJson, printLines, type CommandIO } from './io.js';
 
 export interface ListOptions {
@@ -31,13 +30,14 @@ export async function run(options: ListOptions, io: CommandIO): Promise<number> 
   }
   const deck = await loadDeckAsync(deckDir);
   const cards = filterCards(deck.cards, { tags: options.tag, company: options.company });
-  const c = paint(io.term);
   if (cards.length === 0) {
     const filtered = options.tag?.length || options.company;
     printLines(io, [filtered ? 'No cards match these filters; run `prep list` without --tag/--company to see them all.' : 'The deck is empty; add an answer with `prep add`.']);
     return 0;
   }
-  const { renderList, listFooter } = await import('../ui/list-view.js'); // width arithmetic: the table only
+  // Width arithmetic and colour: the table only, not --json.
+  const [{ renderList, listFooter }, { paint }] = await Promise.all([import('../ui/list-view.js'), import('../ui/paint.js')]);
+  const c = paint(io.term);
   printLines(io, [...renderList(cards, io.term.columns, c), '', listFooter(cards, deck.files, c)]);
   const errors = deck.problems.filter((p) => p.severity === 'error').length;
   if (errors > 0) io.stderr.write(`${errors} ${errors === 1 ? 'error in the answer files kept cards' : 'errors in the answer files kept cards'} out of this list; run \`prep check\` to see ${errors === 1 ? 'it' : 'them'}.\n`);

@@ -9,7 +9,6 @@ import { columnsFromDigest, digestFor, isStudyDay, statsFromColumns, type Digest
 import { cacheDirFor, loadDeckSummary } from '../store/deck-cache.js';
 import { findDeck } from '../store/paths.js';
 import { loadStatsDigest } from '../store/stats-cache.js';
-import { paint } from '../ui/terminal.js';
 import { printJson, printLines, type CommandIO } from './io.js';
 
 export interface StatsCommandOptions {
@@ -58,7 +57,8 @@ export async function run(options: StatsCommandOptions, io: CommandIO): Promise<
     printLines(io, [filtered ? 'No cards match these filters; run `prep stats` without --tag/--company to see them all.' : 'The deck is empty; add an answer with `prep add`.']);
     return 0;
   }
-  const { renderStats } = await import('../ui/stats-view.js'); // width arithmetic: the table only
+  // Width arithmetic and colour: the table only, not --json.
+  const [{ renderStats }, { paint }] = await Promise.all([import('../ui/stats-view.js'), import('../ui/paint.js')]);
   printLines(io, renderStats(stats, { columns: io.term.columns, c: paint(io.term) }));
   const errors = deck.errors;
   if (errors > 0) io.stderr.write(`${errors} ${errors === 1 ? 'file has a problem' : 'problems in files'} kept cards out of these stats; run \`prep check\` to see ${errors === 1 ? 'it' : 'them'}.\n`);

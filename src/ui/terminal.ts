@@ -22,5 +22,3 @@ function wantsColor(isTTY: boolean, env: NodeJS.ProcessEnv): boolean {
   return isTTY && env.TERM !== 'dumb';
 }
 
-// Moved to paint.ts; re-exported until every command imports it from there.
-export { paint } from './paint.js';

@@ -4,7 +4,7 @@ import { computeStats, type Stats } from '../../src/core/stats.js';
 import { emptyProgress } from '../../src/core/progress-model.js';
 import { loadDeck } from '../../src/store/deck-files.js';
 import { renderForecast, renderHeatmap, renderStats } from '../../src/ui/stats-view.js';
-import { paint } from '../../src/ui/terminal.js';
+import { paint } from '../../src/ui/paint.js';
 import { displayWidth } from '../../src/ui/width.js';
 import { buildSampleProgress, SAMPLE_NOW } from '../fixtures/progress/sample.js';
 
