@@ -682,21 +682,23 @@ export function statsFromColumns(allCards: readonly StatsCard[], digest: DigestC
     const on = row * NUM_FIELDS;
     const oi = row * INT_FIELDS;
     const os = row * SMALL_FIELDS;
-    const hasRecord = row >= 0 && small[os + SMALL.record] !== 0;
+    // Record code: 0 none, else 1 + index in PHASES (1 new, 2 learning, 3 review, 4 relearning).
+    const code = row >= 0 ? small[os + SMALL.record]! : 0;
+    const hasRecord = code !== 0;
     const hasHistory = row >= 0 && small[os + SMALL.hasHistory] === 1;
-    const phase = hasRecord ? PHASES[small[os + SMALL.record]! - 1]! : 'new';
-    const scheduled = hasRecord && phase !== 'new';
+    const scheduled = code > 1;
     const rehearsed = (hasHistory && int[oi + INT.reviews]! > 0) || (hasRecord && small[os + SMALL.hasLastReview] === 1);
     const edited = hasHistory && digest.hashes[row] !== card.contentHash;
     let f = 0;
     if (scheduled) {
       f |= FLAG_SCHEDULED;
-      const offset = dueOffsetOf(num[on + NUM.due]!);
+      const due = num[on + NUM.due]!;
+      const offset = due <= nowMs ? 0 : dueOffsetOf(due);
       dueOffsets[i] = offset;
       if (offset === 0) counts.dueToday++;
       if (offset < FORECAST_DAYS) dueOn[offset]!++;
-      if (phase === 'learning' || phase === 'relearning') counts.learning++;
-      else if (phase === 'review') counts.review++;
+      if (code === 2 || code === 4) counts.learning++;
+      else counts.review++;
     } else {
       dueOffsets[i] = -1;
       counts.new++;
@@ -706,7 +708,7 @@ export function statsFromColumns(allCards: readonly StatsCard[], digest: DigestC
       counts.edited++;
       editedCards.push(card.id);
     }
-    if (toPrepare(card)) counts.toPrepare++;
+    if ('status' in card ? card.status === 'to-prepare' : isToPrepare(card)) counts.toPrepare++; // toPrepare(card)
     if (rehearsed) {
       f |= FLAG_REHEARSED;
       const r = hasRecord ? recallAt(digest, row, nowMs) : 0;
