@@ -196,7 +196,6 @@ export function isStudyDay(value: string): boolean {
 /** A card as stats needs it: a full Card, or its summary (what `prep list --json` prints). */
 export type StatsCard = Card | CardSummary;
 
-const toPrepare = (card: StatsCard) => ('status' in card ? card.status === 'to-prepare' : isToPrepare(card));
 
 /** One rehearsal, as the weakness score sees it. */
 export interface RecentReview {
@@ -708,7 +707,7 @@ export function statsFromColumns(allCards: readonly StatsCard[], digest: DigestC
       counts.edited++;
       editedCards.push(card.id);
     }
-    if ('status' in card ? card.status === 'to-prepare' : isToPrepare(card)) counts.toPrepare++; // toPrepare(card)
+    if ('status' in card ? card.status === 'to-prepare' : isToPrepare(card)) counts.toPrepare++; // a summary says, a full card is asked
     if (rehearsed) {
       f |= FLAG_REHEARSED;
       const r = hasRecord ? recallAt(digest, row, nowMs) : 0;
