@@ -196,7 +196,6 @@ export function isStudyDay(value: string): boolean {
 /** A card as stats needs it: a full Card, or its summary (what `prep list --json` prints). */
 export type StatsCard = Card | CardSummary;
 
-
 /** One rehearsal, as the weakness score sees it. */
 export interface RecentReview {
   grade: Grade;
