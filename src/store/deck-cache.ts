@@ -14,8 +14,9 @@
  *      `prep stats` see them, and its error count. Read by `loadDeckSummary` only.
  *   3. entries (JSON): one compact entry per answer file with its stamp, a hash of its bytes, its
  *      problems, and its cards without the section texts. Read when cards are revived.
- * - `deck-bodies-<id>`: the section texts (the bulk of a deck), concatenated as UTF-8. A card's
- *   `sections[name].markdown` is read from it on first access, checked against a stored checksum.
+ * - `deck-bodies-<id>-<n>`: the section texts (the bulk of a deck), concatenated as UTF-8 across
+ *   files of about 4 MB that the index header lists with their sizes. A card's
+ *   `sections[name].markdown` is read on first access, checked against a stored checksum.
  * - `deck-list-json`: `prep list --json` of the whole deck (compact), its SHA-256 in the index header.
  *
  * Trust: the header names the format version, the build (parser) and the deck, and the index must be
@@ -27,8 +28,9 @@
  * Writing the cache may fail (read-only folder, full disk): that only means there is no cache.
  *
  * Memory on a cold load: a file is read only when it is parsed, and its parse is turned into its
- * compact entry at once (texts into an in-memory bodies store, strings copied flat so the file's text
- * and syntax tree can be collected); the cards are revived from that entry.
+ * compact entry at once (strings copied flat so the file's text and syntax tree can be collected);
+ * section texts go to the next bodies file, written as soon as it is full; the cards are revived
+ * from the entries after parsing.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import {
