@@ -275,7 +275,7 @@ target(`cold load of ${BIG} cards (prep list --json, no cache) vs remark-parse a
 target('one grade persisted, 100,000 reviews stored (median)', grade.median, 10, 'ms', grade.p95 !== undefined ? `p95 ${grade.p95.toFixed(2)} ms` : undefined);
 const rss = rows.filter((r) => r.id?.endsWith(`-${BIG}`) && !r.reference && r.rssKb).map((r) => r.rssKb / 1024);
 target(`peak RSS at ${BIG} cards (list, stats; cold and warm)`, rss.length ? Math.max(...rss) : undefined, 200, 'MB');
-const forbidden = { 'list (warm)': ['@inquirer/prompts', '@inquirer/core', 'remark-parse', 'unified', 'micromark', 'gray-matter', 'js-yaml'], 'stats (warm)': ['@inquirer/prompts', '@inquirer/core', 'remark-parse', 'unified', 'micromark', 'gray-matter', 'js-yaml'], 'check (warm)': ['@inquirer/prompts', 'remark-parse', 'micromark'] };
+const forbidden = { 'list (warm)': ['chalk', '@inquirer/prompts', '@inquirer/core', 'remark-parse', 'unified', 'micromark', 'gray-matter', 'js-yaml'], 'stats (warm)': ['chalk', '@inquirer/prompts', '@inquirer/core', 'remark-parse', 'unified', 'micromark', 'gray-matter', 'js-yaml'], 'check (warm)': ['@inquirer/prompts', 'remark-parse', 'micromark'] };
 for (const [name, bad] of Object.entries(forbidden)) {
   const found = loads[name].filter((p) => bad.includes(p));
   results.targets.push({ name: `${name} loads none of ${bad.join(', ')}`, pass: found.length === 0, note: found.length ? `loads ${found.join(', ')}` : undefined });
