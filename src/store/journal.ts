@@ -23,9 +23,7 @@ export type JournalParse =
 
 const NEWLINE = 0x0a;
 
-export function journalFileFor(progressFile: string): string {
-  return progressFile.endsWith('.json') ? `${progressFile.slice(0, -'.json'.length)}.journal` : `${progressFile}.journal`;
-}
+export { journalFileFor } from './paths.js';
 
 export function parseJournal(bytes: Uint8Array): JournalParse {
   const entries: JournalEntry[] = [];

@@ -41,6 +41,18 @@ export function locationsFor(deckDir: string): Locations {
   return { deckDir, prepDir: path.join(path.dirname(deckDir), '.prep') };
 }
 
+export const PROGRESS_FILE_NAME = 'progress.json';
+
+/** The progress file of a deck: `.prep/progress.json` beside it. */
+export function defaultProgressFile(locations: Locations): string {
+  return path.join(locations.prepDir, PROGRESS_FILE_NAME);
+}
+
+/** The append journal beside a progress file (`progress.json` → `progress.journal`). */
+export function journalFileFor(progressFile: string): string {
+  return progressFile.endsWith('.json') ? `${progressFile.slice(0, -'.json'.length)}.journal` : `${progressFile}.journal`;
+}
+
 /** Path to show the user: relative to where they are, when that is shorter. */
 export function displayPath(absolute: string, cwd: string = process.cwd()): string {
   const relative = path.relative(cwd, absolute);

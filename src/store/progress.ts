@@ -44,11 +44,7 @@ export class ProgressFileError extends PrepError {
   }
 }
 
-export const PROGRESS_FILE_NAME = 'progress.json';
-
-export function defaultProgressFile(locations: Locations): string {
-  return path.join(locations.prepDir, PROGRESS_FILE_NAME);
-}
+export { defaultProgressFile, PROGRESS_FILE_NAME } from './paths.js';
 
 export interface ProgressStore {
   readonly file: string;

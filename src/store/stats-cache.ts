@@ -29,6 +29,7 @@ import {
 } from '../core/stats.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { nodeFs } from './fs-layer.js';
+import { journalFileFor } from './paths.js';
 // The progress store and the journal parser (and zod with them) are imported only when a full read
 // or new journal lines need them: a warm `prep stats` does not load them.
 
@@ -75,14 +76,6 @@ export interface StatsDigestLoad {
 }
 
 /**
- * The journal beside a progress file: store/journal.ts journalFileFor, repeated here so that a warm
- * stats need not load the journal module (test/store/stats-cache.test.ts checks they agree).
- */
-export function journalPathOf(progressFile: string): string {
-  return progressFile.endsWith('.json') ? `${progressFile.slice(0, -'.json'.length)}.journal` : `${progressFile}.journal`;
-}
-
-/**
  * The digest of the whole history in `progressFile` (no --since, every card), in the machine's time
  * zone, through the cache in `cacheDir`. Throws what readProgress throws for a file it cannot use.
  */
@@ -96,7 +89,7 @@ export async function loadStatsDigest(progressFile: string, cacheDir: string): P
   const before = stamps(file);
   const data = readProgress(file);
   const columns = columnsFromDigest(digestProgress(data, {}));
-  const journalBytes = readOrNull(journalPathOf(file));
+  const journalBytes = readOrNull(journalFileFor(file));
   const after = stamps(file);
   if (sameStamps(before, after) && journalBytes !== null === (after.journal !== null) && (journalBytes?.length ?? 0) === (after.journal?.size ?? 0)) {
     let journal: Header['journal'] = null;
@@ -138,7 +131,7 @@ async function tryCache(file: string, cacheFile: string): Promise<StatsDigestLoa
     ) {
       return undefined;
     }
-    const journalPath = journalPathOf(file);
+    const journalPath = journalFileFor(file);
     const folded = header.journal?.length ?? 0;
     let tail: Buffer | undefined;
     if (now.journal !== null && now.journal.size > 0) {
@@ -319,7 +312,7 @@ function stampOf(file: string): Stamp | null {
 }
 
 function stamps(file: string): { snapshot: Stamp | null; journal: Stamp | null } {
-  return { snapshot: stampOf(file), journal: stampOf(journalPathOf(file)) };
+  return { snapshot: stampOf(file), journal: stampOf(journalFileFor(file)) };
 }
 
 function sameStamp(a: Stamp | null | undefined, b: Stamp | null): boolean {

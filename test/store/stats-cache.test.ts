@@ -6,9 +6,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Grade } from '../../src/core/progress-model.js';
 import { DAY_FIELDS, digestFromColumns, INT_FIELDS, NUM, NUM_FIELDS, SMALL, SMALL_FIELDS, digestProgress, type DigestColumns, type ProgressDigest } from '../../src/core/stats.js';
-import { journalFileFor } from '../../src/store/journal.js';
-import { defaultProgressFile, openProgress, readProgress } from '../../src/store/progress.js';
-import { journalPathOf, loadStatsDigest, STATS_CACHE_NAME } from '../../src/store/stats-cache.js';
+import { openProgress, readProgress } from '../../src/store/progress.js';
+import { loadStatsDigest, STATS_CACHE_NAME } from '../../src/store/stats-cache.js';
 import { reviewEvent } from './progress-fixtures.js';
 
 let root: string;
@@ -207,12 +206,6 @@ describe('stats digest cache', () => {
       writeParts(header, altered, numbers);
       expect(await cached()).toEqual({ digest: fresh(), source: 'full' });
     }
-  });
-
-  it('finds the journal where the progress store keeps it, without loading the store', () => {
-    for (const name of ['/a/progress.json', '/a/b.JSON', '/a/progress', '/a/p.json.json', 'rel/x.json']) expect(journalPathOf(name)).toBe(journalFileFor(name));
-    // commands/stats.ts names the default progress file itself, for the same reason.
-    expect(defaultProgressFile({ deckDir: '/d/answers', prepDir: '/d/.prep' })).toBe(path.join('/d/.prep', 'progress.json'));
   });
 
   it('notices an edited journal (same length, other bytes) and a damaged progress file', async () => {
