@@ -7,32 +7,22 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { summarizeCard } from '../../src/core/card.js';
-import { assembleDeck } from '../../src/core/deck.js';
-import { cacheDirFor, compactListJson, INDEX_NAME, listAnswerFiles, loadDeckListJson, loadDeckSummary, loadDeckWith, setBodiesFileSizeForTests } from '../../src/store/deck-cache.js';
-import { parseAnswerBytes, readAnswerFile } from '../../src/store/deck-files.js';
+import { cacheDirFor, compactListJson, INDEX_NAME, loadDeckListJson, loadDeckSummary, setBodiesFileSizeForTests } from '../../src/store/deck-cache.js';
 import { jsonText } from '../../src/ui/json.js';
+import { loadRecordingParses, parsedWithoutCache, putAnswer } from '../helpers/deck-cache.js';
 
 let root: string;
 let deck: string;
 let parsed: string[];
 
-const put = (rel: string, content: string) => {
-  const file = path.join(deck, rel);
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, content);
-};
+const put = (rel: string, content: string) => putAnswer(deck, rel, content);
+/** loadDeck through the cache, recording which files had to be parsed. */
 const load = () => {
   parsed = [];
-  return loadDeckWith(deck, (bytes, file) => {
-    parsed.push(file);
-    return parseAnswerBytes(bytes, file);
-  });
+  return loadRecordingParses(deck, parsed);
 };
-const fresh = () => {
-  const listing = listAnswerFiles(deck);
-  const assembled = assembleDeck([{ cards: [], problems: listing.problems }, ...listing.files.map((f) => readAnswerFile(deck, f))]);
-  return { ...assembled, files: listing.files.length };
-};
+/** The deck parsed from scratch, without any cache. */
+const fresh = () => parsedWithoutCache(deck);
 const header = () => {
   const bytes = readFileSync(path.join(cacheDirFor(deck), INDEX_NAME));
   return JSON.parse(bytes.subarray(0, bytes.indexOf(0x0a)).toString('utf8')) as { bodies: [string, number][] };

@@ -4,34 +4,23 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, s
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { assembleDeck } from '../../src/core/deck.js';
 import { summarizeCard } from '../../src/core/card.js';
-import { cacheDirFor, INDEX_NAME, listAnswerFiles, loadDeckAsync, loadDeckListJson, loadDeckSummary, loadDeckWith } from '../../src/store/deck-cache.js';
-import { loadDeck, parseAnswerBytes, readAnswerFile } from '../../src/store/deck-files.js';
+import { cacheDirFor, INDEX_NAME, loadDeckAsync, loadDeckListJson, loadDeckSummary } from '../../src/store/deck-cache.js';
+import { loadDeck } from '../../src/store/deck-files.js';
+import { loadRecordingParses, parsedWithoutCache, putAnswer } from '../helpers/deck-cache.js';
 
 let root: string;
 let deck: string;
 let parsed: string[];
 
-const put = (rel: string, content: string) => {
-  const file = path.join(deck, rel);
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, content);
-};
+const put = (rel: string, content: string) => putAnswer(deck, rel, content);
 /** loadDeck through the cache, recording which files had to be parsed. */
 const load = () => {
   parsed = [];
-  return loadDeckWith(deck, (bytes, file) => {
-    parsed.push(file);
-    return parseAnswerBytes(bytes, file);
-  });
+  return loadRecordingParses(deck, parsed);
 };
 /** The deck parsed from scratch, without any cache. */
-const fresh = () => {
-  const listing = listAnswerFiles(deck);
-  const assembled = assembleDeck([{ cards: [], problems: listing.problems }, ...listing.files.map((f) => readAnswerFile(deck, f))]);
-  return { ...assembled, files: listing.files.length };
-};
+const fresh = () => parsedWithoutCache(deck);
 const cacheDir = () => cacheDirFor(deck);
 const index = () => path.join(cacheDir(), INDEX_NAME);
 
