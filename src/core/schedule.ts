@@ -24,6 +24,13 @@ export function recallProbability(elapsedDays: number, stability: number): numbe
   return forgetting_curve(WEIGHTS, elapsedDays, stability);
 }
 
+/**
+ * How ts-fsrs's get_retrievability feeds the curve: whole days since the last review (none when that
+ * is in the future) and the stability to 8 places. Apart, so stats can round each stability once.
+ */
+export const curveDays = (lastReviewMs: number, nowMs: number) => Math.max(Math.floor((nowMs - lastReviewMs) / DAY_MS), 0);
+export const curveStability = (stability: number) => +stability.toFixed(8);
+
 export function parseRetention(value: string | number | undefined): number {
   if (value === undefined) return DEFAULT_RETENTION;
   const r = Number(value);
@@ -63,8 +70,7 @@ export class Scheduler {
     // What ts-fsrs's get_retrievability computes (whole days since the last review, none when that is
     // in the future; stability to 8 places), without its card copy and parameter proxy: pick asks
     // this of every due card before the first question.
-    const elapsedDays = Math.max(Math.floor((now.getTime() - memory.lastReview.getTime()) / DAY_MS), 0);
-    return recallProbability(elapsedDays, +memory.stability.toFixed(8));
+    return recallProbability(curveDays(memory.lastReview.getTime(), now.getTime()), curveStability(memory.stability));
   }
 }
 

@@ -8,7 +8,7 @@ import type { Card, CardSummary } from './card.js';
 import { isToPrepare } from './card.js';
 import { filterCards } from './deck.js';
 import type { CardRecord, FsrsPhase, Grade, ProgressData, Review } from './progress-model.js';
-import { recallProbability, Scheduler } from './schedule.js';
+import { curveDays, curveStability, recallProbability, Scheduler } from './schedule.js';
 import { addDays, DAY_ROLLOVER_HOUR, studyDay } from './study-day.js';
 import { normalizeTag } from './time-limits.js';
 
@@ -1023,18 +1023,14 @@ const ratioOf = (r: Pick<Review, 'elapsedMs' | 'timeLimitSec'>) => r.elapsedMs /
  * a new card or one never reviewed, else the forgetting curve at the whole days since the last review
  * (none when that is in the future), with the stability rounded as the curve takes it (done once, in
  * the digest: toFixed is slow). test/core/stats-equivalence.test.ts checks it against the scheduler.
- * (Asked of schedule.ts: export this rule itself, with the curve's decay and factor computed once;
- * ts-fsrs's forgetting_curve recomputes them with exp and log on every call.)
  */
 export function recallAt(c: DigestColumns, row: number, nowMs: number): number {
   const os = row * SMALL_FIELDS;
   if (c.small[os + SMALL.record]! <= 1 || c.small[os + SMALL.hasLastReview] !== 1) return 0; // no record, or phase new
   const on = row * NUM_FIELDS;
-  return clamp01(recallProbability(Math.max(Math.floor((nowMs - c.num[on + NUM.lastReview]!) / 86_400_000), 0), c.num[on + NUM.curveStability]!));
+  return clamp01(recallProbability(curveDays(c.num[on + NUM.lastReview]!, nowMs), c.num[on + NUM.curveStability]!));
 }
 
-/** Stability as ts-fsrs's retrievability passes it to the forgetting curve (see Scheduler.retrievability). */
-const curveStability = (stability: number) => +stability.toFixed(8);
 const clamp01 = (x: number) => (Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0);
 const mean = (xs: readonly number[]) => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
 const round = (x: number, digits: number) => {
