@@ -12,7 +12,7 @@
  * Cards with no answer yet ("to prepare") have nothing to reveal and are left out.
  */
 import { isToPrepare, type Card } from './card.js';
-import type { CardRecord, ProgressData, Review } from './progress-model.js';
+import { recordOf, type CardRecord, type ProgressData, type Review } from './progress-model.js';
 import { isDue, type Scheduler } from './schedule.js';
 import { studyDay } from './study-day.js';
 
@@ -53,11 +53,6 @@ export interface PickResult {
   dueHeldBack: number;
   /** Matching cards left out because they have no answer yet. */
   toPrepare: number;
-}
-
-/** The record of card `id`, reading own properties only (an id like "__proto__" is just an id). */
-export function recordOf(records: Readonly<Record<string, CardRecord>>, id: string): CardRecord | undefined {
-  return Object.hasOwn(records, id) ? records[id] : undefined;
 }
 
 /** A copy of the records without a prototype, safe to index by any card id. */

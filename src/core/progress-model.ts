@@ -67,6 +67,11 @@ export type ProgressEvent =
   /** History of `from` now belongs to card `to` (renamed file, changed id, same question). */
   | { type: 'reattach'; from: string; to: string; at: Date; card: CardRecord };
 
+/** The record of card `id`, if any: own keys only, so an id such as "constructor" or "__proto__" finds nothing inherited. */
+export function recordOf(records: Readonly<Record<string, CardRecord>>, id: string): CardRecord | undefined {
+  return Object.hasOwn(records, id) ? records[id] : undefined;
+}
+
 export const PROGRESS_SCHEMA_VERSION = 1;
 
 export interface ProgressData {

@@ -5,7 +5,7 @@
  * records that match nothing stay as orphans, which `prep check` reports.
  */
 import type { Card } from './card.js';
-import type { CardRecord, ProgressData, ProgressEvent } from './progress-model.js';
+import { recordOf, type CardRecord, type ProgressData, type ProgressEvent } from './progress-model.js';
 import { normalizeQuestion } from './text.js';
 
 /** Records whose card id is not in the deck, in record order. */
@@ -40,7 +40,7 @@ export function reconcile(cards: Card[], data: ProgressData, now: Date): Progres
   for (const card of cards) {
     if (seen.has(card.id)) continue; // duplicate ids are a deck problem check reports; history goes to the first
     seen.add(card.id);
-    let record = Object.hasOwn(data.cards, card.id) ? data.cards[card.id] : undefined;
+    let record = recordOf(data.cards, card.id);
     if (record === undefined) {
       const candidates = orphansByQuestion.get(normalizeQuestion(card.question));
       const orphan = candidates?.shift();

@@ -13,8 +13,8 @@
  */
 import type { Card } from './card.js';
 import { checkKeyPoints, type Coverage } from './keypoints.js';
-import { copyRecords, recordOf, type Picked } from './pick.js';
-import type { CardRecord, Grade, MemoryState, ProgressEvent } from './progress-model.js';
+import { copyRecords, type Picked } from './pick.js';
+import { recordOf, type CardRecord, type Grade, type MemoryState, type ProgressEvent } from './progress-model.js';
 import { formatInterval, isDue, LEARN_AHEAD_MS, type Scheduler } from './schedule.js';
 import { combineSuggestions, suggestFromTime } from './timing.js';
 

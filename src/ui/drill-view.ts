@@ -5,8 +5,7 @@
 import type { ChalkInstance } from 'chalk';
 import { versionForLimit, type Card, type SpokenVersion } from '../core/card.js';
 import type { Coverage } from '../core/keypoints.js';
-import { GRADE_NAMES, type Grade } from '../core/progress-model.js';
-import { recordOf } from '../core/pick.js';
+import { GRADE_NAMES, recordOf, type Grade } from '../core/progress-model.js';
 import { formatInterval } from '../core/schedule.js';
 import { currentItem, gradeCounts, limitFor, timerMs, type SessionConfig, type SessionState } from '../core/session.js';
 import { formatDuration } from '../core/text.js';

@@ -38,6 +38,11 @@ function history(...records: ReturnType<typeof record>[]): ProgressData {
 }
 
 describe('reconcile', () => {
+  test('a card whose id names an Object property ("constructor", "__proto__") is a new card, not an edited one', () => {
+    const data = { ...emptyProgress(), cards: {} };
+    expect(reconcile([deckCard('constructor', 'Why?'), deckCard('__proto__', 'How?')], data, NOW)).toEqual([]);
+  });
+
   test('nothing to do when every card matches its record', () => {
     const data = history(record('a', EARLIER, { question: 'What is A?' }));
     expect(reconcile([deckCard('a', 'What is A?')], data, NOW)).toEqual([]);
