@@ -134,12 +134,13 @@ async function tryCache(file: string, cacheFile: string): Promise<StatsDigestLoa
     const journalPath = journalFileFor(file);
     const folded = header.journal?.length ?? 0;
     let tail: Buffer | undefined;
+    let journalBytes: Buffer | null = null;
     if (now.journal !== null && now.journal.size > 0) {
       if (folded > 0 && (header.journal!.ino !== now.journal.ino || now.journal.size < folded)) return undefined;
-      const bytes = readOrNull(journalPath);
-      if (bytes === null) return undefined;
-      if (folded > 0 && sha256(bytes.subarray(0, folded)) !== header.journal!.sha256) return undefined;
-      tail = bytes.subarray(folded);
+      journalBytes = readOrNull(journalPath);
+      if (journalBytes === null) return undefined;
+      if (folded > 0 && sha256(journalBytes.subarray(0, folded)) !== header.journal!.sha256) return undefined;
+      tail = journalBytes.subarray(folded);
       // The snapshot must not have been replaced (compaction) while we read.
       if (!sameStamp(header.snapshot, stamps(file).snapshot)) return undefined;
       if (tail.length === 0) tail = undefined;
@@ -172,9 +173,9 @@ async function tryCache(file: string, cacheFile: string): Promise<StatsDigestLoa
     }
     const extended = columnsFromDigest(digest);
     if (parsed.goodLength > 0) {
-      const bytes = readOrNull(journalPath)!;
+      // The bytes just folded, not a second read: a line appended meanwhile is left for the next run.
       const length = folded + parsed.goodLength;
-      save(cacheFile, file, now.snapshot, { ino: now.journal!.ino, length, sha256: sha256(bytes.subarray(0, length)) }, lastSeq, extended);
+      save(cacheFile, file, now.snapshot, { ino: now.journal!.ino, length, sha256: sha256(journalBytes!.subarray(0, length)) }, lastSeq, extended);
     }
     return { columns: extended, source: 'journal' };
   } catch {
