@@ -13,6 +13,7 @@
  */
 import { isToPrepare, type Card } from './card.js';
 import { recordOf, type CardRecord, type ProgressData, type Review } from './progress-model.js';
+import { seededRandom } from './random.js';
 import { isDue, type Scheduler } from './schedule.js';
 import { studyDay } from './study-day.js';
 
@@ -64,7 +65,6 @@ export function copyRecords(records: Readonly<Record<string, CardRecord>>): Reco
 export function isNewRecord(record: CardRecord | undefined): boolean {
   return record === undefined || record.memory.phase === 'new';
 }
-
 
 /** Reviews are looked at closely only this far back: a study day lasts at most 25 hours. */
 export const RECENT_MS = 3 * 86_400_000;
@@ -190,17 +190,10 @@ function sortedReviews(reviews: readonly Review[]): readonly Review[] {
   return reviews;
 }
 
-/** Fisher–Yates with a small seeded generator (mulberry32): the same seed gives the same order. */
+/** Fisher–Yates with a seeded generator: the same seed gives the same order. */
 export function shuffled<T>(items: readonly T[], seed: number): T[] {
   const out = [...items];
-  let state = seed >>> 0;
-  const random = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = seededRandom(seed);
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [out[i], out[j]] = [out[j]!, out[i]!];

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CardSummary } from '../../src/core/card.js';
 import { emptyProgress, type CardRecord, type FsrsPhase, type Grade, type ProgressData, type Review } from '../../src/core/progress-model.js';
+import { seededRandom } from '../../src/core/random.js';
 import { Scheduler } from '../../src/core/schedule.js';
 import { columnsFromDigest, digestFor, INT_FIELDS, NUM, NUM_FIELDS, recallAt, SMALL, SMALL_FIELDS, digestFromColumns, statsFromColumns, statsFromDigest, validColumns, type ProgressDigest, type StatsOptions } from '../../src/core/stats.js';
 import { referenceStatsFromDigest } from './stats-reference.js';
@@ -13,16 +14,9 @@ import { referenceStatsFromDigest } from './stats-reference.js';
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-11-14T12:00:00Z');
 
-/** mulberry32: a small seeded generator. */
+/** The seeded generator, with helpers for whole numbers and picks. */
 function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]! };
 }
 

@@ -9,6 +9,7 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, expect, test } from 'vitest';
+import { seededRandom } from '../../src/core/random.js';
 import { openProgress, readProgress } from '../../src/store/progress.js';
 import { bundleHelper } from './helpers/bundle.js';
 
@@ -22,17 +23,8 @@ beforeAll(async () => {
   grader = await bundleHelper('grader');
 });
 
-/** Small, seeded PRNG so a failure can be replayed with the printed seed. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so a failure can be replayed with the printed seed. */
+const rng = seededRandom;
 
 interface RunResult {
   acked: number[];
