@@ -1,6 +1,6 @@
 /** `prep list`: the deck as a table, or JSON. */
 import { filterCards } from '../core/deck.js';
-import { compactListJson, loadDeckAsync, loadDeckListJson, loadDeckSummary } from '../store/deck-cache.js';
+import { compactListJson, listAnswerFiles, loadDeckAsync, loadDeckListJson, loadDeckSummary } from '../store/deck-cache.js';
 import { findDeck } from '../store/paths.js';
 import { printJson, printLines, type CommandIO } from './io.js';
 
@@ -16,13 +16,14 @@ export async function run(options: ListOptions, io: CommandIO): Promise<number> 
   if (options.json) {
     // The whole deck to a script: the compact text the cache keeps, checked against the index (stamps and hash).
     const whole = !options.tag?.length && options.company === undefined;
-    const stored = whole && !io.term.isTTY ? loadDeckListJson(deckDir) : undefined;
+    const listing = listAnswerFiles(deckDir); // walked once, whichever path below answers
+    const stored = whole && !io.term.isTTY ? loadDeckListJson(deckDir, listing) : undefined;
     if (stored !== undefined) {
       io.stdout.write(stored);
       return 0;
     }
     // Only what it prints: on a warm cache, the summary part of the index, no card revived.
-    const summary = await loadDeckSummary(deckDir);
+    const summary = await loadDeckSummary(deckDir, listing);
     const cards = filterCards(summary.cards, { tags: options.tag, company: options.company });
     if (io.term.isTTY) printJson(io, cards);
     else for (const chunk of compactListJson(cards)) io.stdout.write(chunk); // the same bytes, card by card: no 3 MB string at 10,000 cards

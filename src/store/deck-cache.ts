@@ -83,7 +83,13 @@ const ANSWER_FILE = /\.(md|markdown)$/i;
 // Walking the deck
 
 /** Answer files under `root` (deck-relative, forward slashes, sorted), and folders that could not be read. */
-export function listAnswerFiles(root: string): { files: string[]; problems: Problem[] } {
+/** The answer files of a deck and the folders that could not be read (listAnswerFiles). */
+export interface Listing {
+  files: string[];
+  problems: Problem[];
+}
+
+export function listAnswerFiles(root: string): Listing {
   const files: string[] = [];
   const problems: Problem[] = [];
   const seen = new Set<string>();
@@ -162,8 +168,8 @@ export function cacheDirFor(deckDir: string): string {
  * The deck, through the cache, importing the parser only when some file needs parsing.
  * Same result as `loadDeck` in deck-files.ts.
  */
-export async function loadDeckAsync(root: string): Promise<Deck> {
-  const plan = planLoad(root);
+export async function loadDeckAsync(root: string, listing?: Listing): Promise<Deck> {
+  const plan = planLoad(root, listing);
   const toParse = reuseParses(plan);
   const parse = toParse.length > 0 ? (await import('./deck-files.js')).parseAnswerBytes : undefined;
   return finish(plan, toParse, parse);
@@ -225,9 +231,9 @@ interface Plan {
   needsWrite: boolean;
 }
 
-function planLoad(root: string): Plan {
+/** `listing`: the deck walked just before by the caller, so a fallback does not walk it again. */
+function planLoad(root: string, listing: Listing = listAnswerFiles(root)): Plan {
   const startedAt = Date.now();
-  const listing = listAnswerFiles(root);
   const cache = openCache(root);
   const results: (ParsedFile | undefined)[] = new Array(listing.files.length);
   const raws: (RawEntry | undefined)[] = new Array(listing.files.length);
@@ -1203,14 +1209,13 @@ const sha256 = (...chunks: Uint8Array[]) => {
  * unchanged (one stat per file; no card revived, no section text read, no parser loaded), else
  * from a full load through the cache (which rewrites it). Same result as summarising `loadDeckAsync`.
  */
-export async function loadDeckSummary(root: string): Promise<DeckSummary> {
-  const listing = listAnswerFiles(root);
+export async function loadDeckSummary(root: string, listing: Listing = listAnswerFiles(root)): Promise<DeckSummary> {
   const cached = withFreshIndex(root, listing.files, (index) => {
     const bytes = index.part(SUMMARY);
     return bytes ? decodeSummary(JSON.parse(bytes.toString('utf8'))) : undefined;
   });
   if (cached) return { cards: cached.cards, files: listing.files.length, errors: cached.errors + countErrors(listing.problems) };
-  const deck = await loadDeckAsync(root);
+  const deck = await loadDeckAsync(root, listing);
   return { cards: deck.cards.map(summarizeCard), files: deck.files, errors: countErrors(deck.problems) };
 }
 
@@ -1230,8 +1235,8 @@ function withFreshIndex<T>(root: string, files: readonly string[], use: (index: 
  * the cache when every answer file is unchanged and the stored text has the hash the index
  * records; undefined otherwise (the caller then uses `loadDeckSummary`, which rebuilds the cache).
  */
-export function loadDeckListJson(root: string): Buffer | undefined {
-  const listSha256 = withFreshIndex(root, listAnswerFiles(root).files, (index) => index.header.listSha256);
+export function loadDeckListJson(root: string, listing: Listing = listAnswerFiles(root)): Buffer | undefined {
+  const listSha256 = withFreshIndex(root, listing.files, (index) => index.header.listSha256);
   if (listSha256 === undefined) return undefined;
   try {
     const bytes = readFileSync(path.join(cacheDirFor(root), LIST_NAME));
