@@ -32,7 +32,7 @@
  * section texts go to the next bodies file, written as soon as it is full; the cards are revived
  * from the entries after parsing.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   closeSync,
   fstatSync,
@@ -54,6 +54,7 @@ import { PrepError } from '../core/errors.js';
 import type { ParsedFile, Problem } from '../markdown/parse.js';
 import { jsonText } from '../ui/json.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { sha256Hex } from './checksum.js';
 import { nodeFs } from './fs-layer.js';
 import { locationsFor } from './paths.js';
 
@@ -413,7 +414,7 @@ function isRacy(mtimeMs: number, ctimeMs: number, since: number): boolean {
 }
 
 export function hashBytes(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex').slice(0, 32);
+  return sha256Hex(bytes).slice(0, 32);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -916,8 +917,8 @@ function writeCache(plan: Plan, errors: number, summaries: CardSummary[]): void 
     writtenAt,
     bodies: segments,
     parts: [stamps.length, summary.length, payload.size],
-    partsSha256: [sha256(stamps), sha256(summary), sha256(...payloadChunks)],
-    listSha256: sha256(...list),
+    partsSha256: [sha256Hex(stamps), sha256Hex(summary), sha256Hex(...payloadChunks)],
+    listSha256: sha256Hex(...list),
   };
   const headerLine = Buffer.from(`${JSON.stringify(header)}\n`, 'utf8');
   if (headerLine.length > MAX_HEADER_BYTES) return; // a deck path this long: no cache rather than one never read
@@ -1063,7 +1064,7 @@ function withIndex<T>(root: string, use: (index: IndexReader) => T | undefined):
       header,
       part(part) {
         const bytes = readExactly(fd, header.parts[part], starts[part]!);
-        return sha256(bytes) === header.partsSha256[part] ? bytes : undefined;
+        return sha256Hex(bytes) === header.partsSha256[part] ? bytes : undefined;
       },
     });
   } catch {
@@ -1198,11 +1199,6 @@ function decodeSummary(value: unknown): { errors: number; cards: CardSummary[] }
 
 const countErrors = (problems: readonly Problem[]) => problems.reduce((n, p) => n + (p.severity === 'error' ? 1 : 0), 0);
 
-const sha256 = (...chunks: Uint8Array[]) => {
-  const hash = createHash('sha256');
-  for (const chunk of chunks) hash.update(chunk);
-  return hash.digest('hex');
-};
 
 /**
  * The deck's summary: from the cache's stamps and summary parts alone when every answer file is
@@ -1240,7 +1236,7 @@ export function loadDeckListJson(root: string, listing: Listing = listAnswerFile
   if (listSha256 === undefined) return undefined;
   try {
     const bytes = readFileSync(path.join(cacheDirFor(root), LIST_NAME));
-    return sha256(bytes) === listSha256 ? bytes : undefined;
+    return sha256Hex(bytes) === listSha256 ? bytes : undefined;
   } catch {
     return undefined;
   }

@@ -14,13 +14,13 @@
  * between the two steps never applies an event twice. A file that fails validation is never written,
  * backed up or "repaired": the store refuses to open it and says how to restore a backup.
  */
-import { createHash } from 'node:crypto';
 import { readlinkSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { PrepError } from '../core/errors.js';
 import { applyEvent, emptyProgress, type LogEntry, type ProgressData, type ProgressEvent, type Review } from '../core/progress-model.js';
 import type { RecentReviews } from '../core/pick.js';
 import { removeTempFiles, writeFileAtomic } from './atomic-write.js';
+import { sha256Hex } from './checksum.js';
 import { ensureDailyBackup, hasTodaysBackup, listBackups } from './backups.js';
 import { errnoCode, nodeFs, readAllFd, syncFolder, writeAll, type FsLayer } from './fs-layer.js';
 import { journalFileFor, parseJournal } from './journal.js';
@@ -508,7 +508,6 @@ function checkedFileFor(progressFile: string): string {
   return `${progressFile}.checked`;
 }
 
-const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
 
 function factsOf(reviews: readonly Review[], offsets: BulkOffsets): CheckedFacts {
   const firstScheduled = new Map<string, number>();
@@ -526,13 +525,13 @@ function factsOf(reviews: readonly Review[], offsets: BulkOffsets): CheckedFacts
 }
 
 function writeCheckedFacts(progressFile: string, snapshot: Buffer, facts: CheckedFacts, layer: FsLayer): void {
-  const body = JSON.stringify({ size: snapshot.length, sha256: sha256(snapshot), offsets: facts.offsets, disorderMs: facts.disorderMs, firstScheduled: [...facts.firstScheduled] });
+  const body = JSON.stringify({ size: snapshot.length, sha256: sha256Hex(snapshot), offsets: facts.offsets, disorderMs: facts.disorderMs, firstScheduled: [...facts.firstScheduled] });
   const file = checkedFileFor(progressFile);
   let fd: number | undefined;
   try {
     // No fsync and no rename: a torn or stale file fails its own hash or the snapshot's, and is ignored.
     fd = layer.openSync(file, 'w', 0o644);
-    writeAll(layer, fd, Buffer.from(`${CHECKED_HEADER} ${sha256(body)}\n${body}`, 'utf8'));
+    writeAll(layer, fd, Buffer.from(`${CHECKED_HEADER} ${sha256Hex(body)}\n${body}`, 'utf8'));
   } catch {
     // only a shortcut for the next open
   } finally {
@@ -563,13 +562,13 @@ function readCheckedFacts(progressFile: string, snapshot: Buffer, layer: FsLayer
   try {
     const text = read.bytes.toString('utf8');
     const newline = text.indexOf('\n');
-    if (newline === -1 || text.slice(0, newline) !== `${CHECKED_HEADER} ${sha256(text.slice(newline + 1))}`) return null;
+    if (newline === -1 || text.slice(0, newline) !== `${CHECKED_HEADER} ${sha256Hex(text.slice(newline + 1))}`) return null;
     const body = JSON.parse(text.slice(newline + 1)) as { size?: unknown; sha256?: unknown; offsets?: Record<keyof BulkOffsets, unknown>; disorderMs?: unknown; firstScheduled?: unknown };
     const o = body.offsets;
     const offsets = o && [o.reviewsStart, o.reviewsEnd, o.logStart, o.logEnd].every((n) => Number.isSafeInteger(n)) ? (o as BulkOffsets) : null;
     if (offsets === null) return null;
     if (body.size !== snapshot.length || typeof body.disorderMs !== 'number' || !(body.disorderMs >= 0) || !Array.isArray(body.firstScheduled)) return null;
-    if (body.sha256 !== sha256(snapshot)) return null;
+    if (body.sha256 !== sha256Hex(snapshot)) return null;
     const firstScheduled = new Map<string, number>();
     for (const pair of body.firstScheduled as unknown[]) {
       if (!Array.isArray(pair) || typeof pair[0] !== 'string' || typeof pair[1] !== 'number') return null;

@@ -12,7 +12,6 @@
  * other event, a review out of order, or a journal that does not parse means a full read.
  * The progress file is only ever read here; the cache is written atomically and is never required.
  */
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import path from 'node:path';
 import {
@@ -28,6 +27,7 @@ import {
   type DigestColumns,
 } from '../core/stats.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { sha256Hex } from './checksum.js';
 import { nodeFs } from './fs-layer.js';
 import { journalFileFor } from './paths.js';
 // The progress store and the journal parser (and zod with them) are imported only when a full read
@@ -96,7 +96,7 @@ export async function loadStatsDigest(progressFile: string, cacheDir: string): P
     let ok = true;
     if (journalBytes !== null && after.journal) {
       const parsed = parseJournal(journalBytes);
-      if (parsed.ok) journal = { ino: after.journal.ino, length: parsed.goodLength, sha256: sha256(journalBytes.subarray(0, parsed.goodLength)) };
+      if (parsed.ok) journal = { ino: after.journal.ino, length: parsed.goodLength, sha256: sha256Hex(journalBytes.subarray(0, parsed.goodLength)) };
       else ok = false;
     }
     if (ok) save(cacheFile, file, after.snapshot, journal, data.lastSeq, columns);
@@ -139,7 +139,7 @@ async function tryCache(file: string, cacheFile: string): Promise<StatsDigestLoa
       if (folded > 0 && (header.journal!.ino !== now.journal.ino || now.journal.size < folded)) return undefined;
       journalBytes = readOrNull(journalPath);
       if (journalBytes === null) return undefined;
-      if (folded > 0 && sha256(journalBytes.subarray(0, folded)) !== header.journal!.sha256) return undefined;
+      if (folded > 0 && sha256Hex(journalBytes.subarray(0, folded)) !== header.journal!.sha256) return undefined;
       tail = journalBytes.subarray(folded);
       // The snapshot must not have been replaced (compaction) while we read.
       if (!sameStamp(header.snapshot, stamps(file).snapshot)) return undefined;
@@ -148,7 +148,7 @@ async function tryCache(file: string, cacheFile: string): Promise<StatsDigestLoa
       return undefined; // the journal was emptied or removed: only compaction does that, and it replaces the snapshot
     }
     const payload = buffer.subarray(newline + 1);
-    if (sha256(payload) !== header.payloadSha256) return undefined;
+    if (sha256Hex(payload) !== header.payloadSha256) return undefined;
     const columns = decode(payload);
     if (!columns) return undefined;
     if (!tail) return { columns, source: 'cache' };
@@ -175,7 +175,7 @@ async function tryCache(file: string, cacheFile: string): Promise<StatsDigestLoa
     if (parsed.goodLength > 0) {
       // The bytes just folded, not a second read: a line appended meanwhile is left for the next run.
       const length = folded + parsed.goodLength;
-      save(cacheFile, file, now.snapshot, { ino: now.journal!.ino, length, sha256: sha256(journalBytes!.subarray(0, length)) }, lastSeq, extended);
+      save(cacheFile, file, now.snapshot, { ino: now.journal!.ino, length, sha256: sha256Hex(journalBytes!.subarray(0, length)) }, lastSeq, extended);
     }
     return { columns: extended, source: 'journal' };
   } catch {
@@ -333,7 +333,6 @@ function readOrNull(file: string): Buffer | null {
   }
 }
 
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /** Writes the cache atomically (temp, fsync, rename); a failure only means no cache. */
 function save(cacheFile: string, file: string, snapshot: Stamp | null, journal: Header['journal'], lastSeq: number, columns: DigestColumns): void {
@@ -353,9 +352,7 @@ function save(cacheFile: string, file: string, snapshot: Stamp | null, journal: 
       payloadSha256: '0'.repeat(64), // the length is what counts here; the hash is set below
     };
     const payload = encode(columns, Buffer.byteLength(`${JSON.stringify(header)}\n`));
-    const hash = createHash('sha256');
-    for (const chunk of payload) hash.update(chunk);
-    header.payloadSha256 = hash.digest('hex');
+    header.payloadSha256 = sha256Hex(...payload);
     mkdirSync(path.dirname(cacheFile), { recursive: true });
     writeFileAtomic(cacheFile, [Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), ...payload], nodeFs, { syncFolder: false });
   } catch {
