@@ -88,13 +88,18 @@ export function emptyProgress(): ProgressData {
   return { schemaVersion: PROGRESS_SCHEMA_VERSION, cards: Object.create(null) as Record<string, CardRecord>, reviews: [], log: [], lastSeq: 0 };
 }
 
+/** A review event: the review joins `reviews` (the history's list, or one kept aside while it is not read), the card's record is replaced. */
+export function applyReview(data: ProgressData, event: Extract<ProgressEvent, { type: 'review' }>, reviews: Review[]): void {
+  reviews.push(event.review);
+  data.cards[event.card.id] = event.card;
+  data.lastSeq = Math.max(data.lastSeq, event.review.seq);
+}
+
 /** Applies one event in place (the store replays thousands; copying each time would be waste). */
 export function applyEvent(data: ProgressData, event: ProgressEvent): void {
   switch (event.type) {
     case 'review':
-      data.reviews.push(event.review);
-      data.cards[event.card.id] = event.card;
-      data.lastSeq = Math.max(data.lastSeq, event.review.seq);
+      applyReview(data, event, data.reviews);
       return;
     case 'undo': {
       const index = data.reviews.findIndex((r) => r.seq === event.seq);

@@ -17,7 +17,7 @@
 import { readlinkSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { PrepError } from '../core/errors.js';
-import { applyEvent, emptyProgress, type LogEntry, type ProgressData, type ProgressEvent, type Review } from '../core/progress-model.js';
+import { applyEvent, applyReview, emptyProgress, type LogEntry, type ProgressData, type ProgressEvent, type Review } from '../core/progress-model.js';
 import type { RecentReviews } from '../core/pick.js';
 import { removeTempFiles, writeFileAtomic } from './atomic-write.js';
 import { sha256Hex } from './checksum.js';
@@ -652,9 +652,7 @@ class LazyReviews {
       applyEvent(this.data, event);
       return;
     }
-    this.added.push(event.review);
-    this.data.cards[event.card.id] = event.card;
-    this.data.lastSeq = Math.max(this.data.lastSeq, event.review.seq);
+    applyReview(this.data, event, this.added);
   }
 
   /** countToday's view of the history (pick sorts nothing: the recent reviews come in time order). */
