@@ -516,7 +516,8 @@ export function trailingAside(content: readonly Line[]): number | undefined {
   if (blocks.length < 2) return undefined;
   const lines = (b: Block) => content.slice(b.start, b.end + 1);
   const prose = (b: Block) =>
-    lines(b).every((l) => !l.item && !l.heading && !l.opaque && l.block === undefined && l.callout === undefined && !l.quoted) && hasText(lines(b));
+    lines(b).every((l) => !l.item && !l.heading && !l.opaque && l.block === undefined && l.callout === undefined && !l.quoted && !isDrawn(l.text)) &&
+    hasText(lines(b));
   let k = blocks.length;
   while (k > 1 && prose(blocks[k - 1]!)) k--;
   if (k === blocks.length) return undefined;
@@ -530,6 +531,14 @@ export function trailingAside(content: readonly Line[]): number | undefined {
     return ls.some((l) => l.item || l.opaque || l.block !== undefined || l.quoted) || ls.every((l) => l.indent > indent);
   };
   return answer.every(otherShape) ? aside.start : undefined;
+}
+
+/**
+ * A line of a diagram drawn in text ("+-----+", "| API | ---> | DB |", "└──"): it starts with a box
+ * edge or has no letters or digits. A drawing is never a prose aside; it is what an answer shows.
+ */
+function isDrawn(text: string): boolean {
+  return /^(?:[|+](?:[-=|+ ]|$)|[\u2500-\u257F])/u.test(text) || (text !== '' && !/[\p{L}\p{N}]/u.test(text));
 }
 
 function sortDrafts(drafts: Draft[]): void {
