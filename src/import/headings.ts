@@ -64,7 +64,7 @@ export function scanHeadings(lines: readonly Line[], base: ScanContext): ScanRes
       if (c.tag && !tags.includes(c.tag)) tags.push(c.tag);
       if (c.company) company = c.company;
     }
-    return { tags, company, depth: 1 };
+    return { ...base, tags, company, depth: 1 };
   };
 
   let i = 0;
@@ -104,7 +104,7 @@ export function scanHeadings(lines: readonly Line[], base: ScanContext): ScanRes
     }
 
     // A title over questions, or a topic question.
-    const company = companyFromTitle(s.text);
+    const company = companyFromTitle(s.text) ?? ctx.employer?.(s.text);
     const tag = company ? roundFromTitle(s.text) : isQuestionForm(s.text) ? undefined : tagFromTitle(s.text);
     const inner: ScanContext = { ...ctx, tags: tag && !ctx.tags.includes(tag) ? [...ctx.tags, tag] : ctx.tags, company: company ?? ctx.company };
     const body = scanBlock(s.body, inner);

@@ -10,7 +10,7 @@ import type { SectionName } from '../core/card.js';
 import { cleanTitle, isStarStep, isTopicForm, isWordQuestion, placeholder, stripNumbering } from './cues.js';
 import { scanHeadings } from './headings.js';
 import { tokenize, type Line } from './lines.js';
-import { companyFromTitle, companyLine, tagsLine } from './meta.js';
+import { companyFromTitle, companyLine, employerNamedIn, tagsLine } from './meta.js';
 import { renderLines, buildAnswer } from './sections.js';
 import type { Draft, Structure } from './scan.js';
 
@@ -45,7 +45,8 @@ export interface NotesImport {
 
 export function importNotes(text: string): NotesImport {
   const lines = tokenize(text);
-  const scanned = scanHeadings(lines, { tags: [], company: null, depth: 0 });
+  const employer = employerNamedIn(lines.filter((l) => !l.blank && !l.opaque).map((l) => l.text));
+  const scanned = scanHeadings(lines, { tags: [], company: null, depth: 0, employer });
   if (scanned.drafts.length === 0) {
     const story = starStory(lines);
     if (story) {

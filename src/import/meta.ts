@@ -50,6 +50,25 @@ function titleParts(text: string): { company?: string; round?: string } {
   return company ? { company } : {};
 }
 
+/** Verbs of joining an employer, before its name: "join Google", "work at Stripe", "加入字节跳动". */
+const JOINS = String.raw`(?:\b(?:join(?:ing)?|work(?:ing)?\s+(?:at|for)|apply(?:ing)?\s+(?:to|at|for)|(?:job|role|position|career)\s+at)\s+|加入|入职|入職|来到|來到)`;
+
+/**
+ * The company a bare title ("## Google" over questions) names, judged by the notes it is in: a
+ * bare name reads like a topic ("## Python"), and "Why Google?" like "Why Python?", so only a
+ * question about joining it ("Why do you want to join Google?", "为什么想加入字节跳动") anywhere
+ * in the same notes makes it a company. `noteLines` is the text of every line of the notes.
+ */
+export function employerNamedIn(noteLines: readonly string[]): (title: string) => string | undefined {
+  const text = noteLines.join('\n');
+  return (title) => {
+    const name = cleanCompany(stripNumbering(cleanTitle(title.replace(/^#+\s*/u, ''))).replace(/[:：]$/u, ''), false);
+    if (!name || !isTopicForm(name)) return undefined;
+    const escaped = name.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
+    return new RegExp(`${JOINS}${escaped}(?![\\p{L}\\p{N}])`, 'iu').test(text) ? name : undefined;
+  };
+}
+
 /** A `Company: X` line (anywhere outside answers). */
 export function companyLine(text: string): string | undefined {
   const m = COMPANY_LINE.exec(cleanTitle(text));

@@ -55,6 +55,8 @@ export interface ScanContext {
   company: string | null;
   /** 0 for the top of a file; more inside list items and under headings. */
   depth: number;
+  /** The company a bare section title names, when the notes show it is one (see employerNamedIn). */
+  employer?: (title: string) => string | undefined;
 }
 
 interface Unit {
@@ -279,8 +281,10 @@ export function scanBlock(lines: readonly Line[], ctx: ScanContext): ScanResult 
   const before: Line[] = [];
   const after: Line[] = [];
   let open: Open | undefined;
-  // The tag a titled question list ("Technical questions:") gives every item of the run.
+  // The tag a titled question list ("Technical questions:") gives every item of the run, or the
+  // company its title names ("Google:" in notes that ask why join Google).
   const runTag = new Map<Run, string>();
+  const runCompany = new Map<Run, string>();
 
   // Some question before the last has prose after its list-shaped answer: that is how these notes
   // answer, so the last question's trailing prose is its answer too.
@@ -313,6 +317,7 @@ export function scanBlock(lines: readonly Line[], ctx: ScanContext): ScanResult 
     const draft = newDraft(cleanTitle(question), [unit.head], ctx, kind);
     const tag = run ? runTag.get(run) : undefined;
     if (tag && !draft.tags.includes(tag)) draft.tags.push(tag);
+    draft.company = (run && runCompany.get(run)) ?? draft.company;
     open = { draft, unit, hasContent: false, answerStarted: kind !== 'q', run, questionForm: isQuestionForm(question) };
     if (kind !== 'q') {
       draft.content.push(...unit.children);
@@ -322,10 +327,13 @@ export function scanBlock(lines: readonly Line[], ctx: ScanContext): ScanResult 
   /** A unit outside any question: look for questions under it. */
   const nested = (unit: Unit) => {
     if (hasText(unit.children)) {
-      const tag = unit.kind === 'plain' || unit.kind === 'item' ? tagFromTitle(unit.head.item?.content ?? unit.head.text) : undefined;
-      const sub = scanBlock(unit.children, { ...ctx, tags: tag ? [...ctx.tags, tag] : ctx.tags, depth: ctx.depth + 1 });
+      const title = unit.kind === 'plain' || unit.kind === 'item' ? (unit.head.item?.content ?? unit.head.text) : undefined;
+      const company = title !== undefined ? ctx.employer?.(title) : undefined;
+      const tag = title !== undefined && !company ? tagFromTitle(title) : undefined;
+      const sub = scanBlock(unit.children, { ...ctx, tags: tag ? [...ctx.tags, tag] : ctx.tags, company: company ?? ctx.company, depth: ctx.depth + 1 });
       if (sub.drafts.length > 0) {
-        if (tag) result.structure.push({ line: unit.head, role: 'category' });
+        if (company) result.structure.push({ line: unit.head, role: 'title' });
+        else if (tag) result.structure.push({ line: unit.head, role: 'category' });
         else loose([unit.head]);
         mergeInto(result, sub);
         return;
@@ -413,10 +421,12 @@ export function scanBlock(lines: readonly Line[], ctx: ScanContext): ScanResult 
           }
           if (role === 'question' && (open.draft.kind === 'title' || open.draft.kind === 'topic') && !open.hasContent && !open.questionForm) {
             // "Technical questions:\n1. What is…?\n2. How…?": the title names the list.
-            const tag = tagFromTitle(open.unit.head.text);
+            const company = ctx.employer?.(open.unit.head.text);
+            const tag = company ? undefined : tagFromTitle(open.unit.head.text);
             result.structure.push({ line: open.unit.head, role: tag ? 'category' : 'title' });
             open = undefined;
             if (tag) runTag.set(run, tag);
+            if (company) runCompany.set(run, company);
             openDraft(unit, content, 'item', run);
             break;
           }
