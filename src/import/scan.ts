@@ -236,6 +236,21 @@ function titleKind(list: Unit[], i: number, open: Open | undefined): Draft['kind
   return undefined;
 }
 
+/**
+ * The tag or company that the line right above the list item `list[i]` gives the list, when that
+ * line is a title: a paragraph of one short line ("Behavioural", "字节跳动") that is not a
+ * question, a STAR step or a section label, and reads as a tag or a company of these notes.
+ */
+function listTitleAbove(list: Unit[], i: number, ctx: ScanContext): { tag?: string; company?: string } | undefined {
+  const prev = list[i - 1];
+  if (!prev || prev.kind !== 'plain' || prev.blankBefore === 0 || list[i]!.blankBefore !== 0 || prev.children.length > 0) return undefined;
+  const text = prev.head.text;
+  if (!isTopicForm(text) || isQuestionForm(text) || isStarStep(text) || sectionLabel(text, false)) return undefined;
+  const company = ctx.employer?.(text);
+  const tag = company ? undefined : tagFromTitle(text);
+  return company || tag ? { tag, company } : undefined;
+}
+
 function newDraft(question: string, questionLines: Line[], ctx: ScanContext, kind: Draft['kind']): Draft {
   return { question, questionLines, tags: [...ctx.tags], company: ctx.company, content: [], context: [], kind };
 }
@@ -415,6 +430,18 @@ export function scanBlock(lines: readonly Line[], ctx: ScanContext): ScanResult 
         const role = runRole(run, ctx);
         const content = unit.head.item!.content;
         if ((role === 'question' || role === 'topic') && !(open && isAskThemTitle(open.draft.question) && open.unit !== unit)) {
+          const title = role === 'question' && run.units[0] === unit ? listTitleAbove(list, i, ctx) : undefined;
+          const pile = open ? open.draft.content : direct.length === 0 ? before : after;
+          if (title && open?.unit !== list[i - 1] && pile.at(-1) === list[i - 1]!.head) {
+            // "Behavioural\n1. Tell me about…": a title line right above a new question list, after
+            // an answer, names that list; it is not the end of the answer before it.
+            pile.pop();
+            result.structure.push({ line: list[i - 1]!.head, role: title.company ? 'title' : 'category' });
+            if (title.tag) runTag.set(run, title.tag);
+            if (title.company) runCompany.set(run, title.company);
+            openDraft(unit, content, 'item', run);
+            break;
+          }
           if (!open || open.run === run || (open.run && open.run !== run && role === 'question')) {
             openDraft(unit, content, role === 'question' ? 'item' : 'topic', run);
             break;
