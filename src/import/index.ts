@@ -10,7 +10,7 @@ import type { SectionName } from '../core/card.js';
 import { cleanTitle, isStarStep, isTopicForm, isWordQuestion, placeholder, stripNumbering } from './cues.js';
 import { scanHeadings } from './headings.js';
 import { tokenize, type Line } from './lines.js';
-import { companyFromTitle, companyLine, employerNamedIn, tagsLine } from './meta.js';
+import { companyFromTitle, companyLine, employerNamedIn, roundFromTitle, tagsLine } from './meta.js';
 import { renderLines, buildAnswer } from './sections.js';
 import type { Draft, Structure } from './scan.js';
 
@@ -39,7 +39,7 @@ export interface NotesImport {
   structure: Array<NotesLine & { role: Structure['role'] }>;
   /** Company named by the notes' title or a `Company:` line, if any. */
   company: string | null;
-  /** Tags named by a `Tags:` line, if any. */
+  /** Tags named by a `Tags:` line or the round in the notes' title ("二面", "onsite"), if any. */
   tags: string[];
 }
 
@@ -64,7 +64,12 @@ export function importNotes(text: string): NotesImport {
   const unplaced: Line[] = [];
   const titleText = first && scanned.unplaced.includes(first) ? first.text : undefined;
   const fromTitle = titleText !== undefined ? companyFromTitle(titleText) : undefined;
-  if (fromTitle) company = fromTitle;
+  // The round a company title names ("字节跳动 二面", "Hooli — phone screen") tags every card.
+  const roundTag = (title: string) => [roundFromTitle(title)].filter((t): t is string => t !== undefined);
+  if (fromTitle) {
+    company = fromTitle;
+    tags = roundTag(titleText!);
+  }
   for (const line of scanned.unplaced) {
     if (line.blank) continue;
     const named = companyLine(line.text);
@@ -85,6 +90,7 @@ export function importNotes(text: string): NotesImport {
     const titleLine = unplaced.find((l) => l.no < firstQuestion && l.text.split(/\s+/u).length <= 8 && !/[.。!！?？,，;；]$/u.test(l.text) && companyFromTitle(l.text));
     if (titleLine) {
       company = companyFromTitle(titleLine.text)!;
+      tags = [...new Set([...tags, ...roundTag(titleLine.text)])];
       unplaced.splice(unplaced.indexOf(titleLine), 1);
       structure.push({ line: titleLine, role: 'title' });
     }
