@@ -12,7 +12,7 @@
  */
 import { calloutRole, cleanTitle, isAskThemTitle, isInterviewTopic, isQuestionForm, isStarStep, isStrongQuestion, qLine, sectionLabel } from './cues.js';
 import type { Line } from './lines.js';
-import { companyFromTitle, roundFromTitle, tagFromTitle } from './meta.js';
+import { companyFromTitle, companyLine, roundFromTitle, tagFromTitle } from './meta.js';
 import { emptyResult, mergeInto, scanBlock, trailingAside, type Draft, type ScanContext, type ScanResult } from './scan.js';
 
 interface Section {
@@ -103,17 +103,22 @@ export function scanHeadings(lines: readonly Line[], base: ScanContext): ScanRes
       }
     }
 
-    // A title over questions, or a topic question.
-    const company = companyFromTitle(s.text) ?? ctx.employer?.(s.text);
-    const tag = company ? roundFromTitle(s.text) : isQuestionForm(s.text) ? undefined : tagFromTitle(s.text);
+    // A title over questions, or a topic question. A `Company: X` line in the section's own text
+    // names the company of that section's questions, not of the whole notes.
+    const titled = companyFromTitle(s.text) ?? ctx.employer?.(s.text);
+    const companyLineAt = titled ? undefined : s.body.find((l) => !l.blank && !l.opaque && companyLine(l.text) !== undefined);
+    const company = titled ?? (companyLineAt && companyLine(companyLineAt.text));
+    const titleIsCompany = titled !== undefined || (company !== undefined && s.text.toLowerCase() === company.toLowerCase());
+    const tag = titleIsCompany ? roundFromTitle(s.text) : isQuestionForm(s.text) ? undefined : tagFromTitle(s.text);
     const inner: ScanContext = { ...ctx, tags: tag && !ctx.tags.includes(tag) ? [...ctx.tags, tag] : ctx.tags, company: company ?? ctx.company };
-    const body = scanBlock(s.body, inner);
+    const body = scanBlock(s.body.filter((l) => l !== companyLineAt), inner);
     const strongFinds = body.drafts.filter((d) => d.kind !== 'topic').length;
     const deeper = end > i + 1;
     // "## Conflict story" followed by "### Situation" or "### Short version" is a question with parts.
     const hasParts = deeper && isSectionOrStep(sections[i + 1]!.text);
     if (questionChild || strongFinds > 0 || body.drafts.length >= 2 || (!bodyHasText && deeper && !hasParts)) {
-      result.structure.push({ line: s.line, role: company ? 'title' : 'category' });
+      result.structure.push({ line: s.line, role: titleIsCompany ? 'title' : 'category' });
+      if (companyLineAt) result.structure.push({ line: companyLineAt, role: 'meta' });
       stack.push({ level: s.level, tag, company });
       mergeInto(result, body);
       i++;
