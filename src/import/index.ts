@@ -39,7 +39,7 @@ export interface NotesImport {
   structure: Array<NotesLine & { role: Structure['role'] }>;
   /** Company named by the notes' title or a `Company:` line, if any. */
   company: string | null;
-  /** Tags named by a `Tags:` line or the round in the notes' title ("二面", "onsite"), if any. */
+  /** Tags named by a `Tags:` line, if any. */
   tags: string[];
 }
 
@@ -60,15 +60,16 @@ export function importNotes(text: string): NotesImport {
   // The notes' own title and metadata lines, among the text outside questions.
   let company: string | null = null;
   let tags: string[] = [];
+  // The round a company title names ("字节跳动 二面", "Hooli — phone screen") tags that company's cards.
+  let roundTags: string[] = [];
   const first = lines.find((l) => !l.blank);
   const unplaced: Line[] = [];
   const titleText = first && scanned.unplaced.includes(first) ? first.text : undefined;
   const fromTitle = titleText !== undefined ? companyFromTitle(titleText) : undefined;
-  // The round a company title names ("字节跳动 二面", "Hooli — phone screen") tags every card.
   const roundTag = (title: string) => [roundFromTitle(title)].filter((t): t is string => t !== undefined);
   if (fromTitle) {
     company = fromTitle;
-    tags = roundTag(titleText!);
+    roundTags = roundTag(titleText!);
   }
   for (const line of scanned.unplaced) {
     if (line.blank) continue;
@@ -90,7 +91,7 @@ export function importNotes(text: string): NotesImport {
     const titleLine = unplaced.find((l) => l.no < firstQuestion && l.text.split(/\s+/u).length <= 8 && !/[.。!！?？,，;；]$/u.test(l.text) && companyFromTitle(l.text));
     if (titleLine) {
       company = companyFromTitle(titleLine.text)!;
-      tags = [...new Set([...tags, ...roundTag(titleLine.text)])];
+      roundTags = roundTag(titleLine.text);
       unplaced.splice(unplaced.indexOf(titleLine), 1);
       structure.push({ line: titleLine, role: 'title' });
     }
@@ -122,7 +123,9 @@ export function importNotes(text: string): NotesImport {
     }
     const context = renderLines(draft.context);
     if (context !== '') sections.notes = sections.notes ? `${context}\n\n${sections.notes}` : context;
-    const draftTags = [...new Set([...draft.tags, ...tags])];
+    // A card whose company its own part of the notes names ("Meta — phone screen" further down)
+    // takes its round from there, not from the notes' title.
+    const draftTags = [...new Set([...draft.tags, ...(draft.company ? [] : roundTags), ...tags])];
     questions.push({
       question,
       line: draft.questionLines[0]!.no,

@@ -69,6 +69,18 @@ export function employerNamedIn(noteLines: readonly string[]): (title: string) =
   };
 }
 
+/**
+ * The company (and round, as a tag) that a line standing between questions names: a `Company: X`
+ * line, or a short title such as "Meta — phone screen" or "字节跳动 二面"; undefined otherwise.
+ */
+export function companySwitch(text: string): { company: string; round?: string; explicit: boolean } | undefined {
+  const explicit = companyLine(text);
+  if (explicit) return { company: explicit, explicit: true };
+  if (tagsLine(text) || text.split(/\s+/u).length > 8 || /[.。!！?？,，;；]$/u.test(text)) return undefined;
+  const company = companyFromTitle(text);
+  return company ? { company, round: roundFromTitle(text), explicit: false } : undefined;
+}
+
 /** A `Company: X` line (anywhere outside answers). */
 export function companyLine(text: string): string | undefined {
   const m = COMPANY_LINE.exec(cleanTitle(text));

@@ -18,7 +18,7 @@
  */
 import { aLine, calloutRole, cleanTitle, isAskThemTitle, isInterviewTopic, isQuestionForm, isStarStep, isStrongQuestion, isTopicForm, isWordQuestion, qLine, sectionLabel } from './cues.js';
 import { isRule, type Line } from './lines.js';
-import { tagFromTitle } from './meta.js';
+import { companySwitch, tagFromTitle } from './meta.js';
 import { withText } from './sections.js';
 import { readTable } from './table.js';
 import type { SectionName } from '../core/card.js';
@@ -289,6 +289,7 @@ function detailsDraft(unit: Unit, ctx: ScanContext, structure: Structure[]): Dra
 }
 
 export function scanBlock(lines: readonly Line[], ctx: ScanContext): ScanResult {
+  const outer = ctx;
   const result = emptyResult();
   const list = units(lines);
   buildRuns(list);
@@ -465,6 +466,16 @@ export function scanBlock(lines: readonly Line[], ctx: ScanContext): ScanResult 
         break;
       }
       case 'plain': {
+        const switched = i > 0 && unit.blankBefore > 0 && !hasText(unit.children) ? companySwitch(unit.head.text) : undefined;
+        if (switched) {
+          // "Meta — phone screen" or "Company: Stripe" between questions: the questions after it
+          // are that company's (and that round's), not the answer before it.
+          close();
+          result.structure.push({ line: unit.head, role: switched.explicit ? 'meta' : 'title' });
+          const round = switched.round && !outer.tags.includes(switched.round) ? [switched.round] : [];
+          ctx = { ...outer, company: switched.company, tags: [...outer.tags, ...round] };
+          break;
+        }
         const kind = titleKind(list, i, open);
         if (kind) {
           openDraft(unit, unit.head.text, kind);
