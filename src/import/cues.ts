@@ -23,7 +23,7 @@ export function cleanTitle(text: string): string {
 export function stripNumbering(text: string): string {
   return text
     .replace(/^(?:\d{1,3}(?:\.\d{1,3})+\.?|\d{1,3}[.)、．）])\s+/u, '')
-    .replace(/^(?:q|question|问题|問題|问|問|题目|題目)\s*\d{0,3}\s*[:：.、)]\s*/iu, '')
+    .replace(/^(?:q|question|问题|問題|问|問|题目|題目)\s*(?:\d{1,3}|[一二三四五六七八九十]{1,3})?\s*[:：.、)]\s*/iu, '')
     .trim();
 }
 
@@ -128,7 +128,8 @@ export function sectionLabel(text: string, isHeading: boolean): { name: SectionN
   return { name, rest: m[2]!.trim() };
 }
 
-const Q_LINE = /^(?:\*\*|__)?(?:q|question|问题|問題|问|問|题目|題目)\s*\d{0,3}\s*(?:\*\*|__)?\s*(?:[:：]|(?<=\d)\s*[.、)])\s*(?:\*\*|__)?\s*/iu;
+// "Q1:", "问题2：", "问题一：", "題目三、": the number may be written in Chinese numerals.
+const Q_LINE = /^(?:\*\*|__)?(?:q|question|问题|問題|问|問|题目|題目)\s*(?:\d{1,3}|[一二三四五六七八九十]{1,3})?\s*(?:\*\*|__)?\s*(?:[:：]|(?<=[\d一二三四五六七八九十])\s*[.、)])\s*(?:\*\*|__)?\s*/iu;
 const A_LINE = /^(?:\*\*|__)?(?:a|ans|answer|答|回答|答案)\s*\d{0,3}\s*(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?\s*/iu;
 
 /** "**Q1. Why…?**" → "Q1. Why…?": a label line written wholly in bold. */

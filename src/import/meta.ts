@@ -17,7 +17,7 @@ const NOT_A_NAME = /(?:第.[轮輪]|[一二三四终終]面|线上|線上|线下
 /** An interview round: "onsite", "phone screen", "round 2", "一面", "终面", "笔试"… */
 const ROUND =
   '(?:(?:final\\s+|technical\\s+|tech\\s+|behaviou?ral\\s+|hr\\s+|system\\s+design\\s+|coding\\s+|virtual\\s+|first\\s+|second\\s+|third\\s+|1st\\s+|2nd\\s+|3rd\\s+)?(?:on-?site|phone\\s+screen(?:ing)?|phone\\s+interview|phone\\s+call|screen(?:ing)?|recruiter\\s+(?:call|screen)|hiring\\s+manager(?:\\s+(?:call|interview|round))?|round(?:\\s+\\d+)?|loop|take-?home|interview)|round\\s+\\d+|hr|[一二三四五终終]面|hr面|技术面|技術面|笔试|筆試|电话面试|電話面試|电面|電面|现场面试|現場面試|第.[轮輪](?:面试|面試)?)';
-const NAME_THEN_ROUND = new RegExp(`^(.+?)\\s*(?:[-–—:：|/,，]+\\s*|[(（]\\s*|\\s)(${ROUND}(?:\\s*(?:[-–—/,，&+]|and|\\s)\\s*${ROUND})*)\\s*[)）]?\\s*(?:notes?|write-?up|prep(?:aration)?|questions|记录|記錄|笔记|筆記|准备|準備)?\\s*$`, 'iu');
+const NAME_THEN_ROUND = new RegExp(`^(.+?)\\s*(?:[-–—:：|/,，]+\\s*|[(（]\\s*|\\s)(${ROUND}(?:\\s*(?:[-–—/,，&+]|and|\\s)\\s*${ROUND})*)\\s*[)）]?\\s*(?:notes?|write-?up|prep(?:aration)?|questions|记录|記錄|笔记|筆記|准备|準備|面经|面經|心得)?\\s*$`, 'iu');
 const ROUND_THEN_NAME = new RegExp(`^(${ROUND})\\s*(?:[-–—:：|@]\\s*|\\s(?:at|with|@)\\s+)(.+)$`, 'iu');
 
 /** The company an interview title names, or undefined. */

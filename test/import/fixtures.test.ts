@@ -34,12 +34,12 @@ function lostLines(text: string, result: NotesImport): string[] {
   const cards = result.questions.map((q) => letters(`${q.question}\n${Object.values(q.sections).join('\n')}`)).join('\u0000');
   const reported = new Set([...result.unplaced.map((u) => u.line), ...result.structure.map((s) => s.line)]);
   // Markers are not text: quote and callout markers ("> [!question]-"), task boxes ("- [ ]"),
-  // list markers and heading numbering ("1.1 ", "a. ", "1、", "（1）"), Q labels ("**Q1.", "問題1：").
+  // list markers and heading numbering ("1.1 ", "a. ", "1、", "（1）"), Q labels ("**Q1.", "問題1：", "题目三、").
   const unmark = (line: string) =>
     line
       .replace(/^(?:\s*>)+\s*(?:\[![\w-]+\][-+]?)?/u, '')
       .replace(/^\s*[-*+]\s+\[[ xX]\]\s+/u, '')
-      .replace(/^\s*(?:#+\s*)?(?:\d+(?:\.\d+)*[.)、]?\s+|\d+[、）]|[(（]\d+[)）]|[a-z][.)]\s+|(?:\*\*)?(?:q|question|问|問|问题|問題)\s*\d*(?:\*\*)?\s*[:：.]\s*)/iu, '');
+      .replace(/^\s*(?:#+\s*)?(?:\d+(?:\.\d+)*[.)、]?\s+|\d+[、）]|[(（]\d+[)）]|[a-z][.)]\s+|(?:\*\*)?(?:q|question|问|問|问题|問題|题目|題目)\s*[\d一二三四五六七八九十]*(?:\*\*)?\s*[:：.、]\s*)/iu, '');
   // A table row is conserved cell by cell (a bare number cell is the row's numbering).
   const keys = (line: string) =>
     /^\s*\|/u.test(line)
