@@ -13,7 +13,7 @@ import { reconcile } from '../core/reconcile.js';
 import { parseRetention, Scheduler } from '../core/schedule.js';
 import { currentItem, limitFor, parseKeys, startSession, step, timerMs, type Effect, type Input, type SessionConfig, type SessionState } from '../core/session.js';
 import type { Card } from '../core/card.js';
-import { loadDeckAsync } from '../store/deck-cache.js';
+import { loadDeckLazily } from '../store/deck-cache.js';
 import { openInEditor } from '../store/editor.js';
 import { findDeck } from '../store/paths.js';
 import { defaultProgressFile, openProgress, type ProgressStore } from '../store/progress.js';
@@ -56,7 +56,8 @@ export async function run(options: DrillOptions, io: CommandIO): Promise<number>
   }
 
   const locations = findDeck({ deck: options.deck, cwd: io.cwd, env: io.env });
-  const deck = await loadDeckAsync(locations.deckDir);
+  // Summaries are enough to reconcile and pick; only the picked cards are revived in full.
+  const deck = await loadDeckLazily(locations.deckDir);
   const progressFile = options.progress ? path.resolve(io.cwd, options.progress) : defaultProgressFile(locations);
   const startedAt = new Date();
   const store = openProgress(progressFile, { now: startedAt });
@@ -100,12 +101,14 @@ export async function run(options: DrillOptions, io: CommandIO): Promise<number>
       return 0;
     }
     const config: SessionConfig = { scheduler, timeLimitSec: options.time, typing: options.type === true, nextSeq: () => store.nextSeq() };
-    const state = await interactive(startSession(picked.queue, store.data.cards, new Date()), config, store, locations.deckDir, io);
+    // Each card's answer is read from the cache when the session first needs it (the reveal).
+    const queue = picked.queue.map((p) => ({ ...p, card: deck.fullCard(p.card) }));
+    const state = await interactive(startSession(queue, store.data.cards, new Date()), config, store, locations.deckDir, io);
     const summary = summarize(state, nextDue(cards, state.records, state.now));
     if (state.ended === 'interrupted') io.stdout.write(`${oneLineSummary(summary, state.now)}\n`);
     else printLines(io, renderSummary(summary, state.now, c));
     for (const warning of store.warnings) io.stderr.write(`prep: ${warning}\n`);
-    const errors = deck.problems.filter((p) => p.severity === 'error').length;
+    const errors = deck.errors;
     if (errors > 0) io.stderr.write(`${errors === 1 ? 'A problem in a file kept' : `${errors} problems in files kept`} cards out of this drill; run \`prep check\` to see ${errors === 1 ? 'it' : 'them'}.\n`);
     return 0;
   } finally {

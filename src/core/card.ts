@@ -41,8 +41,9 @@ export function spokenVersions(card: Card): SpokenVersion[] {
   return SPOKEN_VERSIONS.filter((name) => card.sections[name] !== undefined);
 }
 
-/** A question with nothing to say yet: the user still has to prepare it. */
-export function isToPrepare(card: Card): boolean {
+/** A question with nothing to say yet: the user still has to prepare it. A card's summary records it. */
+export function isToPrepare(card: Card | CardSummary): boolean {
+  if ('status' in card) return card.status === 'to-prepare';
   return spokenVersions(card).length === 0 && card.keyPoints.length === 0;
 }
 

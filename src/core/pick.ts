@@ -10,8 +10,9 @@
  * - `shuffle`: the chosen cards in a random order, repeatable with `seed`.
  * - `limit`: at most this many cards, taken from the front of that order.
  * Cards with no answer yet ("to prepare") have nothing to reveal and are left out.
+ * Cards may be full cards or their summaries (drill picks from the deck cache's summary).
  */
-import { isToPrepare, type Card } from './card.js';
+import { isToPrepare, type Card, type CardSummary } from './card.js';
 import { recordOf, type CardRecord, type ProgressData, type Review } from './progress-model.js';
 import { seededRandom } from './random.js';
 import { isDue, type Scheduler } from './schedule.js';
@@ -33,15 +34,15 @@ export interface PickOptions {
   recent?: RecentReviews | null | undefined;
 }
 
-export interface Picked {
-  card: Card;
+export interface Picked<C extends Card | CardSummary = Card> {
+  card: C;
   /** `cram`: picked by --cram; grading it keeps the schedule unless the card is actually due. */
   mode: 'scheduled' | 'cram';
   kind: 'due' | 'new' | 'other';
 }
 
-export interface PickResult {
-  queue: Picked[];
+export interface PickResult<C extends Card | CardSummary = Card> {
+  queue: Picked<C>[];
   /** Due cards among the matching ones (before the daily limit). */
   due: number;
   /** Never-reviewed cards among the matching ones. */
@@ -124,7 +125,7 @@ export function countRecent(recent: RecentReviews, now: Date, timeZone?: string)
   return { reviews: reviewCount, newCards: introducedToday.size };
 }
 
-export function pickCards(cards: readonly Card[], data: ProgressData, scheduler: Scheduler, options: PickOptions): PickResult {
+export function pickCards<C extends Card | CardSummary>(cards: readonly C[], data: ProgressData, scheduler: Scheduler, options: PickOptions): PickResult<C> {
   const { now, timeZone } = options;
   const ready = cards.filter((c) => !isToPrepare(c));
   const toPrepare = cards.length - ready.length;
@@ -133,7 +134,7 @@ export function pickCards(cards: readonly Card[], data: ProgressData, scheduler:
   const order = new Map(ready.map((c, i) => [c.id, i]));
   // Asked once per card, not once per comparison: FSRS's forgetting curve is not free.
   const known = new Map<string, number>();
-  const retrievability = (card: Card) => {
+  const retrievability = (card: C) => {
     let value = known.get(card.id);
     if (value === undefined) {
       const record = recordOf(data.cards, card.id);
@@ -142,11 +143,11 @@ export function pickCards(cards: readonly Card[], data: ProgressData, scheduler:
     }
     return value;
   };
-  const weakestFirst = (a: Card, b: Card) => retrievability(a) - retrievability(b) || dueTime(data, a) - dueTime(data, b) || order.get(a.id)! - order.get(b.id)!;
+  const weakestFirst = (a: C, b: C) => retrievability(a) - retrievability(b) || dueTime(data, a) - dueTime(data, b) || order.get(a.id)! - order.get(b.id)!;
 
   const dueCards = ready.filter((c) => !isNewRecord(recordOf(data.cards, c.id)) && isDue(recordOf(data.cards, c.id)!.memory, now, timeZone));
   const freshCards = ready.filter((c) => isNewRecord(recordOf(data.cards, c.id)));
-  let queue: Picked[];
+  let queue: Picked<C>[];
   let newHeldBack = 0;
   let dueHeldBack = 0;
 
@@ -168,7 +169,7 @@ export function pickCards(cards: readonly Card[], data: ProgressData, scheduler:
 }
 
 /** When the next of these cards falls due after `now` (reviewed cards only); null when none is scheduled. */
-export function nextDue(cards: readonly Card[], records: Readonly<Record<string, CardRecord>>, now: Date): Date | null {
+export function nextDue(cards: readonly (Card | CardSummary)[], records: Readonly<Record<string, CardRecord>>, now: Date): Date | null {
   let best: number | null = null;
   for (const card of cards) {
     const record = recordOf(records, card.id);
@@ -179,7 +180,7 @@ export function nextDue(cards: readonly Card[], records: Readonly<Record<string,
   return best === null ? null : new Date(best);
 }
 
-function dueTime(data: ProgressData, card: Card): number {
+function dueTime(data: ProgressData, card: Pick<Card, 'id'>): number {
   return recordOf(data.cards, card.id)?.memory.due.getTime() ?? 0;
 }
 

@@ -8,8 +8,11 @@ import type { Card } from './card.js';
 import { recordOf, type CardRecord, type ProgressData, type ProgressEvent } from './progress-model.js';
 import { normalizeQuestion } from './text.js';
 
+/** What reconcile needs of a card: a full card or its summary (drill reconciles from the deck cache's summary). */
+export type ReconcileCard = Pick<Card, 'id' | 'question' | 'file' | 'contentHash'>;
+
 /** Records whose card id is not in the deck, in record order. */
-export function findOrphans(cards: Card[], data: ProgressData): CardRecord[] {
+export function findOrphans(cards: readonly Pick<Card, 'id'>[], data: ProgressData): CardRecord[] {
   const ids = new Set(cards.map((c) => c.id));
   return Object.values(data.cards).filter((record) => !ids.has(record.id));
 }
@@ -24,7 +27,7 @@ function lastReviewTime(record: CardRecord): number {
  * when their questions are equal after normalizeQuestion; among several such orphans the most
  * recently reviewed wins (the others stay orphans); among several such cards the first in deck order.
  */
-export function reconcile(cards: Card[], data: ProgressData, now: Date): ProgressEvent[] {
+export function reconcile(cards: readonly ReconcileCard[], data: ProgressData, now: Date): ProgressEvent[] {
   const events: ProgressEvent[] = [];
   const orphansByQuestion = new Map<string, CardRecord[]>();
   for (const orphan of findOrphans(cards, data)) {

@@ -8,12 +8,15 @@
  * - `deck-index`: a header line (JSON) followed by three parts, back to back. The header gives each
  *   part's byte length and SHA-256, so a reader reads (with positioned reads on one descriptor) and
  *   verifies only the parts it uses:
- *   1. stamps (binary): every answer file's size, mtime, ctime, inode and racy flag as float64s,
- *      then the file names joined by NUL. What a warm start checks (one stat per file); no JSON.
- *   2. summary (JSON, one array per field): the assembled deck's cards as `prep list --json` and
- *      `prep stats` see them, and its error count. Read by `loadDeckSummary` only.
+ *   1. stamps (binary): every answer file's size, mtime, ctime, inode and racy flag, and where its
+ *      entry is in part 3, as float64s, then the file names joined by NUL. What a warm start checks
+ *      (one stat per file); no JSON.
+ *   2. summary (JSON, one array per field): the assembled deck's cards as `prep list --json`,
+ *      `prep stats` and drill's pick see them, and its error count. Read by `loadDeckSummary` and
+ *      `loadDeckLazily`.
  *   3. entries (JSON): one compact entry per answer file with its stamp, a hash of its bytes, its
- *      problems, and its cards without the section texts. Read when cards are revived.
+ *      problems, and its cards without the section texts. Read when cards are revived; drill
+ *      parses only the entries of the cards it shows.
  * - `deck-bodies-<id>-<n>`: the section texts (the bulk of a deck), concatenated as UTF-8 across
  *   files of about 4 MB that the index header lists with their sizes. A card's
  *   `sections[name].markdown` is read on first access, checked against a stored checksum.
@@ -59,7 +62,7 @@ import { nodeFs } from './fs-layer.js';
 import { locationsFor } from './paths.js';
 
 /** Bumped whenever the layout below changes. */
-export const DECK_CACHE_VERSION = 4;
+export const DECK_CACHE_VERSION = 5;
 const MAGIC = 'prep-deck-cache';
 export const INDEX_NAME = 'deck-index';
 const BODIES_PREFIX = 'deck-bodies-';
@@ -805,11 +808,7 @@ function readBody(bodies: BodyReader, offset: number, length: number, sum: numbe
     // fall through to recovery
   }
   // The bodies file was damaged after it was verified: forget the cache, and recover from the file itself.
-  try {
-    unlinkSync(path.join(cacheDirFor(root), INDEX_NAME));
-  } catch {
-    // read-only, or already gone
-  }
+  removeIndex(root);
   if (fallbackParser) {
     try {
       const card = fallbackParser(readFileSync(path.join(root, file)), file).cards.find((c) => c.id === cardId);
@@ -859,6 +858,9 @@ type Part = typeof STAMPS | typeof SUMMARY | typeof ENTRIES;
 interface StampRow extends Stamp {
   file: string;
   racy: 0 | 1;
+  /** Where the file's entry is in the entries part: byte offset and length. */
+  entryOffset: number;
+  entryLength: number;
 }
 
 function writeCache(plan: Plan, errors: number, summaries: CardSummary[]): void {
@@ -882,6 +884,7 @@ function writeCache(plan: Plan, errors: number, summaries: CardSummary[]): void 
     // same clock tick right after its stat must not look settled.
     const racy = isRacy(stamp.mtimeMs, stamp.ctimeMs, plan.startedAt) ? 1 : 0;
     if (rows.length > 0) payload.addText(',');
+    const entryOffset = payload.size;
     if (fresh) {
       // [file, size, mtimeMs, ctimeMs, ino, hash, racy, problems, cards]: the last two as stored at parse time.
       payload.addText(`[${JSON.stringify(file)},${stamp.size},${stamp.mtimeMs},${stamp.ctimeMs},${stamp.ino},${JSON.stringify(fresh.hash)},${racy},`);
@@ -896,7 +899,7 @@ function writeCache(plan: Plan, errors: number, summaries: CardSummary[]): void 
       }
       payload.addText(JSON.stringify(entry));
     }
-    rows.push({ file, ...stamp, racy });
+    rows.push({ file, ...stamp, racy, entryOffset, entryLength: payload.size - entryOffset });
   });
   payload.addText(']');
   const payloadChunks = payload.chunks();
@@ -980,9 +983,11 @@ function removeBodiesFilesOf(dir: string, id: string): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The stamps part: float64 [n, then size, mtimeMs, ctimeMs, ino, racy for each file], then the names joined by NUL
+// The stamps part: float64 [n, then size, mtimeMs, ctimeMs, ino, racy, entry offset, entry length
+// for each file], then the names joined by NUL. The entry's place lets one file's entry be parsed
+// without parsing the whole entries part (loadDeckLazily).
 
-const STAMP_FIELDS = 5;
+const STAMP_FIELDS = 7;
 
 function encodeStamps(rows: readonly StampRow[]): Buffer {
   const numbers = new Float64Array(1 + STAMP_FIELDS * rows.length);
@@ -994,29 +999,32 @@ function encodeStamps(rows: readonly StampRow[]): Buffer {
     numbers[at + 2] = row.ctimeMs;
     numbers[at + 3] = row.ino;
     numbers[at + 4] = row.racy;
+    numbers[at + 5] = row.entryOffset;
+    numbers[at + 6] = row.entryLength;
   });
   // NUL cannot be part of a file name, so the joined names split one way only.
   return Buffer.concat([Buffer.from(numbers.buffer), Buffer.from(rows.map((row) => row.file).join('\0'), 'utf8')]);
 }
 
 /**
- * Whether `files` (the walk's answer files) are exactly the files the stamps name, in the same
- * order, none racy, each with the size, mtime, ctime and inode it has now (one stat per file).
+ * The stamps part's numbers when `files` (the walk's answer files) are exactly the files it names,
+ * in the same order, none racy, each with the size, mtime, ctime and inode it has now (one stat per
+ * file); else undefined.
  */
-function stampsMatch(root: string, files: readonly string[], bytes: Buffer): boolean {
+function stampsMatch(root: string, files: readonly string[], bytes: Buffer): Float64Array | undefined {
   const count = files.length;
   const numbersLength = 8 * (1 + STAMP_FIELDS * count);
-  if (bytes.length < numbersLength) return false;
+  if (bytes.length < numbersLength) return undefined;
   const numbers =
     bytes.byteOffset % 8 === 0 ? new Float64Array(bytes.buffer, bytes.byteOffset, 1 + STAMP_FIELDS * count) : new Float64Array(new Uint8Array(bytes.subarray(0, numbersLength)).buffer);
-  if (numbers[0] !== count || bytes.toString('utf8', numbersLength) !== files.join('\0')) return false;
+  if (numbers[0] !== count || bytes.toString('utf8', numbersLength) !== files.join('\0')) return undefined;
   const base = root.endsWith(path.sep) ? root : root + path.sep;
   for (let i = 0, at = 1; i < count; i++, at += STAMP_FIELDS) {
-    if (numbers[at + 4] !== 0) return false; // checked by hash: not for this path
+    if (numbers[at + 4] !== 0) return undefined; // checked by hash: not for this path
     const st = statSync(base + files[i]!, { throwIfNoEntry: false });
-    if (!st || st.size !== numbers[at] || st.mtimeMs !== numbers[at + 1] || st.ctimeMs !== numbers[at + 2] || st.ino !== numbers[at + 3]) return false;
+    if (!st || st.size !== numbers[at] || st.mtimeMs !== numbers[at + 1] || st.ctimeMs !== numbers[at + 2] || st.ino !== numbers[at + 3]) return undefined;
   }
-  return true;
+  return numbers;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1216,13 +1224,150 @@ export async function loadDeckSummary(root: string, listing: Listing = listAnswe
 }
 
 /**
+ * A deck as drill uses it: every card's summary (enough to reconcile, filter, pick and show the
+ * question) and the error count, with the full card of any of them on demand.
+ */
+export interface LazyDeck extends DeckSummary {
+  /**
+   * The full card of one of `cards`. On a warm start the fields the summary lacks (sections, key
+   * points, follow-ups, …) are revived from the card's file entry when first used; should that entry
+   * not check out (never expected: it is part of the index verified at the start), the index is
+   * removed so the next start rebuilds it, and reading the field throws a PrepError.
+   */
+  fullCard(card: CardSummary): Card;
+}
+
+/**
+ * The deck for a drill: from the cache's stamps and summary parts when every answer file is
+ * unchanged (no card revived, no parser loaded; the entries part is kept unparsed for `fullCard`),
+ * else from a full load through the cache. Same cards as `loadDeckAsync`.
+ */
+export async function loadDeckLazily(root: string, listing: Listing = listAnswerFiles(root)): Promise<LazyDeck> {
+  const cached = withFreshIndex(root, listing.files, (index, stamps) => {
+    const summary = index.part(SUMMARY);
+    const entries = index.part(ENTRIES);
+    const bodies = summary && entries && openSegments(cacheDirFor(root), index.header.bodies);
+    return bodies ? { ...decodeSummary(JSON.parse(summary.toString('utf8'))), stamps, entries, bodies } : undefined;
+  });
+  if (!cached) return lazyDeckOf(await loadDeckAsync(root, listing));
+
+  const { stamps, entries, bodies } = cached;
+  const position = new Map(listing.files.map((file, i) => [file, i]));
+  const revived = new Map<number, ParsedFile>();
+  /** The summary's card as its file's entry has it; throws CorruptCache when the two do not agree. */
+  const revive = (summary: CardSummary): Card => {
+    const i = position.get(summary.file);
+    if (i === undefined) throw new CorruptCache();
+    let parsed = revived.get(i);
+    if (!parsed) {
+      const offset = stamps[1 + STAMP_FIELDS * i + 5];
+      const length = stamps[1 + STAMP_FIELDS * i + 6];
+      if (!isInt(offset) || !isInt(length) || offset + length > entries.length) throw new CorruptCache();
+      const entry = checkEntry(JSON.parse(entries.toString('utf8', offset, offset + length)));
+      if (entry[E.FILE] !== summary.file) throw new CorruptCache();
+      parsed = reviveEntry(entry, bodies, root);
+      revived.set(i, parsed);
+    }
+    const card = parsed.cards.find((c) => c.id === summary.id);
+    if (!card || JSON.stringify(summarizeCard(card)) !== JSON.stringify(summary)) throw new CorruptCache();
+    return card;
+  };
+  const load = (summary: CardSummary) => (): Card => {
+    try {
+      return revive(summary);
+    } catch {
+      removeIndex(root);
+      throw new PrepError(`prep's cache in ${cacheDirFor(root)} did not match the deck; it has been cleared, run the command again`);
+    }
+  };
+  return {
+    cards: cached.cards,
+    files: listing.files.length,
+    errors: cached.errors + countErrors(listing.problems),
+    fullCard: (summary) => lazyCard(summary, load(summary)),
+  };
+}
+
+function lazyDeckOf(deck: Deck): LazyDeck {
+  const byId = new Map(deck.cards.map((card) => [card.id, card]));
+  return {
+    cards: deck.cards.map(summarizeCard),
+    files: deck.files,
+    errors: countErrors(deck.problems),
+    fullCard: (summary) => byId.get(summary.id)!,
+  };
+}
+
+/** The card fields a summary lacks: a lazy card reads them from its file's entry when one is first used. */
+const ENTRY_FIELDS = ['idSource', 'timeLimitSource', 'sections', 'keyPoints', 'keyPointsSource', 'followUps'] as const;
+const CARD_SOURCE = Symbol('prep.cardSource');
+type LazyCard = Card & { [CARD_SOURCE]: () => Card };
+
+/** Turns the entry fields of a lazy card into ordinary properties, from its full card. */
+function materialize(card: LazyCard): void {
+  const full = card[CARD_SOURCE]();
+  for (const name of ENTRY_FIELDS) Object.defineProperty(card, name, { value: full[name], writable: true, enumerable: true, configurable: true });
+}
+
+/** One getter and setter per entry field, shared by every lazy card. */
+const LAZY_CARD_FIELDS = Object.fromEntries(
+  ENTRY_FIELDS.map((name): [string, PropertyDescriptor] => [
+    name,
+    {
+      get(this: LazyCard) {
+        materialize(this);
+        return this[name];
+      },
+      set(this: LazyCard, value: unknown) {
+        materialize(this);
+        Object.defineProperty(this, name, { value, writable: true, enumerable: true, configurable: true });
+      },
+      enumerable: true,
+      configurable: true,
+    },
+  ]),
+);
+
+/** A card with the summary's fields now and the others from `load` on first use; its keys are a parsed card's, in the same order. */
+function lazyCard(summary: CardSummary, load: () => Card): Card {
+  const card = {
+    id: summary.id,
+    idSource: undefined,
+    question: summary.question,
+    tags: summary.tags,
+    company: summary.company,
+    timeLimitSec: summary.timeLimitSec,
+    timeLimitSource: undefined,
+    file: summary.file,
+    line: summary.line,
+    sections: undefined,
+    keyPoints: undefined,
+    keyPointsSource: undefined,
+    followUps: undefined,
+    contentHash: summary.contentHash,
+  } as unknown as LazyCard;
+  Object.defineProperties(card, LAZY_CARD_FIELDS);
+  Object.defineProperty(card, CARD_SOURCE, { value: load }); // not enumerable: invisible to JSON, spread and equality
+  return card;
+}
+
+function removeIndex(root: string): void {
+  try {
+    unlinkSync(path.join(cacheDirFor(root), INDEX_NAME));
+  } catch {
+    // read-only, or already gone
+  }
+}
+
+/**
  * `use` on the index, when its header is this build's and this deck's and every answer file still
  * has the stamp it records (one stat per file); else undefined.
  */
-function withFreshIndex<T>(root: string, files: readonly string[], use: (index: IndexReader) => T | undefined): T | undefined {
+function withFreshIndex<T>(root: string, files: readonly string[], use: (index: IndexReader, stamps: Float64Array) => T | undefined): T | undefined {
   return withIndex(root, (index) => {
-    const stamps = index.part(STAMPS);
-    return stamps && stampsMatch(root, files, stamps) ? use(index) : undefined;
+    const bytes = index.part(STAMPS);
+    const stamps = bytes && stampsMatch(root, files, bytes);
+    return stamps ? use(index, stamps) : undefined;
   });
 }
 

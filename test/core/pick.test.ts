@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { countRecent, countToday, nextDue, pickCards, RECENT_MS, shuffled } from '../../src/core/pick.js';
+import { summarizeCard } from '../../src/core/card.js';
 import { isDue, Scheduler } from '../../src/core/schedule.js';
 import { makeCard, progressWith, record, review, reviewMemory } from './drill-cards.js';
 
@@ -118,6 +119,38 @@ it('does not mistake a card named __proto__ for a reviewed card', () => {
   const data = { ...progressWith([]), cards: {} }; // a plain object, as JSON.parse would give
   const result = pickCards([makeCard('__proto__'), makeCard('constructor')], data, scheduler, { now, timeZone: UTC });
   expect(result.queue.map((p) => p.kind)).toEqual(['new', 'new']);
+});
+
+describe('picking from summaries (drill picks from the deck cache summary)', () => {
+  const cards = [
+    makeCard('fresh1'),
+    makeCard('strong'),
+    makeCard('unwritten', { sections: {}, keyPoints: [] }),
+    makeCard('weak'),
+    makeCard('later'),
+    makeCard('points-only', { sections: {}, keyPoints: ['a point'] }),
+  ];
+  const data = progressWith([
+    record(cards[1]!, reviewMemory(daysAgo(1), daysAgo(30), { stability: 200 })),
+    record(cards[3]!, reviewMemory(daysAgo(1), daysAgo(30), { stability: 2 })),
+    record(cards[4]!, reviewMemory(new Date(now.getTime() + 5 * 86_400_000), daysAgo(1))),
+    record(cards[2]!, reviewMemory(new Date(now.getTime() + 86_400_000), daysAgo(1))),
+  ]);
+  const summaries = cards.map(summarizeCard);
+
+  it('gives the queue, counts and next due date that the full cards give', () => {
+    for (const options of [{ now, timeZone: UTC }, { now, timeZone: UTC, cram: true }, { now, timeZone: UTC, newPerDay: 1, limit: 2 }]) {
+      const full = pickCards(cards, data, scheduler, options);
+      const light = pickCards(summaries, data, scheduler, options);
+      expect(light.queue.map((p) => [p.card.id, p.mode, p.kind])).toEqual(full.queue.map((p) => [p.card.id, p.mode, p.kind]));
+      expect({ ...light, queue: [] }).toEqual({ ...full, queue: [] });
+    }
+    expect(pickCards(summaries, data, scheduler, { now, timeZone: UTC }).toPrepare).toBe(1);
+    expect(pickCards(summaries, data, scheduler, { now, timeZone: UTC }).queue.map((p) => p.card.id)).not.toContain('unwritten');
+    // The to-prepare card has the earliest due date but is no card to drill.
+    expect(nextDue(summaries, data.cards, now)).toEqual(nextDue(cards, data.cards, now));
+    expect(nextDue(summaries, data.cards, now)).toEqual(new Date(now.getTime() + 5 * 86_400_000));
+  });
 });
 
 describe('shuffled', () => {

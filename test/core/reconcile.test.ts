@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { Card } from '../../src/core/card.js';
+import { summarizeCard, type Card } from '../../src/core/card.js';
 import { applyEvent, emptyProgress, type ProgressData } from '../../src/core/progress-model.js';
 import { findOrphans, reconcile } from '../../src/core/reconcile.js';
 import { card as record, reviewEvent } from '../store/progress-fixtures.js';
@@ -96,6 +96,14 @@ describe('reconcile', () => {
     const data = history(record('old', EARLIER, { question: 'Same?' }));
     const events = reconcile([deckCard('x', 'Same?'), deckCard('y', 'Same?')], data, NOW);
     expect(events.filter((e) => e.type === 'reattach').map((e) => (e.type === 'reattach' ? e.to : ''))).toEqual(['x']);
+  });
+
+  test('summaries reconcile as their full cards do (drill reconciles from the deck cache summary)', () => {
+    const data = history(record('a', EARLIER, { question: 'What is A?' }), record('old', EARLIER, { question: 'Tell me about yourself', contentHash: 'h1' }));
+    const cards = [deckCard('a', 'What is A?', 'edited-hash'), deckCard('new', 'Tell me about yourself.', 'h2'), deckCard('b', 'Brand new?')];
+    const events = reconcile(cards.map(summarizeCard), data, NOW);
+    expect(events.map((e) => e.type)).toEqual(['edited', 'reattach', 'edited']);
+    expect(events).toEqual(reconcile(cards, data, NOW));
   });
 
   test('a card whose id still has a record is never reattached from an orphan', () => {
