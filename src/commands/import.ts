@@ -7,7 +7,7 @@
  * the same question and sections. Files are created exclusively inside the deck; nothing is
  * overwritten. Text that belongs to no question is reported with file:line, never dropped silently.
  */
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { summarizeCard, type CardSummary, type SectionName, SECTION_NAMES } from '../core/card.js';
 import { PrepError, UsageError } from '../core/errors.js';
@@ -84,7 +84,7 @@ export async function run(options: ImportOptions, io: CommandIO): Promise<number
   const sources = files.map((file) => {
     const absolute = path.resolve(io.cwd, file);
     if (!existsSync(absolute)) throw new UsageError(`${file} does not exist; check the path of the notes to import`);
-    if (statSync(absolute).isDirectory()) throw new UsageError(`${file} is a folder; name the notes files inside it, e.g. prep import ${path.join(file, '*.md')}`);
+    if (statSync(absolute).isDirectory()) throw new UsageError(`${file} is a folder; name the notes files inside it, e.g. prep import ${path.join(file, `*${notesExtension(absolute)}`)}`);
     return { file, absolute, shown: displayPath(absolute, io.cwd) };
   });
 
@@ -207,6 +207,16 @@ export async function run(options: ImportOptions, io: CommandIO): Promise<number
     return 1;
   }
   return 0;
+}
+
+/** The extension most notes in `dir` have (.md, .markdown or .txt), for the example in an error. */
+function notesExtension(dir: string): string {
+  const counts = new Map<string, number>();
+  for (const name of readdirSync(dir)) {
+    const ext = path.extname(name).toLowerCase();
+    if (['.md', '.markdown', '.txt'].includes(ext)) counts.set(ext, (counts.get(ext) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '.md';
 }
 
 function checkInto(into: string): void {

@@ -164,6 +164,15 @@ describe('prep import', () => {
     expect(existsSync(path.join(cwd, 'answers'))).toBe(false);
   });
 
+  it('names the notes inside a folder given instead of files, with their own extension', () => {
+    mkdirSync(path.join(cwd, 'notes'));
+    copyFileSync(path.join(NOTES, 'mixed-notes.txt'), path.join(cwd, 'notes', 'mixed-notes.txt'));
+    const r = prep(['import', 'notes']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`prep import ${path.join('notes', '*.txt')}`);
+    expect(existsSync(path.join(cwd, 'answers'))).toBe(false);
+  });
+
   it('refuses --into outside the deck', () => {
     const r = prep(['import', notes('mixed-notes.txt'), '--into', '../elsewhere']);
     expect(r.code).toBe(2);
