@@ -4,7 +4,7 @@
  * "System design"). Pure.
  */
 import { normalizeTag } from '../core/time-limits.js';
-import { cleanTitle, isQuestionForm, isTopicForm, stripNumbering } from './cues.js';
+import { cleanTitle, isInterviewTopic, isQuestionForm, isTopicForm, stripNumbering } from './cues.js';
 
 const COMPANY_LINE = /^(?:company|employer|organi[sz]ation|公司|企业|企業|公司名称|公司名稱)\s*[:：]\s*(.+)$/iu;
 const TAGS_LINE = /^(?:tags?|labels?|标签|標籤|标记|標記)\s*[:：]\s*(.+)$/iu;
@@ -63,7 +63,8 @@ export function employerNamedIn(noteLines: readonly string[]): (title: string) =
   const text = noteLines.join('\n');
   return (title) => {
     const name = cleanCompany(stripNumbering(cleanTitle(title.replace(/^#+\s*/u, ''))).replace(/[:：]$/u, ''), false);
-    if (!name || !isTopicForm(name)) return undefined;
+    // "团队" in "为什么加入团队" is the team, an interview topic, not a company.
+    if (!name || !isTopicForm(name) || isInterviewTopic(name)) return undefined;
     const escaped = name.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
     return new RegExp(`${JOINS}${escaped}(?![\\p{L}\\p{N}])`, 'iu').test(text) ? name : undefined;
   };

@@ -170,6 +170,14 @@ describe('edge cases', () => {
     expect(result.questions[0]!.sections.answer).toContain('| p99 | 900ms | 120ms |');
   });
 
+  it('does not take an interview topic over questions for a company, even when the notes ask why join it', () => {
+    const result = importNotes('## 团队\n### 为什么加入团队？\n想做支付。\n### 团队多大？\n十个人。\n');
+    expect(result.questions.map((q) => [q.company, q.tags])).toEqual([
+      [null, ['团队']],
+      [null, ['团队']],
+    ]);
+  });
+
   it('does not read headings inside code fences as questions', () => {
     const result = importNotes('## How do you deploy?\n\n```sh\n# Why is this here?\nmake deploy\n```\n');
     expect(result.questions.map((q) => q.question)).toEqual(['How do you deploy?']);
