@@ -106,8 +106,8 @@ export function scanHeadings(lines: readonly Line[], base: ScanContext): ScanRes
     // A title over questions, or a topic question. A `Company: X` line in the section's own text
     // names the company of that section's questions, not of the whole notes.
     const titled = companyFromTitle(s.text) ?? ctx.employer?.(s.text);
-    const companyLineAt = titled ? undefined : s.body.find((l) => !l.blank && !l.opaque && companyLine(l.text) !== undefined);
-    const company = titled ?? (companyLineAt && companyLine(companyLineAt.text));
+    const companyLineAt = s.body.find((l) => !l.blank && !l.opaque && companyLine(l.text) !== undefined);
+    const company = (companyLineAt && companyLine(companyLineAt.text)) ?? titled;
     const titleIsCompany = titled !== undefined || (company !== undefined && s.text.toLowerCase() === company.toLowerCase());
     const tag = titleIsCompany ? roundFromTitle(s.text) : isQuestionForm(s.text) ? undefined : tagFromTitle(s.text);
     const inner: ScanContext = { ...ctx, tags: tag && !ctx.tags.includes(tag) ? [...ctx.tags, tag] : ctx.tags, company: company ?? ctx.company };

@@ -7,6 +7,8 @@
  * <details><summary>, STAR steps, full/short versions and notes (English and Chinese labels).
  */
 import type { SectionName } from '../core/card.js';
+import { normalizeTag } from '../core/time-limits.js';
+import { readFrontMatter } from '../markdown/front-matter.js';
 import { cleanTitle, isStarStep, isTopicForm, isWordQuestion, placeholder, stripNumbering } from './cues.js';
 import { scanHeadings } from './headings.js';
 import { tokenize, type Line } from './lines.js';
@@ -44,9 +46,17 @@ export interface NotesImport {
 }
 
 export function importNotes(text: string): NotesImport {
-  const lines = tokenize(text);
-  const employer = employerNamedIn(lines.filter((l) => !l.blank && !l.opaque).map((l) => l.text));
-  const scanned = scanHeadings(lines, { tags: [], company: null, depth: 0, employer });
+  const all = tokenize(text);
+  const front = frontMatterOf(text, all);
+  const lines = front ? all.slice(front.lines.length) : all;
+  const employer = employerNamedIn(
+    lines.filter((l) => !l.blank && !l.opaque).map((l) => l.text),
+    front?.company !== undefined ? [front.company] : [],
+  );
+  const scanned = front?.question
+    ? { drafts: [answerFileDraft(front.question, lines)], unplaced: [], structure: [] }
+    : scanHeadings(lines, { tags: [], company: null, depth: 0, employer });
+  if (front) scanned.structure.push(...front.lines.map((line) => ({ line, role: 'meta' as const })));
   if (scanned.drafts.length === 0) {
     const story = starStory(lines);
     if (story) {
@@ -58,8 +68,8 @@ export function importNotes(text: string): NotesImport {
   const structure: Structure[] = [...scanned.structure];
 
   // The notes' own title and metadata lines, among the text outside questions.
-  let company: string | null = null;
-  let tags: string[] = [];
+  let company: string | null = front?.company ?? null;
+  let tags: string[] = front?.tags ?? [];
   // The round a company title names ("字节跳动 二面", "Hooli — phone screen") tags that company's cards.
   let roundTags: string[] = [];
   const first = lines.find((l) => !l.blank);
@@ -180,6 +190,41 @@ function starStory(lines: Line[]): Draft | undefined {
   );
   if (steps.size < 2) return undefined;
   return { question: title, questionLines: [first], tags: [], company: null, content: rest, context: [], kind: 'title' };
+}
+
+interface NotesFrontMatter {
+  /** The front matter's lines, from the opening --- to the closing one. */
+  lines: Line[];
+  company?: string;
+  tags: string[];
+  /** `question:` (with its line): the notes are an answer file, one card. */
+  question?: { text: string; line: Line };
+}
+
+/**
+ * YAML front matter at the top of the notes (Obsidian notes have it; so do prep's own answer
+ * files): its `company:` and `tags:` apply to every card, and it is metadata, not text to place.
+ * Front matter that is not valid YAML is left to be read as text.
+ */
+function frontMatterOf(text: string, lines: Line[]): NotesFrontMatter | undefined {
+  const source = text.replace(/^\uFEFF/u, '').replace(/\r\n?/gu, '\n');
+  if (!/^---[ \t]*\n/u.test(source)) return undefined;
+  const read = readFrontMatter(source);
+  if (!read.ok || !read.hasFrontMatter) return undefined;
+  const block = lines.slice(0, read.bodyLineOffset);
+  const { company, tags, question, questionLine } = read.data;
+  const questionAt = question !== undefined ? block.find((l) => l.no === questionLine) : undefined;
+  return {
+    lines: block,
+    ...(company !== undefined ? { company } : {}),
+    tags: [...new Set(tags.map(normalizeTag))],
+    ...(question !== undefined && questionAt ? { question: { text: question, line: questionAt } } : {}),
+  };
+}
+
+/** The body of an answer file whose front matter names the question: all of it is the answer. */
+function answerFileDraft(question: { text: string; line: Line }, body: Line[]): Draft {
+  return { question: question.text, questionLines: [question.line], tags: [], company: null, content: body, context: [], kind: 'q' };
 }
 
 function dedupe(lines: NotesLine[]): NotesLine[] {

@@ -54,14 +54,18 @@ function titleParts(text: string): { company?: string; round?: string } {
 const JOINS = String.raw`(?:\b(?:join(?:ing)?|work(?:ing)?\s+(?:at|for)|apply(?:ing)?\s+(?:to|at|for)|(?:job|role|position|career)\s+at)\s+|加入|入职|入職|来到|來到)`;
 
 /**
- * The company a bare title ("## Google" over questions) names, judged by the notes it is in: a
- * bare name reads like a topic ("## Python"), and "Why Google?" like "Why Python?", so only a
- * question about joining it ("Why do you want to join Google?", "为什么想加入字节跳动") anywhere
- * in the same notes makes it a company. `noteLines` is the text of every line of the notes.
+ * The company a bare title ("## Google", "# Acme prep" over questions) names, judged by the notes
+ * it is in: a bare name reads like a topic ("## Python"), and "Why Google?" like "Why Python?", so
+ * only a company the notes name (a `Company:` line, `company:` in the front matter) or a question
+ * about joining it ("Why do you want to join Google?", "为什么想加入字节跳动") anywhere in the
+ * same notes makes it a company. `noteLines` is the text of every line of the notes.
  */
-export function employerNamedIn(noteLines: readonly string[]): (title: string) => string | undefined {
+export function employerNamedIn(noteLines: readonly string[], named: readonly string[] = []): (title: string) => string | undefined {
   const text = noteLines.join('\n');
+  const known = new Map([...named, ...noteLines.flatMap((l) => companyLine(l) ?? [])].map((name) => [name.toLowerCase(), name]));
   return (title) => {
+    const same = known.get(titleTopic(title).toLowerCase());
+    if (same) return same;
     const name = cleanCompany(stripNumbering(cleanTitle(title.replace(/^#+\s*/u, ''))).replace(/[:：]$/u, ''), false);
     // "团队" in "为什么加入团队" is the team, an interview topic, not a company.
     if (!name || !isTopicForm(name) || isInterviewTopic(name)) return undefined;
@@ -120,15 +124,20 @@ function cleanCompany(value: string, explicit: boolean): string | undefined {
 
 const GENERIC_SUFFIX = /\s*(?:questions?|interview\s+questions?|qs|问题|問題|题目|題目|面试题|面試題)\s*$/iu;
 
-/** The tag a section title over several questions gives them ("Behavioural questions" → "behavioural"). */
-export function tagFromTitle(text: string): string | undefined {
-  const t = stripNumbering(cleanTitle(text.replace(/^#+\s*/u, '')))
+/** What a section title is about, without "questions", "notes", "prep" ("Acme prep" → "Acme"). */
+function titleTopic(text: string): string {
+  return stripNumbering(cleanTitle(text.replace(/^#+\s*/u, '')))
     .replace(/[:：]$/u, '')
     .replace(/\b(?:interview\s+)?questions?(?:\s+(?:to\s+prepare|asked|i\s+was\s+asked|they\s+asked))?\b/giu, '')
     .replace(/\b(?:interviews?|notes|flash\s?cards|cards|prep|preparation)\b|面试|面試|笔记|筆記|准备|準備/giu, '')
     .replace(GENERIC_SUFFIX, '')
     .replace(/\s+/gu, ' ')
     .trim();
+}
+
+/** The tag a section title over several questions gives them ("Behavioural questions" → "behavioural"). */
+export function tagFromTitle(text: string): string | undefined {
+  const t = titleTopic(text);
   if (t === '' || !isTopicForm(t) || isQuestionForm(t)) return undefined;
   // "They asked these:" is narrative, not a topic.
   if (/[问問]|\bask(?:ed|s)?\b/iu.test(t)) return undefined;
