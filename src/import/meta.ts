@@ -96,9 +96,11 @@ export function companyLine(text: string): string | undefined {
 export function tagsLine(text: string): string[] | undefined {
   const m = TAGS_LINE.exec(cleanTitle(text));
   if (!m) return undefined;
+  // "Tags: [a, b]" and "Tags: 'a', \"b\"" as people copy them from front matter.
   const tags = m[1]!
+    .replace(/^\s*\[|\]\s*$/gu, '')
     .split(/[,，、;；\s]+/u)
-    .map((t) => t.replace(/^#/u, '').trim())
+    .map((t) => t.replace(/^["'#]+|["']+$/gu, '').trim())
     .filter((t) => t !== '')
     .map(normalizeTag);
   return tags.length > 0 ? [...new Set(tags)] : undefined;

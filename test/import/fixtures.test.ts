@@ -170,6 +170,11 @@ describe('edge cases', () => {
     expect(result.questions[0]!.sections.answer).toContain('| p99 | 900ms | 120ms |');
   });
 
+  it('reads a Tags: line written as a list', () => {
+    const result = importNotes('Tags: [behavioural, "leadership"]\n\n## Why Acme?\nThe product.\n');
+    expect(result.questions[0]!.tags).toEqual(['behavioural', 'leadership']);
+  });
+
   it('does not take an interview topic over questions for a company, even when the notes ask why join it', () => {
     const result = importNotes('## 团队\n### 为什么加入团队？\n想做支付。\n### 团队多大？\n十个人。\n');
     expect(result.questions.map((q) => [q.company, q.tags])).toEqual([
