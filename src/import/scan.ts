@@ -418,7 +418,9 @@ export function scanBlock(lines: readonly Line[], ctx: ScanContext): ScanResult 
       }
       case 'a': {
         const text = unit.head.callout !== undefined ? unit.head.text : aLine(unit.head.item ? unit.head.item.content : unit.head.text)!;
-        if (open && open.draft.kind === 'q' && !open.answerStarted) {
+        // The A: label that starts an answer is a marker, after a Q: line or any other question
+        // ("1、讲一下你的项目" then "答：…").
+        if (open && (open.draft.kind === 'q' ? !open.answerStarted : !open.hasContent)) {
           open.answerStarted = true;
           result.structure.push({ line: unit.head, role: 'marker' });
           addContent(unit, withText(unit.head, text));
