@@ -131,41 +131,48 @@ export function pickCards<C extends Card | CardSummary>(cards: readonly C[], dat
   const toPrepare = cards.length - ready.length;
   // The recent reviews when the caller has them (a drill on a long history), else the whole history.
   const today = options.recent && options.recent.sinceMs <= now.getTime() - RECENT_MS ? countRecent(options.recent, now, timeZone) : countToday(sortedReviews(data.reviews), now, timeZone);
-  const order = new Map(ready.map((c, i) => [c.id, i]));
-  // Asked once per card, not once per comparison: FSRS's forgetting curve is not free.
-  const known = new Map<string, number>();
-  const retrievability = (card: C) => {
-    let value = known.get(card.id);
-    if (value === undefined) {
-      const record = recordOf(data.cards, card.id);
-      value = isNewRecord(record) ? 0 : scheduler.retrievability(record!.memory, now);
-      known.set(card.id, value);
+  // Each card's record is looked up once; due and new cards are told apart in one pass.
+  const records = ready.map((c) => recordOf(data.cards, c.id));
+  const dueAt: number[] = []; // positions in `ready`
+  const freshAt: number[] = [];
+  records.forEach((record, i) => {
+    if (isNewRecord(record)) freshAt.push(i);
+    else if (isDue(record!.memory, now, timeZone)) dueAt.push(i);
+  });
+  /**
+   * Positions in `ready`, weakest first: lowest retrievability, then earliest due, then deck order.
+   * The forgetting curve is asked once per card, not once per comparison: it is not free.
+   */
+  const weakestFirst = (positions: Iterable<number>): number[] => {
+    const sorted = [...positions];
+    const recall = new Float64Array(ready.length);
+    const due = new Float64Array(ready.length);
+    for (const i of sorted) {
+      const record = records[i];
+      recall[i] = isNewRecord(record) ? 0 : scheduler.retrievability(record!.memory, now);
+      due[i] = record?.memory.due.getTime() ?? 0;
     }
-    return value;
+    return sorted.sort((a, b) => recall[a]! - recall[b]! || due[a]! - due[b]! || a - b);
   };
-  const weakestFirst = (a: C, b: C) => retrievability(a) - retrievability(b) || dueTime(data, a) - dueTime(data, b) || order.get(a.id)! - order.get(b.id)!;
-
-  const dueCards = ready.filter((c) => !isNewRecord(recordOf(data.cards, c.id)) && isDue(recordOf(data.cards, c.id)!.memory, now, timeZone));
-  const freshCards = ready.filter((c) => isNewRecord(recordOf(data.cards, c.id)));
   let queue: Picked<C>[];
   let newHeldBack = 0;
   let dueHeldBack = 0;
 
   if (options.cram) {
-    const dueIds = new Set(dueCards.map((c) => c.id));
-    queue = [...ready].sort(weakestFirst).map((card) => ({ card, mode: 'cram' as const, kind: dueIds.has(card.id) ? 'due' : isNewRecord(recordOf(data.cards, card.id)) ? 'new' : 'other' }));
+    const dueSet = new Set(dueAt);
+    queue = weakestFirst(ready.keys()).map((i) => ({ card: ready[i]!, mode: 'cram' as const, kind: dueSet.has(i) ? 'due' : isNewRecord(records[i]) ? 'new' : 'other' }));
   } else {
     const reviewRoom = Math.max(0, (options.reviewsPerDay ?? DEFAULT_REVIEWS_PER_DAY) - today.reviews);
     const newRoom = Math.max(0, (options.newPerDay ?? DEFAULT_NEW_PER_DAY) - today.newCards);
-    const due = [...dueCards].sort(weakestFirst).slice(0, reviewRoom);
-    const fresh = freshCards.slice(0, newRoom);
-    dueHeldBack = dueCards.length - due.length;
-    newHeldBack = freshCards.length - fresh.length;
-    queue = [...due.map((card) => ({ card, mode: 'scheduled' as const, kind: 'due' as const })), ...fresh.map((card) => ({ card, mode: 'scheduled' as const, kind: 'new' as const }))];
+    const due = weakestFirst(dueAt).slice(0, reviewRoom);
+    const fresh = freshAt.slice(0, newRoom);
+    dueHeldBack = dueAt.length - due.length;
+    newHeldBack = freshAt.length - fresh.length;
+    queue = [...due.map((i) => ({ card: ready[i]!, mode: 'scheduled' as const, kind: 'due' as const })), ...fresh.map((i) => ({ card: ready[i]!, mode: 'scheduled' as const, kind: 'new' as const }))];
   }
   if (options.limit !== undefined) queue = queue.slice(0, options.limit);
   if (options.shuffle) queue = shuffled(queue, options.seed ?? 1);
-  return { queue, due: dueCards.length, fresh: freshCards.length, newToday: today.newCards, reviewsToday: today.reviews, newHeldBack, dueHeldBack, toPrepare };
+  return { queue, due: dueAt.length, fresh: freshAt.length, newToday: today.newCards, reviewsToday: today.reviews, newHeldBack, dueHeldBack, toPrepare };
 }
 
 /** When the next of these cards falls due after `now` (reviewed cards only); null when none is scheduled. */
@@ -178,10 +185,6 @@ export function nextDue(cards: readonly (Card | CardSummary)[], records: Readonl
     if (t > now.getTime() && (best === null || t < best)) best = t;
   }
   return best === null ? null : new Date(best);
-}
-
-function dueTime(data: ProgressData, card: Pick<Card, 'id'>): number {
-  return recordOf(data.cards, card.id)?.memory.due.getTime() ?? 0;
 }
 
 function sortedReviews(reviews: readonly Review[]): readonly Review[] {

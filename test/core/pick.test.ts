@@ -74,6 +74,18 @@ describe('pickCards', () => {
     expect(result.dueHeldBack).toBe(3);
   });
 
+  it('breaks ties in retrievability by the earlier due date, then by deck order', () => {
+    // Same stability and last review: the same retrievability.
+    const memory = (due: Date) => reviewMemory(due, daysAgo(10), { stability: 4 });
+    const cards = ['late', 'first', 'early', 'second'].map((id) => makeCard(id));
+    const [late, first, early, second] = cards as [ReturnType<typeof makeCard>, ReturnType<typeof makeCard>, ReturnType<typeof makeCard>, ReturnType<typeof makeCard>];
+    const data = progressWith([record(late, memory(daysAgo(1))), record(first, memory(daysAgo(2))), record(early, memory(daysAgo(3))), record(second, memory(daysAgo(2)))]);
+    expect(pickCards(cards, data, scheduler, { now, timeZone: UTC }).queue.map((p) => p.card.id)).toEqual(['early', 'first', 'second', 'late']);
+    // Cram: never-reviewed cards count as retrievability 0 (weakest), in deck order.
+    const withNew = [makeCard('new2'), ...cards, makeCard('new1')];
+    expect(pickCards(withNew, data, scheduler, { now, timeZone: UTC, cram: true }).queue.map((p) => p.card.id)).toEqual(['new2', 'new1', 'early', 'first', 'second', 'late']);
+  });
+
   it('does not count cram reviews against the daily limits', () => {
     const reviews = [review('a', new Date('2026-11-22T05:00:00Z'), { mode: 'cram' }), review('b', new Date('2026-11-22T05:00:00Z'), { mode: 'cram' })];
     expect(countToday(reviews, now, UTC)).toEqual({ reviews: 0, newCards: 0 });
