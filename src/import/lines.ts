@@ -2,6 +2,7 @@
  * Notes text → classified lines: indentation, markdown headings, list markers, and blocks whose
  * insides are never read as structure (fenced code, multi-line HTML comments, <details>). Pure.
  */
+import { isQuestionForm, isTopicForm } from './cues.js';
 
 export interface ListMarker {
   /** Marker kind and punctuation, e.g. "bullet:-", "decimal.", "alpha)", "cjk、". Items of one list share it. */
@@ -199,7 +200,32 @@ export function tokenize(text: string): Line[] {
     const item = listMarker(line.text);
     if (item) line.item = item;
   }
+  readSetextHeadings(lines);
   return lines;
+}
+
+const SETEXT_UNDERLINE = /^(?:={2,}|-{2,})$/u;
+
+/**
+ * "Weakness\n========" and "Why Acme?\n---------": a title underlined, as plain-text notes and
+ * older markdown write headings, becomes the ATX heading it means; its underline is then read as
+ * a blank line. Only a one-line paragraph is a title, and a `-` underline only under a title or a
+ * question, so "The timing.\n---" stays a line and a rule.
+ */
+function readSetextHeadings(lines: Line[]): void {
+  for (let i = 0; i + 1 < lines.length; i++) {
+    const line = lines[i]!;
+    const under = lines[i + 1]!;
+    if (line.blank || line.opaque || line.block !== undefined || line.heading || line.item || line.indent > 3) continue;
+    if (i > 0 && !lines[i - 1]!.blank) continue;
+    if (under.opaque || under.indent > 3 || !SETEXT_UNDERLINE.test(under.text)) continue;
+    const level = under.text.startsWith('=') ? 1 : 2;
+    if (level === 2 && !isTopicForm(line.text) && !isQuestionForm(line.text)) continue;
+    line.heading = { level, text: line.text };
+    line.raw = `${'#'.repeat(level)} ${line.text}`;
+    Object.assign(under, { blank: true, text: '' });
+    i++;
+  }
 }
 
 /**
