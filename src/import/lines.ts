@@ -36,6 +36,8 @@ export interface Line {
   quoted?: boolean;
   /** An Obsidian callout opener (`> [!question] Title`): its type, lower case; `raw` keeps only the title. */
   callout?: string;
+  /** "Q. Why…?" answered by "A. …": the letter is a Q or A label (the text after it is in `labelled`). */
+  letterLabel?: { role: 'q' | 'a'; labelled: string };
 }
 
 const BULLET = /^([-*+•●◦▪▫‣⁃∙·○■□◆◇➢➤►▶▸▷▹✓✔–—])(?:\s+|$)/u;
@@ -201,7 +203,25 @@ export function tokenize(text: string): Line[] {
     if (item) line.item = item;
   }
   readSetextHeadings(lines);
+  readLetterLabels(lines);
   return lines;
+}
+
+/**
+ * "Q. Why Acme?" then "A. The product.": a Q. line answered by an A. line is a question and its
+ * answer label, not items Q and A of a lettered list.
+ */
+function readLetterLabels(lines: Line[]): void {
+  const letter = (line: Line | undefined, ordinal: number) => line?.item?.family === 'alphaA.' && line.item.ordinal === ordinal;
+  for (let i = 0; i < lines.length; i++) {
+    if (!letter(lines[i], 17)) continue;
+    const answer = lines.slice(i + 1).find((l) => !l.blank && !letter(l, 17) && (l.item?.family !== 'alphaA.' || l.item.ordinal === 1));
+    if (!letter(answer, 1)) continue;
+    for (const [line, role] of [[lines[i]!, 'q'], [answer!, 'a']] as const) {
+      line.letterLabel = { role, labelled: line.item!.content };
+      delete line.item;
+    }
+  }
 }
 
 const SETEXT_UNDERLINE = /^(?:={2,}|-{2,})$/u;

@@ -104,6 +104,7 @@ function answerLabelFollows(list: Unit[], i: number): boolean {
 /** The question of a `Q:` line or a question callout. */
 function questionOfQ(line: Line): string {
   if (line.callout !== undefined) return line.text;
+  if (line.letterLabel) return line.letterLabel.labelled;
   return qLine(line.item ? line.item.content : line.text)!;
 }
 
@@ -150,6 +151,7 @@ function unitKind(line: Line): Unit['kind'] {
   if (role === 'q') return 'q';
   if (role === 'a') return 'a';
   if (line.callout !== undefined) return 'plain';
+  if (line.letterLabel) return line.letterLabel.role;
   const text = line.item ? line.item.content : line.text;
   if (qLine(text) !== undefined) return 'q';
   if (aLine(text) !== undefined) return 'a';
@@ -417,7 +419,7 @@ export function scanBlock(lines: readonly Line[], ctx: ScanContext): ScanResult 
         break;
       }
       case 'a': {
-        const text = unit.head.callout !== undefined ? unit.head.text : aLine(unit.head.item ? unit.head.item.content : unit.head.text)!;
+        const text = unit.head.callout !== undefined ? unit.head.text : (unit.head.letterLabel?.labelled ?? aLine(unit.head.item ? unit.head.item.content : unit.head.text)!);
         // The A: label that starts an answer is a marker, after a Q: line or any other question
         // ("1、讲一下你的项目" then "答：…").
         if (open && (open.draft.kind === 'q' ? !open.answerStarted : !open.hasContent)) {
