@@ -631,20 +631,278 @@ const isFiniteNumber = (x: unknown): x is number => typeof x === 'number' && x -
 const isCount = (x: unknown): x is number => typeof x === 'number' && x >= 0 && x <= Number.MAX_SAFE_INTEGER && Math.floor(x) === x;
 
 /**
- * Stats from digest columns made with the same time zone, --since and scope as `options`. Only the
- * parts that depend on the clock are computed here (recall now, due offsets, scores, ranking,
- * forecast, groups), on plain numbers; rows are built for the cards shown only.
+ * Stats from digest columns made with the same time zone, --since and scope as `options`: the deck
+ * joined with the digest (statsView), then what the clock makes of it (statsFromView).
  */
 export function statsFromColumns(allCards: readonly StatsCard[], digest: DigestColumns, options: StatsOptions): Stats {
-  const { now, timeZone } = options;
+  return statsFromView(statsView(allCards, digest, options), options);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The stats view: the deck (its cards in deck order, after --tag/--company) joined with the digest,
+// holding everything the stats need that does not depend on the clock. `prep stats --json` keeps the
+// whole deck's view in .prep/cache (src/store/stats-cache.ts): a warm run then neither decodes the
+// deck's summary nor matches 10,000 ids against the digest, it only does the clock's part.
+
+/** A card as a stats row shows it. */
+export type ViewCard = Pick<CardSummary, 'id' | 'question' | 'file' | 'line' | 'tags' | 'company' | 'timeLimitSec'>;
+
+/** Offsets of a card's numbers in `StatsView.num` (VIEW_NUM_FIELDS per card; all finite, 0 when absent). */
+export const VIEW_NUM = {
+  /** Due time (scheduled cards). */
+  due: 0,
+  /** The record's last review and its stability as the forgetting curve takes it (FLAG.recallable). */
+  lastReview: 1,
+  curveStability: 2,
+  /** The weakness score's recent parts, and the mean answer time of the recent reviews (FLAG.average), seconds. */
+  againHard: 3,
+  overtime: 4,
+  averageSec: 5,
+  /** The later of the record's last review and the history's (FLAG.lastSeen). */
+  lastSeen: 6,
+  /** The record's lapses; reviews counted (on or after --since). */
+  lapses: 7,
+  counted: 8,
+} as const;
+export const VIEW_NUM_FIELDS = 9;
+/** Bits of `StatsView.flags`. */
+export const FLAG = { rehearsed: 1, edited: 2, recallable: 4, average: 8, lastSeen: 16 } as const;
+export const FLAG_BITS = 31;
+/** A group's numbers that do not depend on the clock (GROUP_FIELDS per group in `StatsView.groupNums`). */
+export const GROUP = { cards: 0, new: 1, reviews: 2, eligible: 3, passed: 4 } as const;
+export const GROUP_FIELDS = 5;
+
+export interface StatsView {
+  timeZone: string | undefined;
+  since: string | null;
+  /** Cards, in deck order. */
+  count: number;
+  /** The card at an index (called for the cards shown, and for ties in the ranking). */
+  card: (index: number) => ViewCard;
+  /** Per card: record code (0 none, else 1 + index in PHASES), FLAG bits, VIEW_NUM numbers. */
+  codes: Uint8Array;
+  flags: Uint8Array;
+  num: Float64Array;
+  /** Tag groups then company groups, in the order cards first reach them: names and GROUP numbers. */
+  tagGroups: (string | null)[];
+  companyGroups: (string | null)[];
+  groupNums: Float64Array;
+  /** Card i's tag groups are tagList[tagStart[i] .. tagStart[i + 1]) (each once); its company group companyOf[i] (after the tag groups). */
+  tagStart: Uint32Array;
+  tagList: Uint32Array;
+  companyOf: Uint32Array;
+  /** Overview counts that do not depend on the clock. */
+  counts: { new: number; learning: number; review: number; neverRehearsed: number; toPrepare: number; edited: number };
+  editedCards: string[];
+  /** From the digest: study days, their numbers, totals and sizes. */
+  days: string[];
+  dayNums: Float64Array;
+  totals: ProgressDigest['totals'];
+  allReviews: number;
+  records: number;
+}
+
+/** The deck joined with digest columns made with the same time zone, --since and scope as `options`. */
+export function statsView(allCards: readonly StatsCard[], digest: DigestColumns, options: Omit<StatsOptions, 'now'>): StatsView {
   const since = options.since ?? null;
+  const timeZone = options.timeZone;
   if (since !== digest.since || timeZone !== digest.timeZone) throw new Error('stats: the digest was made for another --since or time zone');
-  const today = studyDay(now, timeZone);
-  const nowMs = now.getTime();
   const filtered = (options.tags?.length ?? 0) > 0 || options.company !== undefined;
   const cards = filtered ? filterCards(allCards, { tags: options.tags, company: options.company }) : allCards;
-  const rowOf = digest.rowOf;
-  const { num, int, small } = digest;
+  const { rowOf, num, int, small } = digest;
+  const n = cards.length;
+  const codes = new Uint8Array(n);
+  const flags = new Uint8Array(n);
+  const view = new Float64Array(n * VIEW_NUM_FIELDS);
+  const counts = { new: 0, learning: 0, review: 0, neverRehearsed: 0, toPrepare: 0, edited: 0 };
+  const editedCards: string[] = [];
+  // Per card, for its groups: reviews counted, of them eligible and passed (true retention).
+  const perCard = new Float64Array(n * 3);
+  for (let i = 0; i < n; i++) {
+    const card = cards[i]!;
+    const row = rowOf.get(card.id) ?? -1;
+    const on = row * NUM_FIELDS;
+    const oi = row * INT_FIELDS;
+    const os = row * SMALL_FIELDS;
+    const ov = i * VIEW_NUM_FIELDS;
+    const code = row >= 0 ? small[os + SMALL.record]! : 0;
+    const hasRecord = code !== 0;
+    const hasHistory = row >= 0 && small[os + SMALL.hasHistory] === 1;
+    const hasLastReview = hasRecord && small[os + SMALL.hasLastReview] === 1;
+    codes[i] = code;
+    let f = 0;
+    if (code > 1) {
+      view[ov + VIEW_NUM.due] = num[on + NUM.due]!;
+      if (code === 2 || code === 4) counts.learning++;
+      else counts.review++;
+    } else {
+      counts.new++;
+    }
+    if (hasRecord) view[ov + VIEW_NUM.lapses] = int[oi + INT.lapses]!;
+    if (code > 1 && hasLastReview) {
+      f |= FLAG.recallable;
+      view[ov + VIEW_NUM.lastReview] = num[on + NUM.lastReview]!;
+      view[ov + VIEW_NUM.curveStability] = num[on + NUM.curveStability]!;
+    }
+    if (hasHistory) {
+      view[ov + VIEW_NUM.againHard] = num[on + NUM.againHard]!;
+      view[ov + VIEW_NUM.overtime] = num[on + NUM.overtime]!;
+      view[ov + VIEW_NUM.counted] = int[oi + INT.counted]!;
+      perCard[i * 3] = int[oi + INT.counted]!;
+      perCard[i * 3 + 1] = int[oi + INT.eligible]!;
+      perCard[i * 3 + 2] = int[oi + INT.passed]!;
+      if (small[os + SMALL.recentCount]! > 0) {
+        f |= FLAG.average;
+        view[ov + VIEW_NUM.averageSec] = num[on + NUM.averageSec]!;
+      }
+      if (digest.hashes[row] !== card.contentHash) {
+        f |= FLAG.edited;
+        counts.edited++;
+        editedCards.push(card.id);
+      }
+    }
+    // The later of the record's last review and the history's (the record's when they are equal).
+    const lastSeen = hasHistory ? num[on + NUM.lastAt]! : NaN;
+    const recorded = hasLastReview ? num[on + NUM.lastReview]! : NaN;
+    const lastAt = !Number.isNaN(recorded) && (Number.isNaN(lastSeen) || recorded >= lastSeen) ? recorded : Number.isNaN(lastSeen) ? recorded : lastSeen;
+    if (!Number.isNaN(lastAt)) {
+      f |= FLAG.lastSeen;
+      view[ov + VIEW_NUM.lastSeen] = lastAt;
+    }
+    if ((hasHistory && int[oi + INT.reviews]! > 0) || hasLastReview) f |= FLAG.rehearsed;
+    else counts.neverRehearsed++;
+    if ('status' in card ? card.status === 'to-prepare' : isToPrepare(card)) counts.toPrepare++; // a summary says, a full card is asked
+    flags[i] = f;
+  }
+
+  // Groups by normalised key, made in the order cards first reach them; each spelling met is
+  // mapped straight to its group (a few distinct tags and companies across 10,000 cards).
+  const NONE = '\u0000none';
+  const tagGroups: (string | null)[] = [];
+  const tagByKey = new Map<string, number>();
+  const tagBySpelling = new Map<string, number>();
+  /** The group of tags[t]; a new group is named by the last spelling of its key on the card that makes it. */
+  const groupOfTag = (tags: readonly string[], t: number): number => {
+    const tag = tags[t]!;
+    let g = tagBySpelling.get(tag);
+    if (g !== undefined) return g;
+    const key = normalizeTag(tag);
+    g = tagByKey.get(key);
+    if (g === undefined) {
+      let name = tag;
+      for (let u = t + 1; u < tags.length; u++) if (normalizeTag(tags[u]!) === key) name = tags[u]!;
+      tagByKey.set(key, (g = tagGroups.push(name) - 1));
+    }
+    tagBySpelling.set(tag, g);
+    return g;
+  };
+  const companyGroups: (string | null)[] = [];
+  const companyByKey = new Map<string, number>();
+  const companyBySpelling = new Map<string, number>();
+  const tagStart = new Uint32Array(n + 1);
+  const tagList: number[] = [];
+  const companyOf = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const card = cards[i]!;
+    const tags = card.tags;
+    if (tags.length === 0) {
+      let g = tagByKey.get(NONE);
+      if (g === undefined) tagByKey.set(NONE, (g = tagGroups.push(null) - 1));
+      tagList.push(g);
+    }
+    const first = tagList.length;
+    for (let t = 0; t < tags.length; t++) {
+      const g = groupOfTag(tags, t);
+      if (tagList.indexOf(g, first) === -1) tagList.push(g); // each group once per card
+    }
+    tagStart[i + 1] = tagList.length;
+    const company = card.company;
+    let g = company ? companyBySpelling.get(company) : companyByKey.get(NONE);
+    if (g === undefined) {
+      const key = company ? company.normalize('NFKC').toLowerCase().trim() : NONE;
+      g = companyByKey.get(key);
+      if (g === undefined) companyByKey.set(key, (g = companyGroups.push(company || null) - 1));
+      if (company) companyBySpelling.set(company, g);
+    }
+    companyOf[i] = g;
+  }
+  const groupNums = new Float64Array((tagGroups.length + companyGroups.length) * GROUP_FIELDS);
+  const addCard = (g: number, i: number) => {
+    const o = g * GROUP_FIELDS;
+    groupNums[o + GROUP.cards]!++;
+    groupNums[o + GROUP.new]! += codes[i]! > 1 ? 0 : 1;
+    groupNums[o + GROUP.reviews]! += perCard[i * 3]!;
+    groupNums[o + GROUP.eligible]! += perCard[i * 3 + 1]!;
+    groupNums[o + GROUP.passed]! += perCard[i * 3 + 2]!;
+  };
+  for (let i = 0; i < n; i++) {
+    for (let k = tagStart[i]!; k < tagStart[i + 1]!; k++) addCard(tagList[k]!, i);
+    addCard(tagGroups.length + companyOf[i]!, i);
+  }
+
+  return {
+    timeZone,
+    since,
+    count: n,
+    card: (i) => cards[i]!,
+    codes,
+    flags,
+    num: view,
+    tagGroups,
+    companyGroups,
+    groupNums,
+    tagStart,
+    tagList: Uint32Array.from(tagList),
+    companyOf,
+    counts,
+    editedCards,
+    days: digest.days,
+    dayNums: digest.dayNums,
+    totals: digest.totals,
+    allReviews: digest.allReviews,
+    records: digest.records,
+  };
+}
+
+/**
+ * Whether a view read from outside (the cache file) holds what statsView makes: the right lengths,
+ * every number finite, codes and flags in range, group indices that name a group, days once each.
+ */
+export function validView(v: StatsView): boolean {
+  const n = v.count;
+  const groups = v.tagGroups.length + v.companyGroups.length;
+  if (!(Number.isSafeInteger(n) && n >= 0) || v.codes.length !== n || v.flags.length !== n || v.num.length !== n * VIEW_NUM_FIELDS) return false;
+  if (v.tagStart.length !== n + 1 || v.companyOf.length !== n || v.groupNums.length !== groups * GROUP_FIELDS) return false;
+  if (v.dayNums.length !== v.days.length * DAY_FIELDS || new Set(v.days).size !== v.days.length) return false;
+  // Plain loops over the blocks (this runs once per process, cold). Finite: NaN and ±Infinity make the sum NaN.
+  let sum = 0;
+  for (const block of [v.num, v.groupNums, v.dayNums]) for (let x = 0; x < block.length; x++) sum += block[x]! * 0;
+  if (sum !== 0) return false;
+  for (let i = 0; i < n; i++) if (v.codes[i]! > 4 || v.flags[i]! > FLAG_BITS) return false;
+  if (v.tagStart[0] !== 0 || v.tagStart[n] !== v.tagList.length) return false;
+  for (let i = 0; i < n; i++) if (v.tagStart[i]! > v.tagStart[i + 1]! || v.companyOf[i]! >= v.companyGroups.length) return false;
+  for (let k = 0; k < v.tagList.length; k++) if (v.tagList[k]! >= v.tagGroups.length) return false;
+  for (const names of [v.tagGroups, v.companyGroups]) for (const name of names) if (name !== null && typeof name !== 'string') return false;
+  for (const day of v.days) if (typeof day !== 'string' || !/^\d{4}-\d\d-\d\d$/.test(day)) return false;
+  for (const id of v.editedCards) if (typeof id !== 'string') return false;
+  const c = v.counts;
+  const t = v.totals;
+  if (![c.new, c.learning, c.review, c.neverRehearsed, c.toPrepare, c.edited, v.allReviews, v.records].every(isCount) || c.edited !== v.editedCards.length) return false;
+  return [t.reviews, t.scheduled, t.cram, t.over].every(isCount) && [t.seconds, t.limitSec, t.ratio].every(isFiniteNumber);
+}
+
+/**
+ * The stats a view gives at `options.now` (the view made with the same time zone, --since and
+ * scope). Only what depends on the clock is computed here (recall now, due offsets, scores, ranking,
+ * forecast, windows, groups' due and weakness), on plain numbers; rows are built for the cards shown only.
+ */
+export function statsFromView(view: StatsView, options: StatsOptions): Stats {
+  const { now, timeZone } = options;
+  const since = options.since ?? null;
+  if (since !== view.since || timeZone !== view.timeZone) throw new Error('stats: the view was made for another --since or time zone');
+  const today = studyDay(now, timeZone);
+  const nowMs = now.getTime();
+  const { codes, flags, num } = view;
 
   // Study days until due (0 when overdue). Only 0 to FORECAST_DAYS - 1 are ever shown, and formatting
   // a time in a time zone is slow at 10,000 cards: overdue is 0, and far off is simply far off.
@@ -652,7 +910,6 @@ export function statsFromColumns(allCards: readonly StatsCard[], digest: DigestC
   const nearOffsets = new Map<number, number>(); // by quarter hour, as studyDayMemo (the rollover never falls inside one)
   const dueOffsetOf = (due: number): number => {
     const ahead = due - nowMs;
-    if (ahead <= 0) return 0;
     if (ahead > (FORECAST_DAYS + 2) * 86_400_000) return Math.floor(ahead / 86_400_000); // ≥ FORECAST_DAYS study days
     const quarter = Math.floor(due / 900_000);
     let offset = nearOffsets.get(quarter);
@@ -660,85 +917,53 @@ export function statsFromColumns(allCards: readonly StatsCard[], digest: DigestC
     return offset;
   };
 
-  // Per card (in deck order): its row in the digest (-1: none) and what the clock makes of it.
-  const n = cards.length;
-  const rows = new Int32Array(n);
-  const FLAG_SCHEDULED = 1;
-  const FLAG_REHEARSED = 2;
-  const FLAG_EDITED = 4;
-  const flags = new Uint8Array(n);
+  // Per card (in deck order): what the clock makes of it.
+  const n = view.count;
   const dueOffsets = new Float64Array(n); // -1: not scheduled
   const recall = new Float64Array(n);
   const scores = new Float64Array(n); // NaN: not rehearsed
-  const counts = { new: 0, learning: 0, review: 0, dueToday: 0, neverRehearsed: 0, toPrepare: 0, edited: 0 };
-  const editedCards: string[] = [];
+  let dueToday = 0;
   const dueOn = new Array<number>(FORECAST_DAYS).fill(0);
-  for (let i = 0; i < n; i++) {
-    const card = cards[i]!;
-    const row = rowOf.get(card.id) ?? -1;
-    rows[i] = row;
-    const on = row * NUM_FIELDS;
-    const oi = row * INT_FIELDS;
-    const os = row * SMALL_FIELDS;
-    // Record code: 0 none, else 1 + index in PHASES (1 new, 2 learning, 3 review, 4 relearning).
-    const code = row >= 0 ? small[os + SMALL.record]! : 0;
-    const hasRecord = code !== 0;
-    const hasHistory = row >= 0 && small[os + SMALL.hasHistory] === 1;
-    const scheduled = code > 1;
-    const rehearsed = (hasHistory && int[oi + INT.reviews]! > 0) || (hasRecord && small[os + SMALL.hasLastReview] === 1);
-    const edited = hasHistory && digest.hashes[row] !== card.contentHash;
-    let f = 0;
-    if (scheduled) {
-      f |= FLAG_SCHEDULED;
-      const due = num[on + NUM.due]!;
+  for (let i = 0, ov = 0; i < n; i++, ov += VIEW_NUM_FIELDS) {
+    if (codes[i]! > 1) {
+      const due = num[ov + VIEW_NUM.due]!;
       const offset = due <= nowMs ? 0 : dueOffsetOf(due);
       dueOffsets[i] = offset;
-      if (offset === 0) counts.dueToday++;
+      if (offset === 0) dueToday++;
       if (offset < FORECAST_DAYS) dueOn[offset]!++;
-      if (code === 2 || code === 4) counts.learning++;
-      else counts.review++;
     } else {
       dueOffsets[i] = -1;
-      counts.new++;
     }
-    if (edited) {
-      f |= FLAG_EDITED;
-      counts.edited++;
-      editedCards.push(card.id);
-    }
-    if ('status' in card ? card.status === 'to-prepare' : isToPrepare(card)) counts.toPrepare++; // a summary says, a full card is asked
-    if (rehearsed) {
-      f |= FLAG_REHEARSED;
-      const r = hasRecord ? recallAt(digest, row, nowMs) : 0;
+    const f = flags[i]!;
+    if ((f & FLAG.rehearsed) !== 0) {
+      // Scheduler.retrievability, clamped to 0–1 (see recallAt).
+      const r = (f & FLAG.recallable) !== 0 ? clamp01(recallProbability(curveDays(num[ov + VIEW_NUM.lastReview]!, nowMs), num[ov + VIEW_NUM.curveStability]!)) : 0;
       recall[i] = r;
-      scores[i] = scoreOf(r, hasRecord ? int[oi + INT.lapses]! : 0, num[on + NUM.againHard]!, num[on + NUM.overtime]!);
+      scores[i] = scoreOf(r, num[ov + VIEW_NUM.lapses]!, num[ov + VIEW_NUM.againHard]!, num[ov + VIEW_NUM.overtime]!);
     } else {
       scores[i] = NaN;
-      counts.neverRehearsed++;
     }
-    flags[i] = f;
   }
 
   // Weakest first: the sort keys are numbers; questions and ids (collation) only break ties.
-  const lapsesOf = (i: number) => (rows[i]! >= 0 && small[rows[i]! * SMALL_FIELDS + SMALL.record] !== 0 ? int[rows[i]! * INT_FIELDS + INT.lapses]! : 0);
+  const lapsesOf = (i: number) => num[i * VIEW_NUM_FIELDS + VIEW_NUM.lapses]!;
   const recall3 = (i: number) => round(recall[i]!, 3);
   const weakerByNumbers = (a: number, b: number) => scores[b]! - scores[a]! || recall3(a) - recall3(b) || lapsesOf(b) - lapsesOf(a);
-  const weaker = (a: number, b: number) => weakerByNumbers(a, b) || collate(cards[a]!.question, cards[b]!.question) || collate(cards[a]!.id, cards[b]!.id);
+  const tied = new Map<number, ViewCard>();
+  const cardOf = (i: number) => {
+    let card = tied.get(i);
+    if (card === undefined) tied.set(i, (card = view.card(i)));
+    return card;
+  };
+  const weaker = (a: number, b: number) => weakerByNumbers(a, b) || collate(cardOf(a).question, cardOf(b).question) || collate(cardOf(a).id, cardOf(b).id);
   const limit = options.limit ?? DEFAULT_WEAKEST_LIMIT;
   const shown = weakestIndices(scores, weakerByNumbers, weaker, limit);
   const weakest = shown.map((i, rank): WeakCard => {
-    const card = cards[i]!;
-    const on = rows[i]! * NUM_FIELDS;
-    const oi = rows[i]! * INT_FIELDS;
-    const os = rows[i]! * SMALL_FIELDS;
-    const hasRecord = rows[i]! >= 0 && small[os + SMALL.record] !== 0;
-    const hasHistory = rows[i]! >= 0 && small[os + SMALL.hasHistory] === 1;
-    const recentCount = hasHistory ? small[os + SMALL.recentCount]! : 0;
-    const lastSeen = hasHistory ? num[on + NUM.lastAt]! : NaN;
-    const recorded = hasRecord && small[os + SMALL.hasLastReview] === 1 ? num[on + NUM.lastReview]! : NaN;
-    // The later of the record's last review and the history's (the record's when they are equal).
-    const lastAt = !Number.isNaN(recorded) && (Number.isNaN(lastSeen) || recorded >= lastSeen) ? recorded : Number.isNaN(lastSeen) ? recorded : lastSeen;
-    const last = Number.isNaN(lastAt) ? null : new Date(lastAt);
+    const card = cardOf(i);
+    const ov = i * VIEW_NUM_FIELDS;
+    const f = flags[i]!;
+    const last = (f & FLAG.lastSeen) !== 0 ? new Date(num[ov + VIEW_NUM.lastSeen]!) : null;
+    const code = codes[i]!;
     return {
       rank: rank + 1,
       id: card.id,
@@ -750,23 +975,23 @@ export function statsFromColumns(allCards: readonly StatsCard[], digest: DigestC
       score: scores[i]!,
       retrievability: recall3(i),
       lapses: lapsesOf(i),
-      reviews: hasHistory ? int[oi + INT.counted]! : 0,
-      againHardShare: round(hasHistory ? num[on + NUM.againHard]! : 0, 3),
-      overtime: round(hasHistory ? num[on + NUM.overtime]! : 0, 3),
-      averageSec: recentCount > 0 ? round(num[on + NUM.averageSec]!, 1) : null,
+      reviews: num[ov + VIEW_NUM.counted]!,
+      againHardShare: round(num[ov + VIEW_NUM.againHard]!, 3),
+      overtime: round(num[ov + VIEW_NUM.overtime]!, 3),
+      averageSec: (f & FLAG.average) !== 0 ? round(num[ov + VIEW_NUM.averageSec]!, 1) : null,
       limitSec: card.timeLimitSec,
       lastReview: last ? last.toISOString() : null,
       lastReviewDay: last ? studyDay(new Date(last.toISOString()), timeZone) : null,
-      due: (flags[i]! & FLAG_SCHEDULED) !== 0 ? new Date(num[on + NUM.due]!).toISOString() : null,
-      phase: hasRecord ? PHASES[small[os + SMALL.record]! - 1]! : 'new',
-      edited: (flags[i]! & FLAG_EDITED) !== 0,
+      due: code > 1 ? new Date(num[ov + VIEW_NUM.due]!).toISOString() : null,
+      phase: code !== 0 ? PHASES[code - 1]! : 'new',
+      edited: (f & FLAG.edited) !== 0,
     };
   });
 
-  const dayAgo = digest.days.map((day) => todayOrdinal - dayOrdinal(day));
+  const dayAgo = view.days.map((day) => todayOrdinal - dayOrdinal(day));
   const sumWithin = (days: number, field: number) => {
     let sum = 0;
-    for (let d = 0; d < dayAgo.length; d++) if (dayAgo[d]! >= 0 && dayAgo[d]! < days) sum += digest.dayNums[d * DAY_FIELDS + field]!;
+    for (let d = 0; d < dayAgo.length; d++) if (dayAgo[d]! >= 0 && dayAgo[d]! < days) sum += view.dayNums[d * DAY_FIELDS + field]!;
     return sum;
   };
   const retentionOver = (days: number): Rate => rate(sumWithin(days, 3), sumWithin(days, 4));
@@ -776,12 +1001,13 @@ export function statsFromColumns(allCards: readonly StatsCard[], digest: DigestC
     return round(sumWithin(windowDays, 0) / windowDays, 1);
   };
 
-  const totals = digest.totals;
+  const totals = view.totals;
+  const c = view.counts;
   const overview: Overview = {
     today,
     since,
-    cards: { total: n, ...counts },
-    editedCards,
+    cards: { total: n, new: c.new, learning: c.learning, review: c.review, dueToday, neverRehearsed: c.neverRehearsed, toPrepare: c.toPrepare, edited: c.edited },
+    editedCards: [...view.editedCards],
     retention: { last7: retentionOver(7), last30: retentionOver(30) },
     reviewsPerDay: { last7: perDay(7), last30: perDay(30) },
     reviews: { total: totals.reviews, scheduled: totals.scheduled, cram: totals.cram },
@@ -802,115 +1028,52 @@ export function statsFromColumns(allCards: readonly StatsCard[], digest: DigestC
   const weeks = options.weeks ?? HISTORY_WEEKS;
   const firstDay = addDays(today, -(weekdayIndex(today) + 7 * (weeks - 1)));
   const dayRow = new Map<string, number>();
-  digest.days.forEach((day, d) => dayRow.set(day, d));
+  view.days.forEach((day, d) => dayRow.set(day, d));
   const history: HistoryDay[] = [];
   for (let day = firstDay; day <= today; day = addDays(day, 1)) {
     const d = dayRow.get(day);
     const x = d === undefined ? undefined : d * DAY_FIELDS;
-    history.push(x === undefined ? { day, reviews: 0, again: 0, seconds: 0 } : { day, reviews: digest.dayNums[x]!, again: digest.dayNums[x + 1]!, seconds: Math.round(digest.dayNums[x + 2]!) });
+    history.push(x === undefined ? { day, reviews: 0, again: 0, seconds: 0 } : { day, reviews: view.dayNums[x]!, again: view.dayNums[x + 1]!, seconds: Math.round(view.dayNums[x + 2]!) });
   }
 
-  // Groups: totals added card by card in deck order (the mean weakness is summed in that order too).
-  const newGroup = (name: string | null): Group => ({ name, cards: 0, new: 0, dueToday: 0, reviews: 0, eligible: 0, passed: 0, scoreSum: 0, scored: 0 });
-  const finish = (groups: Map<string, Group>): GroupStats[] =>
-    [...groups.values()]
-      .map((g): GroupStats => ({
-        name: g.name,
-        cards: g.cards,
-        new: g.new,
-        dueToday: g.dueToday,
-        reviews: g.reviews,
-        retention: rate(g.eligible, g.passed).rate,
-        weakness: g.scored > 0 ? round(g.scoreSum / g.scored, 1) : null,
-      }))
-      .sort((a, b) => (b.weakness ?? -1) - (a.weakness ?? -1) || (a.name === null ? 1 : 0) - (b.name === null ? 1 : 0) || (a.name ?? '').localeCompare(b.name ?? ''));
-
-  // Groups by normalised key, made in the order cards first reach them; each spelling met is
-  // mapped straight to its group (a few distinct tags and companies across 10,000 cards).
-  const NONE = '\u0000none';
-  const tagGroups = new Map<string, Group>();
-  const tagGroupOf = new Map<string, Group>();
-  /** The group of tags[t]; a new group is named by the last spelling of its key on the card that makes it. */
-  const groupOfTag = (tags: readonly string[], t: number): Group => {
-    const tag = tags[t]!;
-    let g = tagGroupOf.get(tag);
-    if (g) return g;
-    const key = normalizeTag(tag);
-    g = tagGroups.get(key);
-    if (!g) {
-      let name = tag;
-      for (let u = t + 1; u < tags.length; u++) if (normalizeTag(tags[u]!) === key) name = tags[u]!;
-      tagGroups.set(key, (g = newGroup(name)));
-    }
-    tagGroupOf.set(tag, g);
-    return g;
-  };
-  const companyGroups = new Map<string, Group>();
-  const companyGroupOf = new Map<string, Group>();
-  for (let i = 0; i < n; i++) {
-    const card = cards[i]!;
-    // The card's part in each of its groups.
-    const isNew = (flags[i]! & FLAG_SCHEDULED) === 0 ? 1 : 0;
-    const isDueToday = dueOffsets[i] === 0 ? 1 : 0;
-    const oi = rows[i]! * INT_FIELDS;
-    const hasHistory = rows[i]! >= 0 && small[rows[i]! * SMALL_FIELDS + SMALL.hasHistory] === 1;
-    const counted = hasHistory ? int[oi + INT.counted]! : 0;
-    const eligible = hasHistory ? int[oi + INT.eligible]! : 0;
-    const passed = hasHistory ? int[oi + INT.passed]! : 0;
+  // Groups: due today and the weakness summed card by card in deck order (the mean is the plain one).
+  const groupCount = view.tagGroups.length + view.companyGroups.length;
+  const groupDue = new Float64Array(groupCount);
+  const scoreSum = new Float64Array(groupCount);
+  const scored = new Float64Array(groupCount);
+  const addScore = (g: number, i: number) => {
+    if (dueOffsets[i] === 0) groupDue[g]!++;
     const score = scores[i]!;
-    const tags = card.tags;
-    if (tags.length === 0) {
-      let g = tagGroups.get(NONE);
-      if (!g) tagGroups.set(NONE, (g = newGroup(null)));
-      addToGroup(g, isNew, isDueToday, counted, eligible, passed, score);
+    if (!Number.isNaN(score)) {
+      scoreSum[g]! += score;
+      scored[g]!++;
     }
-    for (let t = 0; t < tags.length; t++) {
-      const g = groupOfTag(tags, t);
-      let seen = false; // each group once per card
-      for (let u = 0; u < t && !seen; u++) seen = tagGroupOf.get(tags[u]!) === g;
-      if (!seen) addToGroup(g, isNew, isDueToday, counted, eligible, passed, score);
-    }
-    const company = card.company;
-    let g = company ? companyGroupOf.get(company) : companyGroups.get(NONE);
-    if (!g) {
-      const key = company ? company.normalize('NFKC').toLowerCase().trim() : NONE;
-      g = companyGroups.get(key);
-      if (!g) companyGroups.set(key, (g = newGroup(company || null)));
-      if (company) companyGroupOf.set(company, g);
-    }
-    addToGroup(g, isNew, isDueToday, counted, eligible, passed, score);
+  };
+  for (let i = 0; i < n; i++) {
+    for (let k = view.tagStart[i]!; k < view.tagStart[i + 1]!; k++) addScore(view.tagList[k]!, i);
+    addScore(view.tagGroups.length + view.companyOf[i]!, i);
   }
-  const byTag = finish(tagGroups);
-  const byCompany = finish(companyGroups);
+  const finish = (names: readonly (string | null)[], first: number): GroupStats[] =>
+    names
+      .map((name, k): GroupStats => {
+        const g = first + k;
+        const o = g * GROUP_FIELDS;
+        const nums = view.groupNums;
+        return {
+          name,
+          cards: nums[o + GROUP.cards]!,
+          new: nums[o + GROUP.new]!,
+          dueToday: groupDue[g]!,
+          reviews: nums[o + GROUP.reviews]!,
+          retention: rate(nums[o + GROUP.eligible]!, nums[o + GROUP.passed]!).rate,
+          weakness: scored[g]! > 0 ? round(scoreSum[g]! / scored[g]!, 1) : null,
+        };
+      })
+      .sort((a, b) => (b.weakness ?? -1) - (a.weakness ?? -1) || (a.name === null ? 1 : 0) - (b.name === null ? 1 : 0) || (a.name ?? '').localeCompare(b.name ?? ''));
+  const byTag = finish(view.tagGroups, 0);
+  const byCompany = finish(view.companyGroups, view.tagGroups.length);
 
   return { weakest, overview, forecast, history, byTag, byCompany };
-}
-
-/** A tag or company group being summed (see statsFromColumns). */
-interface Group {
-  name: string | null;
-  cards: number;
-  new: number;
-  dueToday: number;
-  reviews: number;
-  eligible: number;
-  passed: number;
-  scoreSum: number;
-  scored: number;
-}
-
-/** Adds one card's part to a group (scores summed in card order: the mean is the plain one). */
-function addToGroup(g: Group, isNew: number, isDueToday: number, counted: number, eligible: number, passed: number, score: number): void {
-  g.cards++;
-  g.new += isNew;
-  g.dueToday += isDueToday;
-  g.reviews += counted;
-  g.eligible += eligible;
-  g.passed += passed;
-  if (!Number.isNaN(score)) {
-    g.scoreSum += score;
-    g.scored++;
-  }
 }
 
 /**

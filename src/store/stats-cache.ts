@@ -14,18 +14,25 @@
  */
 import { mkdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import path from 'node:path';
+import type { CardSummary } from '../core/card.js';
 import {
   columnsFromDigest,
   DAY_FIELDS,
   digestFromColumns,
   digestProgress,
+  GROUP_FIELDS,
   INT_FIELDS,
   NUM_FIELDS,
   reviewFolder,
   SMALL_FIELDS,
   validColumns,
+  validView,
+  VIEW_NUM_FIELDS,
   type DigestColumns,
+  type StatsView,
+  type ViewCard,
 } from '../core/stats.js';
+import { jsonText } from '../ui/json.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { sha256Hex } from './checksum.js';
 import { nodeFs } from './fs-layer.js';
@@ -73,7 +80,12 @@ export interface StatsDigestLoad {
   columns: DigestColumns;
   /** 'cache': as stored; 'journal': stored, plus new journal lines; 'full': progress.json read. */
   source: 'cache' | 'journal' | 'full';
+  /** The history the columns are the digest of, as the cache header names it; absent when it changed while read. */
+  history?: HistoryStamp;
 }
+
+/** Everything in a header that says which history, zone and build a digest is of (all but its payload's checksum). */
+type HistoryStamp = Omit<Header, 'payloadSha256'>;
 
 /**
  * The digest of the whole history in `progressFile` (no --since, every card), in the machine's time
@@ -99,7 +111,7 @@ export async function loadStatsDigest(progressFile: string, cacheDir: string): P
       if (parsed.ok) journal = { ino: after.journal.ino, length: parsed.goodLength, sha256: sha256Hex(journalBytes.subarray(0, parsed.goodLength)) };
       else ok = false;
     }
-    if (ok) save(cacheFile, file, after.snapshot, journal, data.lastSeq, columns);
+    if (ok) return { columns, source: 'full', history: save(cacheFile, file, after.snapshot, journal, data.lastSeq, columns) };
   }
   return { columns, source: 'full' };
 }
@@ -115,43 +127,16 @@ async function tryCache(file: string, cacheFile: string): Promise<StatsDigestLoa
     const newline = buffer.indexOf(0x0a);
     if (newline < 0 || newline > 4096) return undefined;
     const header = JSON.parse(buffer.subarray(0, newline).toString('utf8')) as Header;
-    const now = stamps(file);
-    if (
-      typeof header !== 'object' ||
-      header === null ||
-      header.magic !== MAGIC ||
-      header.version !== STATS_CACHE_VERSION ||
-      header.build !== STATS_BUILD_ID ||
-      header.file !== file ||
-      header.endian !== ENDIAN ||
-      header.tzdata !== (process.versions.tz ?? '') ||
-      !sameZone(header) ||
-      !sameStamp(header.snapshot, now.snapshot) ||
-      typeof header.lastSeq !== 'number'
-    ) {
-      return undefined;
-    }
-    const journalPath = journalFileFor(file);
+    const state = historyState(header, MAGIC, file);
+    if (!state) return undefined;
+    const { now, journalBytes } = state;
     const folded = header.journal?.length ?? 0;
-    let tail: Buffer | undefined;
-    let journalBytes: Buffer | null = null;
-    if (now.journal !== null && now.journal.size > 0) {
-      if (folded > 0 && (header.journal!.ino !== now.journal.ino || now.journal.size < folded)) return undefined;
-      journalBytes = readOrNull(journalPath);
-      if (journalBytes === null) return undefined;
-      if (folded > 0 && sha256Hex(journalBytes.subarray(0, folded)) !== header.journal!.sha256) return undefined;
-      tail = journalBytes.subarray(folded);
-      // The snapshot must not have been replaced (compaction) while we read.
-      if (!sameStamp(header.snapshot, stamps(file).snapshot)) return undefined;
-      if (tail.length === 0) tail = undefined;
-    } else if (folded > 0) {
-      return undefined; // the journal was emptied or removed: only compaction does that, and it replaces the snapshot
-    }
+    const tail = state.tail;
     const payload = buffer.subarray(newline + 1);
     if (sha256Hex(payload) !== header.payloadSha256) return undefined;
     const columns = decode(payload);
     if (!columns) return undefined;
-    if (!tail) return { columns, source: 'cache' };
+    if (!tail) return { columns, source: 'cache', history: historyOf(header) };
     // Fold in the journal lines written since.
     const { parseJournal } = await import('./journal.js');
     const parsed = parseJournal(tail);
@@ -175,12 +160,53 @@ async function tryCache(file: string, cacheFile: string): Promise<StatsDigestLoa
     if (parsed.goodLength > 0) {
       // The bytes just folded, not a second read: a line appended meanwhile is left for the next run.
       const length = folded + parsed.goodLength;
-      save(cacheFile, file, now.snapshot, { ino: now.journal!.ino, length, sha256: sha256Hex(journalBytes!.subarray(0, length)) }, lastSeq, extended);
+      const history = save(cacheFile, file, now.snapshot, { ino: now.journal!.ino, length, sha256: sha256Hex(journalBytes!.subarray(0, length)) }, lastSeq, extended);
+      return { columns: extended, source: 'journal', history };
     }
     return { columns: extended, source: 'journal' };
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Whether `header` (of a digest or a view) is this build's, this file's and this zone's, and its
+ * history still there: the same snapshot, and a journal that at most grew since (the bytes folded
+ * in unchanged). Then the journal's bytes (when there is one) and what was appended since, if anything.
+ */
+function historyState(header: Header, magic: string, file: string): { now: ReturnType<typeof stamps>; journalBytes: Buffer | null; tail: Buffer | undefined } | undefined {
+  const now = stamps(file);
+  if (
+    typeof header !== 'object' ||
+    header === null ||
+    header.magic !== magic ||
+    header.version !== STATS_CACHE_VERSION ||
+    header.build !== STATS_BUILD_ID ||
+    header.file !== file ||
+    header.endian !== ENDIAN ||
+    header.tzdata !== (process.versions.tz ?? '') ||
+    !sameZone(header) ||
+    !sameStamp(header.snapshot, now.snapshot) ||
+    typeof header.lastSeq !== 'number'
+  ) {
+    return undefined;
+  }
+  const folded = header.journal?.length ?? 0;
+  let tail: Buffer | undefined;
+  let journalBytes: Buffer | null = null;
+  if (now.journal !== null && now.journal.size > 0) {
+    if (folded > 0 && (header.journal!.ino !== now.journal.ino || now.journal.size < folded)) return undefined;
+    journalBytes = readOrNull(journalFileFor(file));
+    if (journalBytes === null) return undefined;
+    if (folded > 0 && sha256Hex(journalBytes.subarray(0, folded)) !== header.journal!.sha256) return undefined;
+    tail = journalBytes.subarray(folded);
+    // The snapshot must not have been replaced (compaction) while we read.
+    if (!sameStamp(header.snapshot, stamps(file).snapshot)) return undefined;
+    if (tail.length === 0) tail = undefined;
+  } else if (folded > 0) {
+    return undefined; // the journal was emptied or removed: only compaction does that, and it replaces the snapshot
+  }
+  return { now, journalBytes, tail };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -334,8 +360,8 @@ function readOrNull(file: string): Buffer | null {
 }
 
 
-/** Writes the cache atomically (temp, fsync, rename); a failure only means no cache. */
-function save(cacheFile: string, file: string, snapshot: Stamp | null, journal: Header['journal'], lastSeq: number, columns: DigestColumns): void {
+/** Writes the cache atomically (temp, fsync, rename); a failure only means no cache. Returns the history written for, when written. */
+function save(cacheFile: string, file: string, snapshot: Stamp | null, journal: Header['journal'], lastSeq: number, columns: DigestColumns): HistoryStamp | undefined {
   try {
     const header: Header = {
       magic: MAGIC,
@@ -355,7 +381,186 @@ function save(cacheFile: string, file: string, snapshot: Stamp | null, journal: 
     header.payloadSha256 = sha256Hex(...payload);
     mkdirSync(path.dirname(cacheFile), { recursive: true });
     writeFileAtomic(cacheFile, [Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), ...payload], nodeFs, { syncFolder: false });
+    return historyOf(header);
   } catch {
     // read-only folder, full disk: stats simply has no cache
+    return undefined;
   }
+}
+
+function historyOf(h: Header): HistoryStamp {
+  return { magic: h.magic, version: h.version, build: h.build, file: h.file, zone: h.zone, zoneKey: h.zoneKey, tzdata: h.tzdata, endian: h.endian, snapshot: h.snapshot, journal: h.journal, lastSeq: h.lastSeq };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The view (`.prep/cache/stats-view`): the whole deck joined with the whole history's digest
+// (core/stats.ts StatsView), for `prep stats --json`. Its header is the digest's (the same history,
+// zone and build) plus the SHA-256 of the deck's `prep list --json` text it was joined with; a card's
+// own fields (for the rows shown) are read from that text, at offsets the view keeps. So a warm run
+// reads the history's stamps, the deck cache's list (which the deck cache checks against every
+// answer file's stamp) and this file, and nothing else.
+
+export const STATS_VIEW_NAME = 'stats-view';
+const VIEW_MAGIC = 'prep-stats-view';
+
+interface ViewHeader extends Header {
+  /** SHA-256 and length of the deck's `prep list --json` text (compact) the view was joined with. */
+  listSha256: string;
+  listLength: number;
+}
+
+interface ViewStrings {
+  count: number;
+  tagGroups: (string | null)[];
+  companyGroups: (string | null)[];
+  counts: StatsView['counts'];
+  editedCards: string[];
+  days: string[];
+  totals: number[];
+  allReviews: number;
+  records: number;
+  tagListLength: number;
+}
+
+/**
+ * The whole deck's stats view, when one was saved for this history (unchanged since: same snapshot,
+ * no journal line since) and this deck (`listJson`, the deck cache's `prep list --json` text, is the
+ * text it was joined with). Undefined otherwise, or when anything in it is out of shape.
+ */
+export function loadStatsView(progressFile: string, cacheDir: string, listJson: Buffer): StatsView | undefined {
+  const file = path.resolve(progressFile);
+  let buffer: Buffer;
+  try {
+    buffer = readFileSync(path.join(cacheDir, STATS_VIEW_NAME));
+  } catch {
+    return undefined;
+  }
+  try {
+    const newline = buffer.indexOf(0x0a);
+    if (newline < 0 || newline > 4096) return undefined;
+    const header = JSON.parse(buffer.subarray(0, newline).toString('utf8')) as ViewHeader;
+    const state = historyState(header, VIEW_MAGIC, file);
+    if (!state || state.tail !== undefined) return undefined; // reviews since: the digest folds them in, then a new view
+    if (header.listLength !== listJson.length || header.listSha256 !== sha256Hex(listJson)) return undefined;
+    const payload = buffer.subarray(newline + 1);
+    if (sha256Hex(payload) !== header.payloadSha256) return undefined;
+    return decodeView(payload, listJson);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Saves the whole deck's view, joined from `cards` (the deck's summaries, in deck order) and the
+ * digest of `history` (as loadStatsDigest returned it). Written atomically; a failure only means no view.
+ */
+export function saveStatsView(cacheDir: string, history: HistoryStamp, view: StatsView, cards: readonly CardSummary[]): void {
+  try {
+    if (view.count !== cards.length || view.since !== null || view.timeZone !== undefined) return;
+    // The deck's `prep list --json` text as the deck cache keeps it (compact, one line), and where each card is in it.
+    const texts = cards.map((card) => Buffer.from(jsonText(card, false), 'utf8'));
+    const list = Buffer.concat([Buffer.from('['), ...texts.flatMap((t, i) => (i === 0 ? [t] : [Buffer.from(','), t])), Buffer.from(']\n')]);
+    // Card i is list[starts[i], starts[i + 1] - 1): the byte before the next start is its ',' (the last one's ']').
+    const starts = new Float64Array(cards.length + 1);
+    let at = 1; // after '['
+    texts.forEach((text, i) => {
+      starts[i] = at;
+      at += text.length + 1;
+    });
+    starts[cards.length] = list.length - 1;
+    const header: ViewHeader = { ...history, magic: VIEW_MAGIC, listSha256: sha256Hex(list), listLength: list.length, payloadSha256: '0'.repeat(64) };
+    const payload = encodeView(view, starts, Buffer.byteLength(`${JSON.stringify(header)}\n`));
+    header.payloadSha256 = sha256Hex(...payload);
+    mkdirSync(cacheDir, { recursive: true });
+    writeFileAtomic(path.join(cacheDir, STATS_VIEW_NAME), [Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), ...payload], nodeFs, { syncFolder: false });
+  } catch {
+    // read-only folder, full disk: stats simply has no view
+  }
+}
+
+/** One JSON line (strings and scalars), then the float64 blocks (num, groupNums, dayNums, list offsets), the uint32 ones (tagStart, tagList, companyOf) and the bytes (codes, flags). */
+function encodeView(v: StatsView, starts: Float64Array, headerBytes: number): Buffer[] {
+  const t = v.totals;
+  const strings: ViewStrings = {
+    count: v.count,
+    tagGroups: v.tagGroups,
+    companyGroups: v.companyGroups,
+    counts: v.counts,
+    editedCards: v.editedCards,
+    days: v.days,
+    totals: [t.reviews, t.scheduled, t.cram, t.seconds, t.limitSec, t.ratio, t.over],
+    allReviews: v.allReviews,
+    records: v.records,
+    tagListLength: v.tagList.length,
+  };
+  const bytes = (a: Float64Array | Uint32Array | Uint8Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  const line = Buffer.from(JSON.stringify(strings), 'utf8');
+  const pad = (8 - ((headerBytes + line.length + 1) % 8)) % 8; // the blocks start at a multiple of 8 in the file
+  return [line, Buffer.from(`${' '.repeat(pad)}\n`), ...[v.num, v.groupNums, v.dayNums, starts, v.tagStart, v.tagList, v.companyOf, v.codes, v.flags].map(bytes)];
+}
+
+function decodeView(payload: Buffer, list: Buffer): StatsView | undefined {
+  const newline = payload.indexOf(0x0a);
+  if (newline < 0) return undefined;
+  const s = JSON.parse(payload.subarray(0, newline).toString('utf8')) as ViewStrings;
+  if (typeof s !== 'object' || s === null || !Number.isSafeInteger(s.count) || s.count < 0 || !Number.isSafeInteger(s.tagListLength) || s.tagListLength < 0) return undefined;
+  if (![s.tagGroups, s.companyGroups, s.editedCards, s.days].every(Array.isArray) || typeof s.counts !== 'object' || s.counts === null) return undefined;
+  if (!Array.isArray(s.totals) || s.totals.length !== 7 || !s.totals.every((x) => typeof x === 'number')) return undefined;
+  const n = s.count;
+  const groups = s.tagGroups.length + s.companyGroups.length;
+  const f64 = [n * VIEW_NUM_FIELDS, groups * GROUP_FIELDS, s.days.length * DAY_FIELDS, n + 1];
+  const u32 = [n + 1, s.tagListLength, n];
+  const blocks = payload.subarray(newline + 1);
+  if (blocks.length !== 8 * (f64[0]! + f64[1]! + f64[2]! + f64[3]!) + 4 * (u32[0]! + u32[1]! + u32[2]!) + 2 * n) return undefined;
+  // Viewed where they are when aligned (as written), else copied into an array of their own.
+  let at = blocks.byteOffset;
+  const take = <T>(count: number, width: number, make: (buffer: ArrayBufferLike, offset: number, length: number) => T): T => {
+    const offset = at;
+    at += count * width;
+    if (offset % width === 0) return make(blocks.buffer, offset, count);
+    return make(new Uint8Array(blocks.buffer, offset, count * width).slice().buffer, 0, count);
+  };
+  const float64 = (count: number) => take(count, 8, (b, o, l) => new Float64Array(b, o, l));
+  const uint32 = (count: number) => take(count, 4, (b, o, l) => new Uint32Array(b, o, l));
+  const uint8 = (count: number) => take(count, 1, (b, o, l) => new Uint8Array(b, o, l));
+  const [num, groupNums, dayNums, starts] = f64.map(float64) as [Float64Array, Float64Array, Float64Array, Float64Array];
+  const [tagStart, tagList, companyOf] = u32.map(uint32) as [Uint32Array, Uint32Array, Uint32Array];
+  const [codes, flags] = [uint8(n), uint8(n)];
+  // Each card's text lies between its start and the next one's comma: in order, inside the list.
+  if (starts[n] !== list.length - 1) return undefined;
+  for (let i = 0; i < n; i++) if (!(starts[i]! >= 1 && starts[i]! + 1 < starts[i + 1]! && starts[i]! % 1 === 0)) return undefined;
+  const [reviews, scheduled, cram, seconds, limitSec, ratio, over] = s.totals as [number, number, number, number, number, number, number];
+  const view: StatsView = {
+    timeZone: undefined,
+    since: null,
+    count: n,
+    card: (i) => cardIn(list, starts[i]!, starts[i + 1]! - 1),
+    codes,
+    flags,
+    num,
+    tagGroups: s.tagGroups,
+    companyGroups: s.companyGroups,
+    groupNums,
+    tagStart,
+    tagList,
+    companyOf,
+    counts: s.counts,
+    editedCards: s.editedCards,
+    days: s.days,
+    dayNums,
+    totals: { reviews, scheduled, cram, seconds, limitSec, ratio, over },
+    allReviews: s.allReviews,
+    records: s.records,
+  };
+  return validView(view) ? view : undefined;
+}
+
+/** A card's fields from its text in the deck's list (checked by its SHA-256 to be the text the view was joined with). */
+function cardIn(list: Buffer, start: number, end: number): ViewCard {
+  const c = JSON.parse(list.toString('utf8', start, end)) as ViewCard;
+  const ok =
+    typeof c === 'object' && c !== null && typeof c.id === 'string' && typeof c.question === 'string' && typeof c.file === 'string' && typeof c.line === 'number' &&
+    Array.isArray(c.tags) && c.tags.every((t) => typeof t === 'string') && (c.company === null || typeof c.company === 'string') && typeof c.timeLimitSec === 'number';
+  if (!ok) throw new Error(`stats view: the deck list does not hold a card at ${start}; delete .prep/cache to rebuild it`);
+  return c;
 }

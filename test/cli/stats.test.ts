@@ -125,6 +125,40 @@ describe('prep stats --json', () => {
   });
 });
 
+describe('prep stats --json from the kept view', () => {
+  // Answer files changed less than 3 s before the deck cache was written are not served by stamp.
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 3_100));
+
+  it('prints the same when nothing changed, and shows an edited answer and a new review at once', async () => {
+    await settle();
+    const first = prep(['--json']).stdout; // joins the deck and the history, keeps the view
+    expect(existsSync(path.join(root, '.prep', 'cache', 'stats-view'))).toBe(true);
+    const second = prep(['--json']).stdout; // from the view
+    expect(second).toBe(first);
+    expect(prep(['--json'], { PREP_NOW: '2026-11-20T12:00:00Z' }).stdout).not.toBe(first); // the clock's part is computed every run
+    const before = JSON.parse(first);
+    expect(before.overview.editedCards).not.toContain('btree');
+
+    appendFileSync(path.join(root, 'answers', 'technical', 'btree.md'), '\nOne more point.\n');
+    const edited = JSON.parse(prep(['--json']).stdout);
+    expect(edited.overview.editedCards).toContain('btree');
+    expect(edited.overview.cards.edited).toBe(before.overview.cards.edited + 1);
+
+    const data = readProgress(progressFile);
+    const record = data.cards['why-us']!;
+    const at = new Date('2026-11-14T11:00:00Z');
+    const event: ProgressEvent = {
+      type: 'review',
+      review: { seq: data.lastSeq + 1, cardId: 'why-us', at, grade: 1, elapsedMs: 30_000, timeLimitSec: 60, mode: 'scheduled', typed: false, contentHash: record.contentHash },
+      card: { ...record, memory: { ...record.memory, lastReview: at } },
+    };
+    appendFileSync(path.join(root, '.prep', 'progress.journal'), serializeJournalLine(data.lastSeq + 1, event));
+    const graded = JSON.parse(prep(['--json']).stdout);
+    expect(graded.overview.reviews.total).toBe(edited.overview.reviews.total + 1);
+    expect(prep(['--json']).stdout).toBe(JSON.stringify(graded) + '\n');
+  }, 30_000);
+});
+
 describe('prep stats reads, never writes', () => {
   it('leaves the progress file and journal byte-for-byte as they were, with no lock or backup', () => {
     // A review still in the journal (not yet compacted) must count too.
