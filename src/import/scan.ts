@@ -470,7 +470,9 @@ export function scanBlock(lines: readonly Line[], ctx: ScanContext): ScanResult 
         break;
       }
       case 'plain': {
-        const switched = i > 0 && unit.blankBefore > 0 && !hasText(unit.children) ? companySwitch(unit.head.text) : undefined;
+        // A title stands alone: "Google onsite\nWent well." is a paragraph of an answer.
+        const alone = i > 0 && unit.blankBefore > 0 && !hasText(unit.children) && followedDirectly(list, i) === undefined;
+        const switched = alone ? companySwitch(unit.head.text) : undefined;
         if (switched) {
           // "Meta — phone screen" or "Company: Stripe" between questions: the questions after it
           // are that company's (and that round's), not the answer before it.

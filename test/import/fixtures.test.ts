@@ -170,6 +170,12 @@ describe('edge cases', () => {
     expect(result.questions[0]!.sections.answer).toContain('| p99 | 900ms | 120ms |');
   });
 
+  it('keeps an answer paragraph that starts like a company title in the answer', () => {
+    const result = importNotes('Where else are you interviewing?\nA few places.\n\nGoogle onsite\nWent well, waiting to hear back.\n\nWhy Acme?\nThe product.\n');
+    expect(result.questions[0]!.sections.answer).toBe('A few places.\n\nGoogle onsite\nWent well, waiting to hear back.');
+    expect(result.questions.map((q) => q.company)).toEqual([null, null]);
+  });
+
   it('reads a Tags: line written as a list', () => {
     const result = importNotes('Tags: [behavioural, "leadership"]\n\n## Why Acme?\nThe product.\n');
     expect(result.questions[0]!.tags).toEqual(['behavioural', 'leadership']);
