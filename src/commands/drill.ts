@@ -59,7 +59,8 @@ export async function run(options: DrillOptions, io: CommandIO): Promise<number>
   // Summaries are enough to reconcile and pick; only the picked cards are revived in full.
   const deck = await loadDeckLazily(locations.deckDir);
   const progressFile = options.progress ? path.resolve(io.cwd, options.progress) : defaultProgressFile(locations);
-  const startedAt = new Date();
+  const now = drillClock(io.env);
+  const startedAt = now();
   const store = openProgress(progressFile, { now: startedAt });
   try {
     // Edited answers keep their schedule; renamed cards get their history back (logged, never dropped).
@@ -103,7 +104,7 @@ export async function run(options: DrillOptions, io: CommandIO): Promise<number>
     const config: SessionConfig = { scheduler, timeLimitSec: options.time, typing: options.type === true, nextSeq: () => store.nextSeq() };
     // Each card's answer is read from the cache when the session first needs it (the reveal).
     const queue = picked.queue.map((p) => ({ ...p, card: deck.fullCard(p.card) }));
-    const state = await interactive(startSession(queue, store.data.cards, new Date()), config, store, locations.deckDir, io);
+    const state = await interactive(startSession(queue, store.data.cards, now()), config, store, locations.deckDir, io, now);
     const summary = summarize(state, nextDue(cards, state.records, state.now));
     if (state.ended === 'interrupted') io.stdout.write(`${oneLineSummary(summary, state.now)}\n`);
     else printLines(io, renderSummary(summary, state.now, c));
@@ -116,8 +117,19 @@ export async function run(options: DrillOptions, io: CommandIO): Promise<number>
   }
 }
 
+/**
+ * The session's clock. PREP_NOW (an ISO time) sets where it starts, for tests; it is not a user
+ * setting. From there it runs in real time (monotonic), so the live timer and time spent stay real.
+ */
+function drillClock(env: NodeJS.ProcessEnv): () => Date {
+  const pinned = env.PREP_NOW ? new Date(env.PREP_NOW) : undefined;
+  if (!pinned || !Number.isFinite(pinned.getTime())) return () => new Date();
+  const start = performance.now();
+  return () => new Date(pinned.getTime() + (performance.now() - start));
+}
+
 /** Runs the session on the terminal until it is done; resolves with the final state. */
-function interactive(initial: SessionState, config: SessionConfig, store: ProgressStore, deckDir: string, io: CommandIO): Promise<SessionState> {
+function interactive(initial: SessionState, config: SessionConfig, store: ProgressStore, deckDir: string, io: CommandIO, now: () => Date): Promise<SessionState> {
   const stdin = process.stdin;
   const out = process.stdout;
   const c = paint(io.term);
@@ -167,7 +179,7 @@ function interactive(initial: SessionState, config: SessionConfig, store: Progre
     } else {
       const frame = renderReveal(state, config, s);
       lines = frame.lines;
-      if (frame.maxScroll !== state.maxScroll) state = step(state, { type: 'layout', maxScroll: frame.maxScroll, now: new Date() }, config).state;
+      if (frame.maxScroll !== state.maxScroll) state = step(state, { type: 'layout', maxScroll: frame.maxScroll, now: now() }, config).state;
     }
     write(`\x1b[H${lines.slice(0, s.rows).map((l) => `${l}\x1b[K`).join('\r\n')}\x1b[J`);
   };
@@ -191,7 +203,7 @@ function interactive(initial: SessionState, config: SessionConfig, store: Progre
     const perform = async (effect: Effect) => {
       if (effect.type === 'persist') {
         store.append(effect.event); // durable (fsynced) when it returns: only then may the next card show
-        await apply({ type: 'persisted', now: new Date() });
+        await apply({ type: 'persisted', now: now() });
         return;
       }
       const card = effect.card;
@@ -201,26 +213,26 @@ function interactive(initial: SessionState, config: SessionConfig, store: Progre
       editing = false;
       const reloaded = result.ok ? await reloadCard(deckDir, card) : { card, message: `Could not edit: ${result.error ?? 'the editor failed'}.` };
       enterTerminal();
-      await apply({ type: 'edited', card: reloaded.card, now: new Date(), ...(reloaded.message ? { message: reloaded.message } : {}) });
+      await apply({ type: 'edited', card: reloaded.card, now: now(), ...(reloaded.message ? { message: reloaded.message } : {}) });
     };
 
     const onData = (chunk: string) =>
       enqueue(async () => {
         for (const key of parseKeys(chunk)) {
           if (state.phase === 'done') break;
-          await apply({ type: 'key', key, now: new Date() });
+          await apply({ type: 'key', key, now: now() });
         }
         after();
       });
     const onTick = () => {
       if (editing || finished) return;
-      state = step(state, { type: 'tick', now: new Date() }, config).state;
+      state = step(state, { type: 'tick', now: now() }, config).state;
       drawTimer();
     };
     const onSignal = (signal: NodeJS.Signals) => {
       if (editing && signal === 'SIGINT') return; // Ctrl-C belongs to the editor while it runs
       enqueue(async () => {
-        await apply({ type: 'interrupt', now: new Date() });
+        await apply({ type: 'interrupt', now: now() });
         after();
       });
     };

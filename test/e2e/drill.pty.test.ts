@@ -20,8 +20,8 @@ const env = (extra: Record<string, string> = {}): Record<string, string> =>
   inheritedEnv({ TERM: 'xterm-256color', TZ: 'UTC', ...extra }, ['NO_COLOR', 'FORCE_COLOR', 'PREP_DECK', 'VISUAL', 'EDITOR']);
 
 /** `prep drill --deck <deck> ...args` in a pseudo-terminal, or with `shell`, that command line run by /bin/sh. */
-function drill(args: string[] = [], opts: { shell?: string } = {}): PtySession {
-  const options = { cwd: dir, env: env(), strip: ANSI };
+function drill(args: string[] = [], opts: { shell?: string; env?: Record<string, string> } = {}): PtySession {
+  const options = { cwd: dir, env: env(opts.env), strip: ANSI };
   return opts.shell ? startPty('/bin/sh', ['-c', opts.shell], options) : startPty(process.execPath, [BIN, 'drill', '--deck', deck, ...args], options);
 }
 
@@ -145,6 +145,30 @@ describe('prep drill in a terminal', () => {
     await t.waitFor(/Nothing is due right now/);
     await t.waitFor(/prep drill --cram/);
     expect((await t.exited).exitCode).toBe(0);
+  });
+
+  it('PREP_NOW sets where the session clock starts (scheduling, due dates); the timer still runs in real time', async () => {
+    const pinned = '2031-03-09T22:30:00Z'; // 06:30 on 10 March in Shanghai
+    const t = drill([], { env: { PREP_NOW: pinned, TZ: 'Asia/Shanghai' } });
+    await t.waitFor(/conflict/);
+    await t.waitFor(/0:01 \/ 0:30/);
+    t.type(' ');
+    await t.waitFor(/4 Easy/);
+    t.type('4');
+    await t.waitFor(/failure/);
+    t.type('q');
+    const nextDue = await t.waitFor(/Next card due in \S+ \([^)]*\)/);
+    expect((await t.exited).exitCode).toBe(0);
+    const data = readProgress(progressFile);
+    const review = data.reviews[0]!;
+    // Graded after the timer showed 0:01, well within the session's deadline.
+    expect(review.at.getTime()).toBeGreaterThanOrEqual(Date.parse(pinned) + 1000);
+    expect(review.at.getTime()).toBeLessThan(Date.parse(pinned) + 60_000);
+    const due = data.cards[review.cardId]!.memory.due;
+    expect(due.getTime()).toBeGreaterThan(Date.parse(pinned) + 86_400_000);
+    // The end screen names the day in the terminal's time zone, as Intl does.
+    const day = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', weekday: 'short', day: 'numeric', month: 'short' }).format(due);
+    expect(nextDue).toContain(`(${day})`);
   });
 
   it('typing mode checks the typed answer against the key points', async () => {
