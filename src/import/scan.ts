@@ -588,11 +588,12 @@ export function trailingAside(content: readonly Line[]): number | undefined {
 }
 
 /**
- * A line of a diagram drawn in text ("+-----+", "| API | ---> | DB |", "└──"): it starts with a box
- * edge or has no letters or digits. A drawing is never a prose aside; it is what an answer shows.
+ * A line of a diagram drawn in text ("+-----+", "| API | ---> | DB |", "└──", "  |   v"): it starts
+ * with a box edge, or is made of lines and arrows only ("...", "???" are not drawings). A drawing
+ * is never a prose aside; it is what an answer shows.
  */
 function isDrawn(text: string): boolean {
-  return /^(?:[|+](?:[-=|+ ]|$)|[\u2500-\u257F])/u.test(text) || (text !== '' && !/[\p{L}\p{N}]/u.test(text));
+  return /^(?:[|+](?:[-=|+ ]|$)|[\u2500-\u257F])/u.test(text) || /^(?=.*[|+\-=_/\\<>])[^\p{L}\p{N}]{3,}$/u.test(text);
 }
 
 function sortDrafts(drafts: Draft[]): void {

@@ -148,6 +148,15 @@ describe('edge cases', () => {
     expect(result.unplaced.map((u) => u.line)).toEqual([9]);
   });
 
+  it('keeps a drawing after a list answer, but not prose that merely trails off with dots', () => {
+    const drawn = importNotes('How does a request flow?\n- client\n- server\n\n+--------+     +--------+\n| client | --> | server |\n+--------+     +--------+\n');
+    expect(drawn.questions[0]!.sections.answer).toContain('| client | --> | server |');
+    expect(drawn.unplaced).toEqual([]);
+    const dots = importNotes('Why Acme?\n- product\n- team\n\nThings to ask them: team size, on-call\n...\n');
+    expect(dots.questions[0]!.sections.answer).toBe('- product\n- team');
+    expect(dots.unplaced.map((u) => u.line)).toEqual([5]);
+  });
+
   it('keeps a second prose paragraph of the last answer', () => {
     const result = importNotes('## Why Acme?\nThe product.\n\nAnd the people.\n');
     expect(result.questions[0]!.sections.answer).toBe('The product.\n\nAnd the people.');
