@@ -252,6 +252,9 @@ describe.skipIf(!existsSync(seedsDir))('the user notes in ../shared/seeds', () =
     expect(design.tags).toEqual(['design']);
     expect(design.sections.answer).toMatch(/^To support such requirement/u);
     expect(design.sections.notes).toMatch(/^Suppose you have an API service/u);
+    // The paragraph after the last component (one blank line) closes the design and introduces the
+    // diagram the question asks for: both are the answer, not text to report.
+    expect(design.sections.answer).toMatch(/With the durability of Message Queue[\s\S]*\| Elasticsearch \|/u);
     // Narrative outside the questions is reported, not attached to question 7.
     expect(result.questions[6]!.sections).toEqual({});
     expect(result.unplaced.length).toBeGreaterThan(5);
