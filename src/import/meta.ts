@@ -61,16 +61,19 @@ const JOINS = String.raw`(?:\b(?:join(?:ing)?|work(?:ing)?\s+(?:at|for)|apply(?:
  * same notes makes it a company. `noteLines` is the text of every line of the notes.
  */
 export function employerNamedIn(noteLines: readonly string[], named: readonly string[] = []): (title: string) => string | undefined {
-  const text = noteLines.join('\n');
   const known = new Map([...named, ...noteLines.flatMap((l) => companyLine(l) ?? [])].map((name) => [name.toLowerCase(), name]));
+  // What follows each verb of joining, read once: "Google?" in "Why do you want to join Google?".
+  const joins = new RegExp(`${JOINS}(?=(.+))`, 'giu');
+  const joined = noteLines.flatMap((l) => [...l.matchAll(joins)].map((m) => m[1]!.toLowerCase()));
   return (title) => {
     const same = known.get(titleTopic(title).toLowerCase());
     if (same) return same;
+    if (joined.length === 0) return undefined;
     const name = cleanCompany(stripNumbering(cleanTitle(title.replace(/^#+\s*/u, ''))).replace(/[:：]$/u, ''), false);
     // "团队" in "为什么加入团队" is the team, an interview topic, not a company.
     if (!name || !isTopicForm(name) || isInterviewTopic(name)) return undefined;
-    const escaped = name.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
-    return new RegExp(`${JOINS}${escaped}(?![\\p{L}\\p{N}])`, 'iu').test(text) ? name : undefined;
+    const lower = name.toLowerCase();
+    return joined.some((rest) => rest.startsWith(lower) && !/^[\p{L}\p{N}]/u.test(rest.slice(lower.length))) ? name : undefined;
   };
 }
 
