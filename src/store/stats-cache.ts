@@ -21,6 +21,7 @@ import {
   digestFromColumns,
   digestProgress,
   GROUP_FIELDS,
+  groupNameRanks,
   INT_FIELDS,
   NUM_FIELDS,
   reviewFolder,
@@ -420,6 +421,9 @@ interface ViewStrings {
   allReviews: number;
   records: number;
   tagListLength: number;
+  /** The groups' nameRanks, and the collationKey of the process that made them. */
+  nameRanks: number[];
+  collation: string;
 }
 
 /**
@@ -461,7 +465,8 @@ export function saveStatsView(cacheDir: string, history: HistoryStamp, view: Sta
     const texts = cards.map((card) => Buffer.from(jsonText(card, false), 'utf8'));
     const list = Buffer.concat([Buffer.from('['), ...texts.flatMap((t, i) => (i === 0 ? [t] : [Buffer.from(','), t])), Buffer.from(']\n')]);
     // Card i is list[starts[i], starts[i + 1] - 1): the byte before the next start is its ',' (the last one's ']').
-    const starts = new Float64Array(cards.length + 1);
+    if (list.length > 0xffff_ffff) return;
+    const starts = new Uint32Array(cards.length + 1);
     let at = 1; // after '['
     texts.forEach((text, i) => {
       starts[i] = at;
@@ -478,8 +483,8 @@ export function saveStatsView(cacheDir: string, history: HistoryStamp, view: Sta
   }
 }
 
-/** One JSON line (strings and scalars), then the float64 blocks (num, groupNums, dayNums, list offsets), the uint32 ones (tagStart, tagList, companyOf) and the bytes (codes, flags). */
-function encodeView(v: StatsView, starts: Float64Array, headerBytes: number): Buffer[] {
+/** One JSON line (strings and scalars), then the float64 blocks (num, groupNums, dayNums), the uint32 ones (list offsets, tagStart, tagList, companyOf) and the bytes (codes, flags). */
+function encodeView(v: StatsView, starts: Uint32Array, headerBytes: number): Buffer[] {
   const t = v.totals;
   const strings: ViewStrings = {
     count: v.count,
@@ -492,6 +497,8 @@ function encodeView(v: StatsView, starts: Float64Array, headerBytes: number): Bu
     allReviews: v.allReviews,
     records: v.records,
     tagListLength: v.tagList.length,
+    nameRanks: [...groupNameRanks(v)],
+    collation: collationKey(),
   };
   const bytes = (a: Float64Array | Uint32Array | Uint8Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
   const line = Buffer.from(JSON.stringify(strings), 'utf8');
@@ -508,10 +515,10 @@ function decodeView(payload: Buffer, list: Buffer): StatsView | undefined {
   if (!Array.isArray(s.totals) || s.totals.length !== 7 || !s.totals.every((x) => typeof x === 'number')) return undefined;
   const n = s.count;
   const groups = s.tagGroups.length + s.companyGroups.length;
-  const f64 = [n * VIEW_NUM_FIELDS, groups * GROUP_FIELDS, s.days.length * DAY_FIELDS, n + 1];
-  const u32 = [n + 1, s.tagListLength, n];
+  const f64 = [n * VIEW_NUM_FIELDS, groups * GROUP_FIELDS, s.days.length * DAY_FIELDS];
+  const u32 = [n + 1, n + 1, s.tagListLength, n];
   const blocks = payload.subarray(newline + 1);
-  if (blocks.length !== 8 * (f64[0]! + f64[1]! + f64[2]! + f64[3]!) + 4 * (u32[0]! + u32[1]! + u32[2]!) + 2 * n) return undefined;
+  if (blocks.length !== 8 * (f64[0]! + f64[1]! + f64[2]!) + 4 * (u32[0]! + u32[1]! + u32[2]! + u32[3]!) + 2 * n) return undefined;
   // Viewed where they are when aligned (as written), else copied into an array of their own.
   let at = blocks.byteOffset;
   const take = <T>(count: number, width: number, make: (buffer: ArrayBufferLike, offset: number, length: number) => T): T => {
@@ -523,13 +530,15 @@ function decodeView(payload: Buffer, list: Buffer): StatsView | undefined {
   const float64 = (count: number) => take(count, 8, (b, o, l) => new Float64Array(b, o, l));
   const uint32 = (count: number) => take(count, 4, (b, o, l) => new Uint32Array(b, o, l));
   const uint8 = (count: number) => take(count, 1, (b, o, l) => new Uint8Array(b, o, l));
-  const [num, groupNums, dayNums, starts] = f64.map(float64) as [Float64Array, Float64Array, Float64Array, Float64Array];
-  const [tagStart, tagList, companyOf] = u32.map(uint32) as [Uint32Array, Uint32Array, Uint32Array];
+  const [num, groupNums, dayNums] = f64.map(float64) as [Float64Array, Float64Array, Float64Array];
+  const [starts, tagStart, tagList, companyOf] = u32.map(uint32) as [Uint32Array, Uint32Array, Uint32Array, Uint32Array];
   const [codes, flags] = [uint8(n), uint8(n)];
   // Each card's text lies between its start and the next one's comma: in order, inside the list.
   if (starts[n] !== list.length - 1) return undefined;
-  for (let i = 0; i < n; i++) if (!(starts[i]! >= 1 && starts[i]! + 1 < starts[i + 1]! && starts[i]! % 1 === 0)) return undefined;
+  for (let i = 0; i < n; i++) if (!(starts[i]! >= 1 && starts[i]! + 1 < starts[i + 1]!)) return undefined;
   const [reviews, scheduled, cram, seconds, limitSec, ratio, over] = s.totals as [number, number, number, number, number, number, number];
+  // The groups' order by name, when made in this locale; else statsFromView asks localeCompare.
+  const ranked = s.collation === collationKey() && Array.isArray(s.nameRanks) && s.nameRanks.length === groups && s.nameRanks.every((r) => Number.isInteger(r) && r >= 0 && r < groups);
   const view: StatsView = {
     timeZone: undefined,
     since: null,
@@ -541,6 +550,7 @@ function decodeView(payload: Buffer, list: Buffer): StatsView | undefined {
     tagGroups: s.tagGroups,
     companyGroups: s.companyGroups,
     groupNums,
+    ...(ranked ? { nameRanks: Uint32Array.from(s.nameRanks) } : {}),
     tagStart,
     tagList,
     companyOf,
@@ -553,6 +563,18 @@ function decodeView(payload: Buffer, list: Buffer): StatsView | undefined {
     records: s.records,
   };
   return validView(view) ? view : undefined;
+}
+
+/**
+ * What String.prototype.localeCompare's order depends on besides the strings: the default locale,
+ * which ICU takes from LC_ALL, else LC_MESSAGES, else LANG; and the collation data, fixed by the
+ * node build unless node is pointed at other ICU data (NODE_ICU_DATA, ICU_DATA, --icu-data-dir).
+ * Group names ordered under an equal key are in this process's order without making a collator (~15 ms).
+ */
+function collationKey(): string {
+  const env = process.env;
+  const vars = ['LC_ALL', 'LC_MESSAGES', 'LANG', 'NODE_ICU_DATA', 'ICU_DATA', 'NODE_OPTIONS'].map((name) => env[name] ?? null);
+  return JSON.stringify([process.version, process.versions.icu ?? '', process.versions.unicode ?? '', process.execArgv.filter((arg) => /icu/i.test(arg)), ...vars]);
 }
 
 /** A card's fields from its text in the deck's list (checked by its SHA-256 to be the text the view was joined with). */

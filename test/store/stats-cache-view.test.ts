@@ -68,6 +68,21 @@ describe('stats view cache', () => {
     }
   }, 20_000);
 
+  it('keeps the order of group names for the locale it was made in only', async () => {
+    await makeView();
+    expect(stored()!.nameRanks).toBeDefined();
+    const saved = process.env.LC_ALL;
+    try {
+      process.env.LC_ALL = saved === 'da_DK.UTF-8' ? 'lt_LT.UTF-8' : 'da_DK.UTF-8'; // another locale: ask localeCompare
+      const view = stored()!;
+      expect(view.nameRanks).toBeUndefined();
+      expect(JSON.stringify(statsFromView(view, { now: CLOCKS[0]! }))).toBe(JSON.stringify(await truth(CLOCKS[0]!)));
+    } finally {
+      if (saved === undefined) delete process.env.LC_ALL;
+      else process.env.LC_ALL = saved;
+    }
+  }, 20_000);
+
   it('is not served once the history has a new review (journal) or was replaced', async () => {
     await makeView();
     expect(stored()).toBeDefined();
