@@ -4,7 +4,8 @@
  *
  * Shapes read (see docs/readme-import.md): markdown headings, plain question lines with the answer
  * under them, numbered or bulleted question lists with nested answers, `Q:`/`A:` lines,
- * <details><summary>, STAR steps, full/short versions and notes (English and Chinese labels).
+ * <details><summary>, STAR steps, full/short versions and notes (English and Chinese labels),
+ * YAML front matter.
  */
 import type { SectionName } from '../core/card.js';
 import { normalizeTag } from '../core/time-limits.js';
@@ -39,9 +40,9 @@ export interface NotesImport {
   unplaced: NotesLine[];
   /** Lines read as structure rather than text: section titles, labels, markers, the notes' title. */
   structure: Array<NotesLine & { role: Structure['role'] }>;
-  /** Company named by the notes' title or a `Company:` line, if any. */
+  /** Company named by the notes' title, a `Company:` line or the front matter, if any. */
   company: string | null;
-  /** Tags named by a `Tags:` line, if any. */
+  /** Tags named by a `Tags:` line or the front matter, if any. */
   tags: string[];
 }
 
