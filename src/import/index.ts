@@ -2,7 +2,7 @@
  * Interview notes, as people keep them, → question drafts ready for serializeAnswer, plus the
  * text that belongs to no question. Pure: text in, data out; `prep import` does the rest.
  *
- * Shapes read (see docs/readme-import.md): markdown headings, plain question lines with the answer
+ * Shapes read (see the README, `prep import`): markdown headings, plain question lines with the answer
  * under them, numbered or bulleted question lists with nested answers, `Q:`/`A:` lines,
  * <details><summary>, STAR steps, full/short versions and notes (English and Chinese labels),
  * YAML front matter.
