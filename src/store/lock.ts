@@ -2,10 +2,14 @@
  * One writer per progress file: `<progress file>.lock` holds the writer's pid, host, start time and
  * a random token. It is written in full to a temp file and then hard-linked into place, so the lock
  * appears atomically and is never seen half-written. A lock whose process is gone (same host, pid
- * not running) is stale and is taken over. Caveats (documented in README): a reused pid makes a stale
- * lock look alive; a lock from another host cannot be checked and is always respected.
+ * not running) is stale and is taken over. On Linux the lock also records which process it was (boot
+ * id and the process's start time, from /proc), so a pid the system has since given to another
+ * program, or a lock from before a reboot, is seen as stale too. Caveats (documented in README):
+ * elsewhere a reused pid makes a stale lock look alive; a lock from another host cannot be checked
+ * and is always respected.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PrepError } from '../core/errors.js';
@@ -17,6 +21,8 @@ export interface LockInfo {
   host: string;
   startedAt: string;
   token: string;
+  /** Which process holds it, beyond its pid (see processIdentity); absent where it cannot be known. */
+  process?: string;
 }
 
 export class ProgressLockedError extends PrepError {
@@ -52,12 +58,42 @@ export function isProcessAlive(pid: number): boolean {
   }
 }
 
+/**
+ * `boot id/start time` of process `pid` on Linux (the start time in clock ticks since boot, field 22
+ * of /proc/<pid>/stat): unlike the pid, it is never the same for two processes. Undefined where /proc
+ * does not tell (other systems, or the process is gone).
+ */
+export function processIdentity(pid: number, readText: (file: string) => string = (file) => readFileSync(file, 'utf8')): string | undefined {
+  try {
+    const bootId = readText('/proc/sys/kernel/random/boot_id').trim();
+    const stat = readText(`/proc/${pid}/stat`);
+    // The command name (field 2) is in parentheses and may itself hold spaces or parentheses.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const startTime = fields[19]; // field 22; the fields after the name start at field 3
+    return bootId && startTime && /^\d+$/.test(startTime) ? `${bootId}/${startTime}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * True when the lock's process is certainly gone although its pid is in use: the system was rebooted
+ * since, or the pid now belongs to a process started later.
+ */
+function pidReused(holder: LockInfo, identityOf: (pid: number) => string | undefined): boolean {
+  if (holder.process === undefined) return false; // written where /proc is not available: nothing to compare
+  const now = identityOf(holder.pid);
+  return now !== undefined && now !== holder.process;
+}
+
 function readLock(file: string, layer: FsLayer): LockInfo | null {
   const text = layer.readFileSync(file).toString('utf8');
   try {
     const value = JSON.parse(text) as Partial<LockInfo>;
     if (typeof value.pid === 'number' && typeof value.host === 'string' && typeof value.token === 'string') {
-      return { pid: value.pid, host: value.host, startedAt: String(value.startedAt ?? ''), token: value.token };
+      const info: LockInfo = { pid: value.pid, host: value.host, startedAt: String(value.startedAt ?? ''), token: value.token };
+      if (typeof value.process === 'string') info.process = value.process;
+      return info;
     }
   } catch {
     // fall through
@@ -67,7 +103,7 @@ function readLock(file: string, layer: FsLayer): LockInfo | null {
 
 type Verdict = { state: 'held'; holder: LockInfo | null } | { state: 'stale'; holder: LockInfo | null } | { state: 'gone' };
 
-function judge(file: string, layer: FsLayer): Verdict {
+function judge(file: string, layer: FsLayer, identityOf: (pid: number) => string | undefined): Verdict {
   let holder: LockInfo | null;
   try {
     holder = readLock(file, layer);
@@ -88,7 +124,7 @@ function judge(file: string, layer: FsLayer): Verdict {
   if (holder.host !== os.hostname()) return { state: 'held', holder };
   // Our own pid: held if this process really holds it, else a lock from before a reboot that reused the pid.
   if (holder.pid === process.pid) return heldHere.has(holder.token) ? { state: 'held', holder } : { state: 'stale', holder };
-  return isProcessAlive(holder.pid) ? { state: 'held', holder } : { state: 'stale', holder };
+  return isProcessAlive(holder.pid) && !pidReused(holder, identityOf) ? { state: 'held', holder } : { state: 'stale', holder };
 }
 
 function lockedMessage(progressFile: string, lockFile: string, holder: LockInfo | null): string {
@@ -102,16 +138,18 @@ function lockedMessage(progressFile: string, lockFile: string, holder: LockInfo 
  * Takes the lock for `progressFile`, recovering a stale one. Throws ProgressLockedError when another
  * live process holds it, PrepError when the folder cannot be written.
  */
-export function acquireLock(progressFile: string, now: Date, layer: FsLayer = nodeFs): HeldLock {
+export function acquireLock(progressFile: string, now: Date, layer: FsLayer = nodeFs, identityOf: (pid: number) => string | undefined = processIdentity): HeldLock {
   const lockFile = `${progressFile}.lock`;
   const info: LockInfo = { pid: process.pid, host: os.hostname(), startedAt: now.toISOString(), token: randomBytes(8).toString('hex') };
+  const identity = identityOf(process.pid);
+  if (identity !== undefined) info.process = identity;
   const content = Buffer.from(`${JSON.stringify(info)}\n`, 'utf8');
   for (let attempt = 0; attempt < 8; attempt++) {
     if (tryCreate(lockFile, content, layer)) {
       cleanLeftovers(lockFile, layer);
       return held(lockFile, info, layer);
     }
-    const verdict = judge(lockFile, layer);
+    const verdict = judge(lockFile, layer, identityOf);
     if (verdict.state === 'held') throw new ProgressLockedError(lockFile, verdict.holder, lockedMessage(progressFile, lockFile, verdict.holder));
     if (verdict.state === 'stale') takeAway(lockFile, verdict.holder, layer);
   }
