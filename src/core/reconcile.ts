@@ -28,32 +28,45 @@ function lastReviewTime(record: CardRecord): number {
  * recently reviewed wins (the others stay orphans); among several such cards the first in deck order.
  */
 export function reconcile(cards: readonly ReconcileCard[], data: ProgressData, now: Date): ProgressEvent[] {
-  const events: ProgressEvent[] = [];
-  const orphansByQuestion = new Map<string, CardRecord[]>();
-  for (const orphan of findOrphans(cards, data)) {
-    const key = normalizeQuestion(orphan.question);
-    if (key === '') continue;
-    const list = orphansByQuestion.get(key) ?? [];
-    list.push(orphan);
-    orphansByQuestion.set(key, list);
-  }
-  for (const list of orphansByQuestion.values()) list.sort((a, b) => lastReviewTime(b) - lastReviewTime(a));
-
-  const seen = new Set<string>();
+  // Each id's first card with its record (duplicate ids are a deck problem check reports; history goes to the first).
+  const ids = new Set<string>();
+  const firsts: ReconcileCard[] = [];
+  const records: (CardRecord | undefined)[] = [];
+  let matched = 0;
   for (const card of cards) {
-    if (seen.has(card.id)) continue; // duplicate ids are a deck problem check reports; history goes to the first
-    seen.add(card.id);
-    let record = recordOf(data.cards, card.id);
+    if (ids.has(card.id)) continue;
+    ids.add(card.id);
+    const record = recordOf(data.cards, card.id);
+    if (record !== undefined) matched++;
+    firsts.push(card);
+    records.push(record);
+  }
+  // Orphans are looked for only when some card has no record and some record no card (most starts have neither).
+  const orphansByQuestion = new Map<string, CardRecord[]>();
+  if (matched < firsts.length && matched < Object.keys(data.cards).length) {
+    for (const orphan of Object.values(data.cards)) {
+      if (ids.has(orphan.id)) continue;
+      const key = normalizeQuestion(orphan.question);
+      if (key === '') continue;
+      const list = orphansByQuestion.get(key) ?? [];
+      list.push(orphan);
+      orphansByQuestion.set(key, list);
+    }
+    for (const list of orphansByQuestion.values()) list.sort((a, b) => lastReviewTime(b) - lastReviewTime(a));
+  }
+
+  const events: ProgressEvent[] = [];
+  firsts.forEach((card, i) => {
+    let record = records[i];
     if (record === undefined) {
-      const candidates = orphansByQuestion.get(normalizeQuestion(card.question));
-      const orphan = candidates?.shift();
-      if (orphan === undefined) continue; // a new card
+      const orphan = orphansByQuestion.get(normalizeQuestion(card.question))?.shift();
+      if (orphan === undefined) return; // a new card
       record = { ...orphan, id: card.id, question: card.question, file: card.file, memory: { ...orphan.memory } };
       events.push({ type: 'reattach', from: orphan.id, to: card.id, at: now, card: record });
     }
     if (record.contentHash !== card.contentHash) {
       events.push({ type: 'edited', cardId: card.id, at: now, from: record.contentHash, to: card.contentHash });
     }
-  }
+  });
   return events;
 }

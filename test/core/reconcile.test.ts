@@ -111,6 +111,12 @@ describe('reconcile', () => {
     expect(reconcile([deckCard('a', 'Same?')], data, NOW)).toEqual([]);
   });
 
+  test('a duplicate id: the history goes to the first card of that id only', () => {
+    const data = history(record('a', EARLIER, { question: 'Question a?' }), record('gone', EARLIER, { question: 'Gone?' }));
+    const events = reconcile([deckCard('a', 'Question a?', 'hash-a'), deckCard('a', 'Gone?', 'other-hash'), deckCard('b', 'Gone?')], data, NOW);
+    expect(events).toEqual([{ type: 'reattach', from: 'gone', to: 'b', at: NOW, card: expect.objectContaining({ id: 'b' }) }, expect.objectContaining({ type: 'edited', cardId: 'b' })]);
+  });
+
   test('an empty normalised question never matches', () => {
     const data = history(record('old', EARLIER, { question: '???' }));
     expect(reconcile([deckCard('new', '!!!')], data, NOW)).toEqual([]);
