@@ -143,16 +143,15 @@ export function pickCards<C extends Card | CardSummary>(cards: readonly C[], dat
    * Positions in `ready`, weakest first: lowest retrievability, then earliest due, then deck order.
    * The forgetting curve is asked once per card, not once per comparison: it is not free.
    */
-  const weakestFirst = (positions: Iterable<number>): number[] => {
-    const sorted = [...positions];
+  const weakestFirst = (positions: readonly number[], count = positions.length): number[] => {
     const recall = new Float64Array(ready.length);
     const due = new Float64Array(ready.length);
-    for (const i of sorted) {
+    for (const i of positions) {
       const record = records[i];
       recall[i] = isNewRecord(record) ? 0 : scheduler.retrievability(record!.memory, now);
       due[i] = record?.memory.due.getTime() ?? 0;
     }
-    return sorted.sort((a, b) => recall[a]! - recall[b]! || due[a]! - due[b]! || a - b);
+    return smallest(positions, count, (a, b) => recall[a]! - recall[b]! || due[a]! - due[b]! || a - b);
   };
   let queue: Picked<C>[];
   let newHeldBack = 0;
@@ -160,11 +159,11 @@ export function pickCards<C extends Card | CardSummary>(cards: readonly C[], dat
 
   if (options.cram) {
     const dueSet = new Set(dueAt);
-    queue = weakestFirst(ready.keys()).map((i) => ({ card: ready[i]!, mode: 'cram' as const, kind: dueSet.has(i) ? 'due' : isNewRecord(records[i]) ? 'new' : 'other' }));
+    queue = weakestFirst([...ready.keys()]).map((i) => ({ card: ready[i]!, mode: 'cram' as const, kind: dueSet.has(i) ? 'due' : isNewRecord(records[i]) ? 'new' : 'other' }));
   } else {
     const reviewRoom = Math.max(0, (options.reviewsPerDay ?? DEFAULT_REVIEWS_PER_DAY) - today.reviews);
     const newRoom = Math.max(0, (options.newPerDay ?? DEFAULT_NEW_PER_DAY) - today.newCards);
-    const due = weakestFirst(dueAt).slice(0, reviewRoom);
+    const due = weakestFirst(dueAt, reviewRoom);
     const fresh = freshAt.slice(0, newRoom);
     dueHeldBack = dueAt.length - due.length;
     newHeldBack = freshAt.length - fresh.length;
@@ -192,6 +191,37 @@ function sortedReviews(reviews: readonly Review[]): readonly Review[] {
     if (reviews[i]!.at.getTime() < reviews[i - 1]!.at.getTime()) return [...reviews].sort((a, b) => a.at.getTime() - b.at.getTime());
   }
   return reviews;
+}
+
+/**
+ * The `count` smallest of `items` under `compare` (a total order), in order. A heap of `count`
+ * rather than a sort of all: a big deck has thousands of due cards for a daily limit of 100.
+ */
+export function smallest<T>(items: readonly T[], count: number, compare: (a: T, b: T) => number): T[] {
+  if (count >= items.length) return [...items].sort(compare);
+  if (count <= 0) return [];
+  // A max-heap of the smallest so far: the largest of them on top, replaced by anything smaller.
+  const heap: T[] = [];
+  const swap = (i: number, j: number) => ([heap[i], heap[j]] = [heap[j]!, heap[i]!]);
+  for (const item of items) {
+    if (heap.length < count) {
+      heap.push(item);
+      for (let i = heap.length - 1; i > 0 && compare(heap[(i - 1) >> 1]!, heap[i]!) < 0; i = (i - 1) >> 1) swap(i, (i - 1) >> 1);
+    } else if (compare(item, heap[0]!) < 0) {
+      heap[0] = item;
+      for (let i = 0; ; ) {
+        const left = 2 * i + 1;
+        const right = left + 1;
+        let top = i;
+        if (left < count && compare(heap[left]!, heap[top]!) > 0) top = left;
+        if (right < count && compare(heap[right]!, heap[top]!) > 0) top = right;
+        if (top === i) break;
+        swap(i, top);
+        i = top;
+      }
+    }
+  }
+  return heap.sort(compare);
 }
 
 /** Fisher–Yates with a seeded generator: the same seed gives the same order. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { countRecent, countToday, nextDue, pickCards, RECENT_MS, shuffled } from '../../src/core/pick.js';
+import { countRecent, countToday, nextDue, pickCards, RECENT_MS, shuffled, smallest } from '../../src/core/pick.js';
 import { summarizeCard } from '../../src/core/card.js';
+import { seededRandom } from '../../src/core/random.js';
 import { isDue, Scheduler } from '../../src/core/schedule.js';
 import { makeCard, progressWith, record, review, reviewMemory } from './drill-cards.js';
 
@@ -162,6 +163,30 @@ describe('picking from summaries (drill picks from the deck cache summary)', () 
     // The to-prepare card has the earliest due date but is no card to drill.
     expect(nextDue(summaries, data.cards, now)).toEqual(nextDue(cards, data.cards, now));
     expect(nextDue(summaries, data.cards, now)).toEqual(new Date(now.getTime() + 5 * 86_400_000));
+  });
+});
+
+describe('smallest', () => {
+  it('is the first `count` of the sorted items, for any count, with ties and repeated values', () => {
+    const random = seededRandom(3);
+    for (const length of [0, 1, 2, 5, 17, 200]) {
+      const values = Array.from({ length }, () => Math.floor(random() * 10)); // many ties
+      const positions = values.map((_, i) => i);
+      const compare = (a: number, b: number) => values[a]! - values[b]! || a - b;
+      const sorted = [...positions].sort(compare);
+      for (const count of [0, 1, 3, length - 1, length, length + 5]) expect(smallest(positions, count, compare)).toEqual(sorted.slice(0, Math.max(0, count)));
+    }
+  });
+
+  it('keeps the weakest due cards when thousands are due for a limit of 100', () => {
+    const cards = Array.from({ length: 3000 }, (_, i) => makeCard(`c${i}`));
+    const random = seededRandom(9);
+    const data = progressWith(cards.map((c) => record(c, reviewMemory(daysAgo(1 + Math.floor(random() * 5)), daysAgo(20), { stability: 1 + Math.floor(random() * 50) }))));
+    const picked = pickCards(cards, data, scheduler, { now, timeZone: UTC });
+    const strength = (id: string) => scheduler.retrievability(data.cards[id]!.memory, now);
+    const byHand = [...cards].sort((a, b) => strength(a.id) - strength(b.id) || data.cards[a.id]!.memory.due.getTime() - data.cards[b.id]!.memory.due.getTime() || cards.indexOf(a) - cards.indexOf(b));
+    expect(picked.queue.map((p) => p.card.id)).toEqual(byHand.slice(0, 100).map((c) => c.id));
+    expect(picked.dueHeldBack).toBe(2900);
   });
 });
 
