@@ -14,7 +14,6 @@ import { parseRetention, Scheduler } from '../core/schedule.js';
 import { currentItem, limitFor, parseKeys, startSession, step, timerMs, type Effect, type Input, type SessionConfig, type SessionState } from '../core/session.js';
 import type { Card } from '../core/card.js';
 import { loadDeckLazily } from '../store/deck-cache.js';
-import { openInEditor } from '../store/editor.js';
 import { findDeck } from '../store/paths.js';
 import { defaultProgressFile, openProgress, type ProgressStore } from '../store/progress.js';
 import { oneLineSummary, renderNothingDue, renderQuestion, renderReveal, renderSummary, summarize, timerLine, type Screen } from '../ui/drill-view.js';
@@ -209,6 +208,8 @@ function interactive(initial: SessionState, config: SessionConfig, store: Progre
       const card = effect.card;
       editing = true;
       leaveTerminal();
+      // Loaded when first asked for: nothing before the first question needs it.
+      const { openInEditor } = await import('../store/editor.js');
       const result = await openInEditor(path.join(deckDir, card.file), io.env, { line: card.line });
       editing = false;
       const reloaded = result.ok ? await reloadCard(deckDir, card) : { card, message: `Could not edit: ${result.error ?? 'the editor failed'}.` };
