@@ -3,7 +3,7 @@
  * time when first used, and the same cards as a fresh parse in every case.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -41,14 +41,20 @@ function makeDeck(): void {
 
 describe('loadDeckLazily on a settled deck (served from the index)', () => {
   let settledIndex: Buffer;
+  let settledBodies: [string, Buffer][];
+  const bodiesFiles = () => readdirSync(cacheDirFor(deck)).filter((name) => name.startsWith('deck-bodies-'));
   beforeAll(async () => {
     makeDeck();
     load();
     await settle();
     load(); // rewrites the index with no file racy: now a warm start is served by stamps
     settledIndex = readFileSync(index());
+    settledBodies = bodiesFiles().map((name) => [name, readFileSync(path.join(cacheDirFor(deck), name))]);
   });
-  beforeEach(() => writeFileSync(index(), settledIndex));
+  beforeEach(() => {
+    writeFileSync(index(), settledIndex);
+    for (const [name, bytes] of settledBodies) writeFileSync(path.join(cacheDirFor(deck), name), bytes);
+  });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('gives the summaries, error count and full cards of a fresh parse', async () => {
@@ -93,6 +99,13 @@ describe('loadDeckLazily on a settled deck (served from the index)', () => {
     const again = await loadDeckLazily(deck);
     expect(fullJson(again)).toBe(JSON.stringify(fresh().cards));
     expect(existsSync(index())).toBe(true);
+  });
+
+  it('a missing bodies file: the deck is loaded in full, with the same cards', async () => {
+    for (const name of bodiesFiles()) rmSync(path.join(cacheDirFor(deck), name));
+    const lazy = await loadDeckLazily(deck);
+    expect(readFileSync(index()).equals(settledIndex)).toBe(false); // rebuilt by the full load, before any card was read
+    expect(fullJson(lazy)).toBe(JSON.stringify(fresh().cards));
   });
 
   it('lazy cards behave as plain cards: keys, spread, assignment', async () => {
