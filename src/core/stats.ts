@@ -264,12 +264,97 @@ export interface DigestOptions {
 
 /** Folds the history (see ProgressDigest). */
 export function digestProgress(progress: ProgressData, options: DigestOptions = {}): ProgressDigest {
-  const digest = emptyDigest(progress.cards, options.timeZone, options.since ?? null);
-  digest.allReviews = progress.reviews.length;
-  const all = [...progress.reviews].sort((a, b) => a.at.getTime() - b.at.getTime() || a.seq - b.seq);
+  const reviews = new ReviewColumns();
+  for (const r of progress.reviews) reviews.add(r);
+  return digestReviews(progress.cards, reviews, options);
+}
+
+/** Folds records and reviews held as columns (see ProgressDigest): the reviews in order of (time, seq), file order for equal ones. */
+export function digestReviews(records: ProgressData['cards'], reviews: ReviewColumns, options: DigestOptions = {}): ProgressDigest {
+  const digest = emptyDigest(records, options.timeZone, options.since ?? null);
+  digest.allReviews = reviews.count;
+  const { at, seq } = reviews;
+  const order = Array.from({ length: reviews.count }, (_, k) => k).sort((a, b) => at[a]! - at[b]! || seq[a]! - seq[b]!);
   const folder = reviewFolder(digest, options);
-  for (const r of all) folder(r, true);
+  for (const k of order) folder(reviews.review(k), true);
   return digest;
+}
+
+/**
+ * Reviews as columns, with what a fold needs of each (`typed` is not kept): one typed array per
+ * number, card ids and answer hashes as indexes into lists holding each once. About 40 bytes a
+ * review, where an object and its Date take several times that: a reader can hold a long history
+ * this way while it checks it slice by slice (store/progress.ts readProgressInto).
+ */
+export class ReviewColumns {
+  count = 0;
+  at = new Float64Array(1024);
+  seq = new Float64Array(1024);
+  elapsedMs = new Float64Array(1024);
+  timeLimitSec = new Float64Array(1024);
+  grade = new Uint8Array(1024);
+  cram = new Uint8Array(1024);
+  card = new Uint32Array(1024);
+  hash = new Uint32Array(1024);
+  readonly cardIds: string[] = [];
+  readonly hashes: string[] = [];
+  private readonly cardIndex = new Map<string, number>();
+  private readonly hashIndex = new Map<string, number>();
+
+  add(r: Review): void {
+    const k = this.count;
+    if (k === this.at.length) this.grow(2 * k);
+    this.at[k] = r.at.getTime();
+    this.seq[k] = r.seq;
+    this.elapsedMs[k] = r.elapsedMs;
+    this.timeLimitSec[k] = r.timeLimitSec;
+    this.grade[k] = r.grade;
+    this.cram[k] = r.mode === 'cram' ? 1 : 0;
+    this.card[k] = indexIn(this.cardIndex, this.cardIds, r.cardId);
+    this.hash[k] = indexIn(this.hashIndex, this.hashes, r.contentHash);
+    this.count = k + 1;
+  }
+
+  clear(): void {
+    this.count = 0;
+  }
+
+  /** Review k as an object, for folding (`typed` false: not kept). */
+  review(k: number): Review {
+    return {
+      seq: this.seq[k]!,
+      cardId: this.cardIds[this.card[k]!]!,
+      at: new Date(this.at[k]!),
+      grade: this.grade[k]! as Grade,
+      elapsedMs: this.elapsedMs[k]!,
+      timeLimitSec: this.timeLimitSec[k]!,
+      mode: this.cram[k] === 1 ? 'cram' : 'scheduled',
+      typed: false,
+      contentHash: this.hashes[this.hash[k]!]!,
+    };
+  }
+
+  private grow(capacity: number): void {
+    const copy = <T extends Float64Array | Uint8Array | Uint32Array>(a: T, make: new (n: number) => T): T => {
+      const b = new make(capacity);
+      b.set(a);
+      return b;
+    };
+    this.at = copy(this.at, Float64Array);
+    this.seq = copy(this.seq, Float64Array);
+    this.elapsedMs = copy(this.elapsedMs, Float64Array);
+    this.timeLimitSec = copy(this.timeLimitSec, Float64Array);
+    this.grade = copy(this.grade, Uint8Array);
+    this.cram = copy(this.cram, Uint8Array);
+    this.card = copy(this.card, Uint32Array);
+    this.hash = copy(this.hash, Uint32Array);
+  }
+}
+
+function indexIn(index: Map<string, number>, list: string[], value: string): number {
+  let k = index.get(value);
+  if (k === undefined) index.set(value, (k = list.push(value) - 1));
+  return k;
 }
 
 export function emptyDigest(records: Record<string, Pick<CardRecord, 'memory'>>, timeZone: string | undefined, since: string | null): ProgressDigest {

@@ -373,6 +373,94 @@ export function snapshotFromBytes(bytes: Buffer): SnapshotCheck | null {
 }
 
 /**
+ * snapshotFromBytes for a big snapshot read a piece at a time (`read(position, length)`, at most
+ * 1 MB): the head (top level and cards) and the tail (the log) are parsed and checked whole as
+ * snapshotWithoutReviews does; the reviews slice by slice as they come, each checked as
+ * reviewsFromBytes checks it and handed to `sink` (in file order), never all in memory at once.
+ * Null at any doubt (the caller then reads the file whole, which decides and explains), possibly
+ * after some reviews went to `sink`.
+ */
+export function snapshotFromChunks(size: number, read: (position: number, length: number) => Buffer, sink: (review: Review) => void): SnapshotCheck | null {
+  if (size < SLICE_BYTES) return null; // small: one JSON.parse is as good
+  let position = 0;
+  const next = (): Buffer | null => {
+    if (position >= size) return null;
+    const chunk = read(position, Math.min(SLICE_BYTES, size - position));
+    position += chunk.length;
+    return chunk.length > 0 ? chunk : null;
+  };
+  // The head, up to `"reviews": [` (found once).
+  let head: Buffer = Buffer.alloc(0);
+  let open = -1;
+  while (open === -1) {
+    const chunk = next();
+    if (chunk === null) return null;
+    const from = Math.max(0, head.length - REVIEWS_OPEN.length);
+    head = Buffer.concat([head, chunk]);
+    open = head.indexOf(REVIEWS_OPEN, from);
+  }
+  if (head.indexOf(REVIEWS_OPEN, open + 1) !== -1) return null;
+  const reviewsStart = open + REVIEWS_OPEN.length;
+  const prefix = head.toString('utf8', 0, reviewsStart);
+  // The reviews: what was read up to its last review start, until the `],` that ends them.
+  let pending: Buffer = head.subarray(reviewsStart);
+  let maxSeq = 0;
+  const slice = (bytes: Buffer): boolean => {
+    if (bytes.indexOf(REVIEWS_OPEN) !== -1) return false;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(`[${bytes.toString('utf8')}]`);
+    } catch {
+      return false;
+    }
+    if (!Array.isArray(raw)) return false;
+    for (const item of raw) {
+      let review = fastReview(item);
+      if (review === null) {
+        const one = z.safeParse(schemas().reviewSchema, item);
+        if (!one.success) return false;
+        review = one.data;
+      }
+      maxSeq = Math.max(maxSeq, review.seq);
+      sink(review);
+    }
+    return true;
+  };
+  let searched = 0;
+  for (;;) {
+    const close = pending.indexOf(REVIEWS_CLOSE, Math.max(0, searched - REVIEWS_CLOSE.length));
+    if (close !== -1) {
+      if (close > 0 && !slice(pending.subarray(0, close))) return null;
+      pending = pending.subarray(close);
+      break;
+    }
+    const cut = pending.lastIndexOf(BETWEEN_REVIEWS);
+    if (cut > 0) {
+      if (!slice(pending.subarray(0, cut))) return null;
+      pending = pending.subarray(cut + 1); // past the comma
+    }
+    searched = pending.length;
+    const chunk = next();
+    if (chunk === null) return null;
+    pending = Buffer.concat([pending, chunk]);
+  }
+  // The tail: `],` and the log, to the end.
+  const tail: Buffer[] = [pending];
+  for (let chunk = next(); chunk !== null; chunk = next()) tail.push(chunk);
+  const rest = Buffer.concat(tail);
+  if (rest.indexOf(REVIEWS_OPEN) !== -1) return null;
+  let top: unknown;
+  try {
+    top = JSON.parse(`${prefix}${rest.toString('utf8')}`);
+  } catch {
+    return null;
+  }
+  const checked = snapshotFromJson(top);
+  if (!checked.ok || checked.data.reviews.length !== 0 || maxSeq > checked.data.lastSeq) return null;
+  return checked;
+}
+
+/**
  * The reviews of a layout dated from `sinceMs` on, in file order, read from the end of the file
  * back to where every earlier review must be older: a review is never more than `disorderMs` older
  * than one before it (0 when the reviews are in time order). What a drill needs of a long history

@@ -25,7 +25,21 @@ import { ensureDailyBackup, hasTodaysBackup, listBackups } from './backups.js';
 import { errnoCode, nodeFs, readAllFd, syncFolder, writeAll, type FsLayer } from './fs-layer.js';
 import { journalFileFor, parseJournal } from './journal.js';
 import { acquireLock, type HeldLock } from './lock.js';
-import { bulkOffsets, journalLineFromJson, logFromBytes, reviewsFromBytes, reviewsSinceFromBytes, serializeJournalLine, serializeSnapshot, snapshotFromBytes, snapshotFromJson, snapshotWithoutBulk, type BulkOffsets, type SnapshotLayout } from './progress-schema.js';
+import {
+  bulkOffsets,
+  journalLineFromJson,
+  logFromBytes,
+  reviewsFromBytes,
+  reviewsSinceFromBytes,
+  serializeJournalLine,
+  serializeSnapshot,
+  snapshotFromBytes,
+  snapshotFromChunks,
+  snapshotFromJson,
+  snapshotWithoutBulk,
+  type BulkOffsets,
+  type SnapshotLayout,
+} from './progress-schema.js';
 import type { Locations } from './paths.js';
 
 export { ProgressLockedError } from './lock.js';
@@ -235,6 +249,86 @@ function buildState(file: string, journal: string, snapshotBytes: Buffer | null,
 /** Reads the history without a lock and without writing anything. Missing file: empty history. */
 export function readProgress(file: string, options: { fs?: FsLayer } = {}): ProgressData {
   return loadState(file, options.fs ?? nodeFs).data;
+}
+
+/** Where readProgressInto hands the reviews; `clear` drops those given so far (it starts over). */
+export interface ReviewSink {
+  add(review: Review): void;
+  clear(): void;
+}
+
+/**
+ * readProgress for a reader that folds the reviews (stats): every review goes to `sink.add`, the
+ * snapshot's in file order, then the journal's; the data returned has no reviews. A big snapshot in
+ * prep's own layout is read a slice at a time (snapshotFromChunks), so neither its bytes nor its
+ * 100,000 reviews are held at once; anything else, or any doubt, is read as readProgress reads it
+ * (and throws what it throws).
+ */
+export function readProgressInto(file: string, sink: ReviewSink, options: { fs?: FsLayer } = {}): ProgressData {
+  const layer = options.fs ?? nodeFs;
+  const streamed = readInSlices(file, layer, sink);
+  if (streamed) return streamed;
+  sink.clear();
+  const data = loadState(file, layer).data;
+  for (const review of data.reviews) sink.add(review);
+  data.reviews = [];
+  return data;
+}
+
+/**
+ * readProgressInto's slice by slice read of a big snapshot, then the journal, as one consistent state
+ * (the snapshot's inode unchanged after the journal was read, as loadState checks). Null when the
+ * snapshot is missing, small, not in prep's layout or in doubt, when the journal undoes or reattaches
+ * (they rewrite reviews already handed over), or when a read fails: readProgress then decides.
+ */
+function readInSlices(file: string, layer: FsLayer, sink: ReviewSink): ProgressData | null {
+  const journal = journalFileFor(file);
+  for (let attempt = 0; attempt < 50; attempt++) {
+    sink.clear();
+    let fd: number;
+    try {
+      fd = layer.openSync(file, 'r');
+    } catch {
+      return null;
+    }
+    try {
+      const snapshot = layer.fstatSync(fd);
+      const read = (position: number, length: number) => {
+        const bytes = Buffer.allocUnsafe(length);
+        let done = 0;
+        while (done < length) {
+          const n = layer.readSync(fd, bytes, done, length - done, position + done);
+          if (n <= 0) break;
+          done += n;
+        }
+        return bytes.subarray(0, done);
+      };
+      const checked = snapshotFromChunks(snapshot.size, read, (review) => sink.add(review));
+      if (checked === null || !checked.ok) return null;
+      const journalRead = readIfExists(journal, layer);
+      if (journalRead) layer.closeSync(journalRead.fd);
+      if (inodeOf(file, layer) !== snapshot.ino) continue; // replaced meanwhile (compaction): read again
+      const data = checked.data;
+      if (journalRead && journalRead.bytes.length > 0) {
+        const parsed = parseJournal(journalRead.bytes);
+        if (!parsed.ok) return null;
+        for (const entry of parsed.entries) {
+          if (entry.seq <= data.lastSeq) continue; // already in the snapshot
+          if (entry.event.type === 'undo' || entry.event.type === 'reattach') return null;
+          applyEvent(data, entry.event);
+          data.lastSeq = Math.max(data.lastSeq, entry.seq);
+        }
+      }
+      for (const review of data.reviews) sink.add(review); // the journal's
+      data.reviews = [];
+      return data;
+    } catch {
+      return null;
+    } finally {
+      layer.closeSync(fd);
+    }
+  }
+  return null;
 }
 
 /** Journals this large are folded into the snapshot on open and on close, whatever the snapshot's size. */

@@ -12,6 +12,7 @@
  * other event, a review out of order, or a journal that does not parse means a full read.
  * The progress file is only ever read here; the cache is written atomically and is never required.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { CardSummary } from '../core/card.js';
@@ -19,11 +20,12 @@ import {
   columnsFromDigest,
   DAY_FIELDS,
   digestFromColumns,
-  digestProgress,
+  digestReviews,
   GROUP_FIELDS,
   groupNameRanks,
   INT_FIELDS,
   NUM_FIELDS,
+  ReviewColumns,
   reviewFolder,
   SMALL_FIELDS,
   validColumns,
@@ -98,10 +100,12 @@ export async function loadStatsDigest(progressFile: string, cacheDir: string): P
   const fromCache = await tryCache(file, cacheFile);
   if (fromCache) return fromCache;
   // Full read; the cache is written only when nothing changed while reading.
-  const [{ readProgress }, { parseJournal }] = await Promise.all([import('./progress.js'), import('./journal.js')]);
+  const [{ readProgressInto }, { parseJournal }] = await Promise.all([import('./progress.js'), import('./journal.js')]);
   const before = stamps(file);
-  const data = readProgress(file);
-  const columns = columnsFromDigest(digestProgress(data, {}));
+  // The reviews as columns while they are read, not 100,000 objects at once (peak memory of a cold start).
+  const reviews = new ReviewColumns();
+  const data = readProgressInto(file, reviews);
+  const columns = columnsFromDigest(digestReviews(data.cards, reviews, {}));
   const journalBytes = readOrNull(journalFileFor(file));
   const after = stamps(file);
   if (sameStamps(before, after) && journalBytes !== null === (after.journal !== null) && (journalBytes?.length ?? 0) === (after.journal?.size ?? 0)) {
@@ -462,18 +466,22 @@ export function saveStatsView(cacheDir: string, history: HistoryStamp, view: Sta
   try {
     if (view.count !== cards.length || view.since !== null || view.timeZone !== undefined) return;
     // The deck's `prep list --json` text as the deck cache keeps it (compact, one line), and where each card is in it.
-    const texts = cards.map((card) => Buffer.from(jsonText(card, false), 'utf8'));
-    const list = Buffer.concat([Buffer.from('['), ...texts.flatMap((t, i) => (i === 0 ? [t] : [Buffer.from(','), t])), Buffer.from(']\n')]);
     // Card i is list[starts[i], starts[i + 1] - 1): the byte before the next start is its ',' (the last one's ']').
-    if (list.length > 0xffff_ffff) return;
+    // Hashed card by card as it is made: the text of the whole (3 MB at 10,000 cards) is never held.
     const starts = new Uint32Array(cards.length + 1);
-    let at = 1; // after '['
-    texts.forEach((text, i) => {
+    const hash = createHash('sha256').update('[');
+    let at = 1;
+    cards.forEach((card, i) => {
+      const text = jsonText(card, false);
       starts[i] = at;
-      at += text.length + 1;
+      at += Buffer.byteLength(text, 'utf8') + 1;
+      hash.update(i === 0 ? text : `,${text}`);
     });
-    starts[cards.length] = list.length - 1;
-    const header: ViewHeader = { ...history, magic: VIEW_MAGIC, listSha256: sha256Hex(list), listLength: list.length, payloadSha256: '0'.repeat(64) };
+    hash.update(']\n');
+    const listLength = cards.length === 0 ? 3 : at + 1;
+    if (listLength > 0xffff_ffff) return;
+    starts[cards.length] = listLength - 1;
+    const header: ViewHeader = { ...history, magic: VIEW_MAGIC, listSha256: hash.digest('hex'), listLength, payloadSha256: '0'.repeat(64) };
     const payload = encodeView(view, starts, Buffer.byteLength(`${JSON.stringify(header)}\n`));
     header.payloadSha256 = sha256Hex(...payload);
     mkdirSync(cacheDir, { recursive: true });
