@@ -276,7 +276,9 @@ export function digestReviews(records: ProgressData['cards'], reviews: ReviewCol
   const { at, seq } = reviews;
   const order = Array.from({ length: reviews.count }, (_, k) => k).sort((a, b) => at[a]! - at[b]! || seq[a]! - seq[b]!);
   const folder = reviewFolder(digest, options);
-  for (const k of order) folder(reviews.review(k), true);
+  // One review object refilled for each (the folder keeps nothing of it): no object and Date per review.
+  const review = reviews.review(0);
+  for (const k of order) folder(reviews.fill(review, k), true);
   return digest;
 }
 
@@ -288,18 +290,31 @@ export function digestReviews(records: ProgressData['cards'], reviews: ReviewCol
  */
 export class ReviewColumns {
   count = 0;
-  at = new Float64Array(1024);
-  seq = new Float64Array(1024);
-  elapsedMs = new Float64Array(1024);
-  timeLimitSec = new Float64Array(1024);
-  grade = new Uint8Array(1024);
-  cram = new Uint8Array(1024);
-  card = new Uint32Array(1024);
-  hash = new Uint32Array(1024);
+  at: Float64Array;
+  seq: Float64Array;
+  elapsedMs: Float64Array;
+  timeLimitSec: Float64Array;
+  grade: Uint8Array;
+  cram: Uint8Array;
+  card: Uint32Array;
+  hash: Uint32Array;
   readonly cardIds: string[] = [];
   readonly hashes: string[] = [];
   private readonly cardIndex = new Map<string, number>();
   private readonly hashIndex = new Map<string, number>();
+
+  /** Room for `capacity` reviews before the columns are copied into larger ones. */
+  constructor(capacity = 1024) {
+    const n = Math.max(16, Math.ceil(capacity));
+    this.at = new Float64Array(n);
+    this.seq = new Float64Array(n);
+    this.elapsedMs = new Float64Array(n);
+    this.timeLimitSec = new Float64Array(n);
+    this.grade = new Uint8Array(n);
+    this.cram = new Uint8Array(n);
+    this.card = new Uint32Array(n);
+    this.hash = new Uint32Array(n);
+  }
 
   add(r: Review): void {
     const k = this.count;
@@ -319,7 +334,21 @@ export class ReviewColumns {
     this.count = 0;
   }
 
-  /** Review k as an object, for folding (`typed` false: not kept). */
+  /** Review k written into `r` (its Date set, not replaced), for folding; `typed` false (not kept). */
+  fill(r: Review, k: number): Review {
+    r.seq = this.seq[k]!;
+    r.cardId = this.cardIds[this.card[k]!]!;
+    r.at.setTime(this.at[k]!);
+    r.grade = this.grade[k]! as Grade;
+    r.elapsedMs = this.elapsedMs[k]!;
+    r.timeLimitSec = this.timeLimitSec[k]!;
+    r.mode = this.cram[k] === 1 ? 'cram' : 'scheduled';
+    r.typed = false;
+    r.contentHash = this.hashes[this.hash[k]!]!;
+    return r;
+  }
+
+  /** Review k as an object of its own (`typed` false: not kept). */
   review(k: number): Review {
     return {
       seq: this.seq[k]!,
@@ -374,7 +403,7 @@ export function emptyDigest(records: Record<string, Pick<CardRecord, 'memory'>>,
 /**
  * Adds reviews to a digest, one at a time, in order of (time, seq). Returns false (adding nothing)
  * for a review that is not after the latest one already folded in: the caller must start over.
- * `allReviews` and `records` are the caller's.
+ * `allReviews` and `records` are the caller's. Keeps nothing of the review object (nor its Date).
  */
 export function reviewFolder(digest: ProgressDigest, options: Omit<DigestOptions, 'timeZone' | 'since'> = {}): (r: Review, sorted?: boolean) => boolean {
   const scheduler = new Scheduler(options.retention);

@@ -240,6 +240,8 @@ const REVIEWS_OPEN = '\n  "reviews": [';
 const REVIEWS_CLOSE = '],\n  "log": [';
 const BETWEEN_REVIEWS = ',\n    {';
 const SLICE_BYTES = 1 << 20;
+/** Reviews text parsed at a time by snapshotFromChunks: under V8's large-object size (128 KB). */
+const PIECE_BYTES = 1 << 16;
 
 export interface SnapshotLayout {
   /** The snapshot checked and revived without its reviews (`data.reviews` is empty). */
@@ -373,39 +375,50 @@ export function snapshotFromBytes(bytes: Buffer): SnapshotCheck | null {
 }
 
 /**
- * snapshotFromBytes for a big snapshot read a piece at a time (`read(position, length)`, at most
- * 1 MB): the head (top level and cards) and the tail (the log) are parsed and checked whole as
- * snapshotWithoutReviews does; the reviews slice by slice as they come, each checked as
- * reviewsFromBytes checks it and handed to `sink` (in file order), never all in memory at once.
- * Null at any doubt (the caller then reads the file whole, which decides and explains), possibly
- * after some reviews went to `sink`.
+ * snapshotFromBytes for a big snapshot read a piece at a time (`read` fills `target` at `offset` with
+ * up to `length` bytes from `position`, as fs.readSync, at most 1 MB a call): the head (top level and
+ * cards) and the tail (the log) are parsed and checked whole as snapshotWithoutReviews does; the
+ * reviews slice by slice as they come, through one reused window, each checked as reviewsFromBytes
+ * checks it and handed to `sink` (in file order), never all in memory at once. Null at any doubt (the
+ * caller then reads the file whole, which decides and explains), possibly after some reviews went to `sink`.
  */
-export function snapshotFromChunks(size: number, read: (position: number, length: number) => Buffer, sink: (review: Review) => void): SnapshotCheck | null {
+export function snapshotFromChunks(size: number, read: (target: Buffer, offset: number, length: number, position: number) => number, sink: (review: Review) => void): SnapshotCheck | null {
   if (size < SLICE_BYTES) return null; // small: one JSON.parse is as good
   let position = 0;
-  const next = (): Buffer | null => {
-    if (position >= size) return null;
-    const chunk = read(position, Math.min(SLICE_BYTES, size - position));
-    position += chunk.length;
-    return chunk.length > 0 ? chunk : null;
+  /** Appends up to a slice of the file to `window` after its first `used` bytes (grown when full); the bytes read, 0 at the end. */
+  let window = Buffer.allocUnsafe(2 * SLICE_BYTES);
+  let used = 0;
+  const more = (): number => {
+    if (position >= size) return 0;
+    if (window.length - used < SLICE_BYTES) {
+      const larger = Buffer.allocUnsafe(2 * window.length);
+      window.copy(larger, 0, 0, used);
+      window = larger;
+    }
+    const n = read(window, used, Math.min(SLICE_BYTES, size - position), position);
+    position += n;
+    used += n;
+    return n;
   };
   // The head, up to `"reviews": [` (found once).
-  let head: Buffer = Buffer.alloc(0);
   let open = -1;
   while (open === -1) {
-    const chunk = next();
-    if (chunk === null) return null;
-    const from = Math.max(0, head.length - REVIEWS_OPEN.length);
-    head = Buffer.concat([head, chunk]);
-    open = head.indexOf(REVIEWS_OPEN, from);
+    const from = Math.max(0, used - REVIEWS_OPEN.length);
+    if (more() === 0) return null;
+    open = window.subarray(0, used).indexOf(REVIEWS_OPEN, from);
   }
-  if (head.indexOf(REVIEWS_OPEN, open + 1) !== -1) return null;
+  if (window.subarray(0, used).indexOf(REVIEWS_OPEN, open + 1) !== -1) return null;
   const reviewsStart = open + REVIEWS_OPEN.length;
-  const prefix = head.toString('utf8', 0, reviewsStart);
+  const prefix = window.toString('utf8', 0, reviewsStart);
+  const drop = (bytes: number) => {
+    window.copyWithin(0, bytes, used);
+    used -= bytes;
+  };
+  drop(reviewsStart);
   // The reviews: what was read up to its last review start, until the `],` that ends them.
-  let pending: Buffer = head.subarray(reviewsStart);
   let maxSeq = 0;
-  const slice = (bytes: Buffer): boolean => {
+  const slice = (start: number, end: number): boolean => {
+    const bytes = window.subarray(start, end);
     if (bytes.indexOf(REVIEWS_OPEN) !== -1) return false;
     let raw: unknown;
     try {
@@ -426,28 +439,40 @@ export function snapshotFromChunks(size: number, read: (position: number, length
     }
     return true;
   };
+  /**
+   * Parses the whole reviews before `end` in pieces of about PIECE_BYTES, cut where a review starts:
+   * each piece's text stays an ordinary young object, garbage at the next scavenge, where a megabyte
+   * string would be a large object only a full GC frees. Where the rest begins; -1 at a doubt.
+   */
+  const pieces = (pending: Buffer, end: number): number => {
+    let from = 0;
+    for (;;) {
+      let cut = pending.lastIndexOf(BETWEEN_REVIEWS, from + PIECE_BYTES);
+      if (cut <= from) cut = pending.indexOf(BETWEEN_REVIEWS, from + 1);
+      if (cut === -1 || cut >= end) return from;
+      if (!slice(from, cut)) return -1;
+      from = cut + 1; // past the comma
+    }
+  };
   let searched = 0;
   for (;;) {
+    const pending = window.subarray(0, used);
     const close = pending.indexOf(REVIEWS_CLOSE, Math.max(0, searched - REVIEWS_CLOSE.length));
     if (close !== -1) {
-      if (close > 0 && !slice(pending.subarray(0, close))) return null;
-      pending = pending.subarray(close);
+      const from = pieces(pending, close);
+      if (from < 0 || (close > from && !slice(from, close))) return null;
+      drop(close);
       break;
     }
-    const cut = pending.lastIndexOf(BETWEEN_REVIEWS);
-    if (cut > 0) {
-      if (!slice(pending.subarray(0, cut))) return null;
-      pending = pending.subarray(cut + 1); // past the comma
-    }
-    searched = pending.length;
-    const chunk = next();
-    if (chunk === null) return null;
-    pending = Buffer.concat([pending, chunk]);
+    const from = pieces(pending, pending.length);
+    if (from < 0) return null;
+    drop(from);
+    searched = used;
+    if (more() === 0) return null;
   }
   // The tail: `],` and the log, to the end.
-  const tail: Buffer[] = [pending];
-  for (let chunk = next(); chunk !== null; chunk = next()) tail.push(chunk);
-  const rest = Buffer.concat(tail);
+  while (more() > 0);
+  const rest = window.subarray(0, used);
   if (rest.indexOf(REVIEWS_OPEN) !== -1) return null;
   let top: unknown;
   try {

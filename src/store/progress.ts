@@ -293,15 +293,14 @@ function readInSlices(file: string, layer: FsLayer, sink: ReviewSink): ProgressD
     }
     try {
       const snapshot = layer.fstatSync(fd);
-      const read = (position: number, length: number) => {
-        const bytes = Buffer.allocUnsafe(length);
+      const read = (target: Buffer, offset: number, length: number, position: number) => {
         let done = 0;
         while (done < length) {
-          const n = layer.readSync(fd, bytes, done, length - done, position + done);
+          const n = layer.readSync(fd, target, offset + done, length - done, position + done);
           if (n <= 0) break;
           done += n;
         }
-        return bytes.subarray(0, done);
+        return done;
       };
       const checked = snapshotFromChunks(snapshot.size, read, (review) => sink.add(review));
       if (checked === null || !checked.ok) return null;

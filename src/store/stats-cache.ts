@@ -103,7 +103,9 @@ export async function loadStatsDigest(progressFile: string, cacheDir: string): P
   const [{ readProgressInto }, { parseJournal }] = await Promise.all([import('./progress.js'), import('./journal.js')]);
   const before = stamps(file);
   // The reviews as columns while they are read, not 100,000 objects at once (peak memory of a cold start).
-  const reviews = new ReviewColumns();
+  // Room for every review (each takes well over 100 bytes of progress.json), so the columns are not
+  // copied as they fill; room never written costs no memory (untouched zero pages).
+  const reviews = new ReviewColumns((before.snapshot?.size ?? 0) / 100);
   const data = readProgressInto(file, reviews);
   const columns = columnsFromDigest(digestReviews(data.cards, reviews, {}));
   const journalBytes = readOrNull(journalFileFor(file));
