@@ -9,8 +9,10 @@
  * SHA-256, and every value is type-checked. A snapshot that changed means a full read. A journal
  * that only grew is read from where the digest stopped: its new review lines are validated (the
  * store's own journal parser) and folded in, when they come after everything folded so far; any
- * other event, a review out of order, or a journal that does not parse means a full read.
- * The progress file is only ever read here; the cache is written atomically and is never required.
+ * other event, a review out of order, or a journal that does not parse means a full read, which
+ * holds the reviews as columns while it reads (store/progress.ts readProgressInto).
+ * Beside it, the view (`.prep/cache/stats-view`, see below): the whole deck joined with this digest.
+ * The progress file is only ever read here; the caches are written atomically and are never required.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
