@@ -1,7 +1,33 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { containsCjk, formatDuration, normalizeQuestion, parseDuration, spokenSeconds } from '../../src/core/text.js';
 
+/** The definition spokenSeconds implements in one pass: count CJK characters, blank them, count words. */
+function spokenSecondsByRegex(text: string): number {
+  const cjk = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu;
+  const cjkChars = text.match(cjk)?.length ?? 0;
+  const words = text.replace(cjk, ' ').match(/[\p{L}\p{N}][\p{L}\p{N}'’.-]*/gu)?.length ?? 0;
+  return Math.round((words / 150 + cjkChars / 200) * 60);
+}
+
 describe('spokenSeconds', () => {
+  it('agrees with the regex definition on any text, lone surrogates and astral characters included', () => {
+    // Pieces where the scanner has a branch: ASCII letters and digits, the in-word marks ' ’ . -,
+    // CJK of each script (one astral), other letters and digits, combining marks, surrogates alone.
+    const piece = fc.constantFrom('a', 'Z', '9', "'", '’', '.', '-', ' ', '\n', '好', 'ア', 'ぁ', '한', '𠀀', 'é', 'ß', '١', 'Ⅻ', '\u0301', '😀', '\ud800', '\udc00', '，', '_');
+    fc.assert(fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => spokenSeconds(pieces.join('')) === spokenSecondsByRegex(pieces.join(''))), { numRuns: 3000 });
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 60 }), (text) => spokenSeconds(text) === spokenSecondsByRegex(text)), { numRuns: 2000 });
+    fc.assert(fc.property(fc.string({ unit: 'binary-ascii', maxLength: 60 }), (text) => spokenSeconds(text) === spokenSecondsByRegex(text)), { numRuns: 2000 });
+    const codeUnits = fc.array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 60 }).map((units) => String.fromCharCode(...units));
+    fc.assert(fc.property(codeUnits, (text) => spokenSeconds(text) === spokenSecondsByRegex(text)), { numRuns: 2000 });
+  });
+
+  it('counts a word with inner marks once, and breaks words at CJK characters', () => {
+    expect(spokenSecondsByRegex("don't re-use v1.2 o’clock")).toBe(spokenSeconds("don't re-use v1.2 o’clock"));
+    expect(spokenSeconds('word '.repeat(149) + "rock'n'roll")).toBe(60);
+    expect(spokenSeconds('API接口' + ' word'.repeat(149))).toBe(Math.round((150 / 150 + 2 / 200) * 60));
+  });
+
   it('counts 150 English words a minute', () => {
     expect(spokenSeconds('word '.repeat(150))).toBe(60);
     expect(spokenSeconds('word '.repeat(75))).toBe(30);
