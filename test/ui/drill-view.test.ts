@@ -216,3 +216,22 @@ describe('summaries', () => {
     expect(whenDue(t0, at(3 * 3600_000), 'Asia/Shanghai')).toBe('in 3h (21:00)');
   });
 });
+
+describe('"Next card due" in the machine\'s own zone', () => {
+  it('reads the same as the Intl label for that zone, across a year, in several zones', () => {
+    const saved = process.env.TZ;
+    try {
+      for (const zone of ['UTC', 'Asia/Shanghai', 'America/New_York', 'Pacific/Chatham', 'Europe/London']) {
+        process.env.TZ = zone; // node re-reads the zone for Date's local fields
+        const now = new Date('2026-01-01T09:30:00Z');
+        for (let hours = 1; hours < 24 * 400; hours += 37) {
+          const due = new Date(now.getTime() + hours * 3600_000 + 7 * 60_000);
+          expect(whenDue(now, due), `${zone}, due ${due.toISOString()}`).toBe(whenDue(now, due, zone));
+        }
+      }
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
+});
