@@ -891,7 +891,7 @@ export function statsView(allCards: readonly StatsCard[], digest: DigestColumns,
     }
     if ((hasHistory && int[oi + INT.reviews]! > 0) || hasLastReview) f |= FLAG.rehearsed;
     else counts.neverRehearsed++;
-    if ('status' in card ? card.status === 'to-prepare' : isToPrepare(card)) counts.toPrepare++; // a summary says, a full card is asked
+    if (isToPrepare(card)) counts.toPrepare++;
     flags[i] = f;
   }
 
