@@ -328,6 +328,31 @@ export function snapshotWithoutReviews(bytes: Buffer): SnapshotLayout | null {
   return { data: checked.data, reviewsStart, reviewsEnd };
 }
 
+/**
+ * Each review in `text` (reviews as the snapshot writes them, comma-separated, without the
+ * brackets), checked as snapshotFromJson checks it, handed to `each` in order. False when the text
+ * does not parse, a review does not check out, or `each` returns false.
+ */
+function eachReviewIn(text: string, each: (review: Review) => boolean): boolean {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(`[${text}]`);
+  } catch {
+    return false;
+  }
+  if (!Array.isArray(raw)) return false;
+  for (const item of raw) {
+    let review = fastReview(item);
+    if (review === null) {
+      const one = z.safeParse(schemas().reviewSchema, item);
+      if (!one.success) return false;
+      review = one.data;
+    }
+    if (!each(review)) return false;
+  }
+  return true;
+}
+
 /** The reviews of a layout, each checked as snapshotFromJson checks it; null at the first doubt. */
 export function reviewsFromBytes(bytes: Buffer, layout: SnapshotLayout): Review[] | null {
   const { lastSeq, cards } = layout.data;
@@ -338,28 +363,17 @@ export function reviewsFromBytes(bytes: Buffer, layout: SnapshotLayout): Review[
   while (start < close) {
     let end = bytes.indexOf(BETWEEN_REVIEWS, Math.min(start + SLICE_BYTES, close));
     if (end === -1 || end > close) end = close;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(`[${bytes.toString('utf8', start, end)}]`);
-    } catch {
-      return null;
-    }
-    if (!Array.isArray(raw)) return null;
-    for (const item of raw) {
-      let review = fastReview(item);
-      if (review === null) {
-        const one = z.safeParse(schemas().reviewSchema, item);
-        if (!one.success) return null;
-        review = one.data;
-      }
-      if (review.seq > lastSeq) return null;
+    const ok = eachReviewIn(bytes.toString('utf8', start, end), (review) => {
+      if (review.seq > lastSeq) return false;
       // One string per card id and per answer hash, not one per review: the history stays in memory.
       review.cardId = (Object.hasOwn(cards, review.cardId) ? cards[review.cardId]!.id : undefined) ?? review.cardId;
       const hash = hashes.get(review.contentHash);
       if (hash === undefined) hashes.set(review.contentHash, review.contentHash);
       else review.contentHash = hash;
       reviews.push(review);
-    }
+      return true;
+    });
+    if (!ok) return null;
     start = end === close ? close : end + 1; // past the comma
   }
   return reviews;
@@ -420,24 +434,11 @@ export function snapshotFromChunks(size: number, read: (target: Buffer, offset: 
   const slice = (start: number, end: number): boolean => {
     const bytes = window.subarray(start, end);
     if (bytes.indexOf(REVIEWS_OPEN) !== -1) return false;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(`[${bytes.toString('utf8')}]`);
-    } catch {
-      return false;
-    }
-    if (!Array.isArray(raw)) return false;
-    for (const item of raw) {
-      let review = fastReview(item);
-      if (review === null) {
-        const one = z.safeParse(schemas().reviewSchema, item);
-        if (!one.success) return false;
-        review = one.data;
-      }
+    return eachReviewIn(bytes.toString('utf8'), (review) => {
       maxSeq = Math.max(maxSeq, review.seq);
       sink(review);
-    }
-    return true;
+      return true;
+    });
   };
   /**
    * Parses the whole reviews before `end` in pieces of about PIECE_BYTES, cut where a review starts:
