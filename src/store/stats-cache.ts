@@ -125,24 +125,35 @@ export async function loadStatsDigest(progressFile: string, cacheDir: string): P
   return { columns, source: 'full' };
 }
 
-async function tryCache(file: string, cacheFile: string): Promise<StatsDigestLoad | undefined> {
+/**
+ * A cache file (a digest or a view): its header line and the payload after it, when the header is
+ * `magic`'s and its history is still `file`'s (historyState) and the payload has the header's
+ * SHA-256; undefined otherwise.
+ */
+function readCacheFile<H extends Header>(cacheFile: string, magic: string, file: string): { header: H; state: NonNullable<ReturnType<typeof historyState>>; payload: Buffer } | undefined {
   let buffer: Buffer;
   try {
     buffer = readFileSync(cacheFile);
   } catch {
     return undefined;
   }
+  const newline = buffer.indexOf(0x0a);
+  if (newline < 0 || newline > 4096) return undefined;
+  const header = JSON.parse(buffer.subarray(0, newline).toString('utf8')) as H;
+  const state = historyState(header, magic, file);
+  if (!state) return undefined;
+  const payload = buffer.subarray(newline + 1);
+  return sha256Hex(payload) === header.payloadSha256 ? { header, state, payload } : undefined;
+}
+
+async function tryCache(file: string, cacheFile: string): Promise<StatsDigestLoad | undefined> {
   try {
-    const newline = buffer.indexOf(0x0a);
-    if (newline < 0 || newline > 4096) return undefined;
-    const header = JSON.parse(buffer.subarray(0, newline).toString('utf8')) as Header;
-    const state = historyState(header, MAGIC, file);
-    if (!state) return undefined;
+    const read = readCacheFile<Header>(cacheFile, MAGIC, file);
+    if (!read) return undefined;
+    const { header, state, payload } = read;
     const { now, journalBytes } = state;
     const folded = header.journal?.length ?? 0;
     const tail = state.tail;
-    const payload = buffer.subarray(newline + 1);
-    if (sha256Hex(payload) !== header.payloadSha256) return undefined;
     const columns = decode(payload);
     if (!columns) return undefined;
     if (!tail) return { columns, source: 'cache', history: historyOf(header) };
@@ -441,21 +452,11 @@ interface ViewStrings {
  */
 export function loadStatsView(progressFile: string, cacheDir: string, listJson: Buffer): StatsView | undefined {
   const file = path.resolve(progressFile);
-  let buffer: Buffer;
   try {
-    buffer = readFileSync(path.join(cacheDir, STATS_VIEW_NAME));
-  } catch {
-    return undefined;
-  }
-  try {
-    const newline = buffer.indexOf(0x0a);
-    if (newline < 0 || newline > 4096) return undefined;
-    const header = JSON.parse(buffer.subarray(0, newline).toString('utf8')) as ViewHeader;
-    const state = historyState(header, VIEW_MAGIC, file);
-    if (!state || state.tail !== undefined) return undefined; // reviews since: the digest folds them in, then a new view
+    const read = readCacheFile<ViewHeader>(path.join(cacheDir, STATS_VIEW_NAME), VIEW_MAGIC, file);
+    if (!read || read.state.tail !== undefined) return undefined; // reviews since: the digest folds them in, then a new view
+    const { header, payload } = read;
     if (header.listLength !== listJson.length || header.listSha256 !== sha256Hex(listJson)) return undefined;
-    const payload = buffer.subarray(newline + 1);
-    if (sha256Hex(payload) !== header.payloadSha256) return undefined;
     return decodeView(payload, listJson);
   } catch {
     return undefined;
