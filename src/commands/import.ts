@@ -138,7 +138,7 @@ export async function run(options: ImportOptions, io: CommandIO): Promise<number
       }
       const tags = flagTags ?? q.tags;
       const company = flagCompany ?? q.company;
-      const text = serializeAnswer({ question: q.question, tags: [...new Set(tags.map(normalizeTag))], company, sections: q.sections });
+      const text = serializeAnswer({ question: q.question, tags: [...new Set(tags.map(normalizeTag))], company, timeSec: q.timeSec, sections: q.sections });
       const slug = slugify(q.question);
       const file = path.relative(deckDir, predictAnswerFile(targetDir, slug, taken)).split(path.sep).join('/');
       const parsed = parseAnswerFile(text, file);

@@ -23,6 +23,8 @@ export interface ImportedQuestion {
   line: number;
   tags: string[];
   company: string | null;
+  /** Time limit in seconds from the notes' front matter (`time: 2m`); absent: from the tags, as usual. */
+  timeSec?: number;
   /** Markdown of each section, ready for serializeAnswer. No spoken section → "to prepare". */
   sections: Partial<Record<SectionName, string>>;
   /** Every notes line this card was made from (question, answer, labels). */
@@ -142,6 +144,7 @@ export function importNotes(text: string): NotesImport {
       line: draft.questionLines[0]!.no,
       tags: draftTags,
       company: draft.company ?? company,
+      ...(front?.timeSec !== undefined ? { timeSec: front.timeSec } : {}),
       sections,
       lines: [...new Set([...draft.questionLines, ...draft.context, ...draft.content].filter((l) => !l.blank).map((l) => l.no))].sort((a, b) => a - b),
     });
@@ -198,13 +201,15 @@ interface NotesFrontMatter {
   lines: Line[];
   company?: string;
   tags: string[];
+  /** `time:`, in seconds. */
+  timeSec?: number;
   /** `question:` (with its line): the notes are an answer file, one card. */
   question?: { text: string; line: Line };
 }
 
 /**
  * YAML front matter at the top of the notes (Obsidian notes have it; so do prep's own answer
- * files): its `company:` and `tags:` apply to every card, and it is metadata, not text to place.
+ * files): its `company:`, `tags:` and `time:` apply to every card, and it is metadata, not text to place.
  * Front matter that is not valid YAML is left to be read as text.
  */
 function frontMatterOf(text: string, lines: Line[]): NotesFrontMatter | undefined {
@@ -213,12 +218,13 @@ function frontMatterOf(text: string, lines: Line[]): NotesFrontMatter | undefine
   const read = readFrontMatter(source);
   if (!read.ok || !read.hasFrontMatter) return undefined;
   const block = lines.slice(0, read.bodyLineOffset);
-  const { company, tags, question, questionLine } = read.data;
+  const { company, tags, timeSec, question, questionLine } = read.data;
   const questionAt = question !== undefined ? block.find((l) => l.no === questionLine) : undefined;
   return {
     lines: block,
     ...(company !== undefined ? { company } : {}),
     tags: [...new Set(tags.map(normalizeTag))],
+    ...(timeSec !== undefined ? { timeSec } : {}),
     ...(question !== undefined && questionAt ? { question: { text: question, line: questionAt } } : {}),
   };
 }

@@ -71,6 +71,17 @@ describe('prep import', () => {
     expect(tree(path.join(cwd, 'answers'))).toHaveLength(3);
   });
 
+  it("keeps the time limit of notes whose front matter has one (time: 2m), as list --json shows", () => {
+    writeFileSync(path.join(cwd, 'globex.md'), '---\ncompany: Globex\ntime: 2m\n---\n\n## Why Globex?\n\nThe logistics problems.\n\n## Weakness\n\n- I over-prepare\n');
+    expect(prep(['import', 'globex.md']).code).toBe(0);
+    expect(readFileSync(path.join(cwd, 'answers', 'why-globex.md'), 'utf8')).toContain('\ntime: 2m\n');
+    const listed = JSON.parse(prep(['list', '--json']).stdout) as Array<{ question: string; timeLimitSec: number }>;
+    expect(listed.map((c) => [c.question, c.timeLimitSec])).toEqual([
+      ['Weakness', 120],
+      ['Why Globex?', 120],
+    ]);
+  });
+
   it('--json prints the cards it would create, then the ones it created', () => {
     const file = notes('star-story.md');
     const dry = prep(['import', file, '--json', '--dry-run', '--tag', 'leadership']);

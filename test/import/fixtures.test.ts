@@ -56,12 +56,13 @@ function lostLines(text: string, result: NotesImport): string[] {
 function roundTrips(result: NotesImport): string[] {
   const bad: string[] = [];
   for (const q of result.questions) {
-    const text = serializeAnswer({ question: q.question, tags: q.tags, company: q.company, sections: q.sections });
+    const text = serializeAnswer({ question: q.question, tags: q.tags, company: q.company, timeSec: q.timeSec, sections: q.sections });
     const parsed = parseAnswerFile(text, 'card.md');
     const card = parsed.cards[0];
     const same =
       parsed.cards.length === 1 &&
       card!.question === q.question &&
+      (q.timeSec === undefined || card!.timeLimitSec === q.timeSec) &&
       SECTION_NAMES.every((name) => letters(card!.sections[name]?.markdown ?? '') === letters(q.sections[name] ?? '')) &&
       parsed.problems.every((p) => p.severity !== 'error');
     if (!same) bad.push(q.question);
@@ -84,7 +85,7 @@ describe('importer fixtures', () => {
       const result = importNotes(text);
 
       it('finds each question with its own answer', () => {
-        expect(result.questions.map((q) => ({ question: q.question, line: q.line, tags: q.tags, company: q.company, sections: q.sections }))).toEqual(expected.questions);
+        expect(result.questions.map((q) => ({ question: q.question, line: q.line, tags: q.tags, company: q.company, ...(q.timeSec !== undefined ? { timeSec: q.timeSec } : {}), sections: q.sections }))).toEqual(expected.questions);
       });
       it('reports the text that belongs to no question', () => {
         expect(result.unplaced.map((u) => u.line)).toEqual(expected.unplaced);
