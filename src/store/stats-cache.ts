@@ -248,13 +248,12 @@ interface Strings {
 }
 
 function encode(c: DigestColumns, headerBytes: number): Buffer[] {
-  const t = c.totals;
   const strings: Strings = {
     ids: c.ids,
     hashes: c.hashes,
     days: c.days,
     records: c.records,
-    totals: [t.reviews, t.scheduled, t.cram, t.seconds, t.limitSec, t.ratio, t.over],
+    totals: totalsRow(c.totals),
     allReviews: c.allReviews,
     lastAt: Number.isFinite(c.lastAt) ? c.lastAt : null,
     lastSeq: c.lastSeq,
@@ -268,32 +267,58 @@ function encode(c: DigestColumns, headerBytes: number): Buffer[] {
   return [line, Buffer.from(`${' '.repeat(pad)}\n`), bytes(c.num), bytes(c.dayNums), bytes(c.int), bytes(c.small)];
 }
 
+/** The history's running totals, written as one row of numbers in this order. */
+const TOTAL_FIELDS = ['reviews', 'scheduled', 'cram', 'seconds', 'limitSec', 'ratio', 'over'] as const;
+type Totals = DigestColumns['totals'];
+
+function totalsRow(totals: Totals): number[] {
+  return TOTAL_FIELDS.map((field) => totals[field]);
+}
+
+/** The totals of a row written by totalsRow, or undefined when it is out of shape. */
+function totalsFrom(row: unknown): Totals | undefined {
+  if (!Array.isArray(row) || row.length !== TOTAL_FIELDS.length || !row.every((x) => typeof x === 'number')) return undefined;
+  return Object.fromEntries(TOTAL_FIELDS.map((field, i) => [field, row[i] as number])) as Totals;
+}
+
+/**
+ * Typed arrays over the consecutive number blocks of a payload: each viewed where it is when
+ * aligned (as written), else copied into an array of its own.
+ */
+function blockReader(blocks: Buffer) {
+  let at = blocks.byteOffset;
+  const take = <T>(count: number, width: number, make: (buffer: ArrayBufferLike, offset: number, length: number) => T): T => {
+    const offset = at;
+    at += count * width;
+    if (offset % width === 0) return make(blocks.buffer, offset, count);
+    return make(new Uint8Array(blocks.buffer, offset, count * width).slice().buffer, 0, count);
+  };
+  return {
+    float64: (count: number) => take(count, 8, (b, o, l) => new Float64Array(b, o, l)),
+    uint32: (count: number) => take(count, 4, (b, o, l) => new Uint32Array(b, o, l)),
+    uint8: (count: number) => take(count, 1, (b, o, l) => new Uint8Array(b, o, l)),
+  };
+}
+
 /** The columns in a payload whose checksum matched, or undefined when anything is out of shape. */
 function decode(payload: Buffer): DigestColumns | undefined {
   const newline = payload.indexOf(0x0a);
   if (newline < 0) return undefined;
   const s = JSON.parse(payload.subarray(0, newline).toString('utf8')) as Strings;
   if (typeof s !== 'object' || s === null || !Array.isArray(s.ids) || !Array.isArray(s.hashes) || !Array.isArray(s.days)) return undefined;
-  if (!Array.isArray(s.totals) || s.totals.length !== 7 || !s.totals.every((x) => typeof x === 'number')) return undefined;
+  const totals = totalsFrom(s.totals);
+  if (!totals) return undefined;
   if (typeof s.records !== 'number' || typeof s.allReviews !== 'number' || typeof s.lastSeq !== 'number' || (s.lastAt !== null && typeof s.lastAt !== 'number')) return undefined;
   if (s.intBits !== 32 && s.intBits !== 64) return undefined;
   const n = s.ids.length;
   const sizes = [n * NUM_FIELDS * 8, s.days.length * DAY_FIELDS * 8, (n * INT_FIELDS * s.intBits) / 8, n * SMALL_FIELDS];
   const blocks = payload.subarray(newline + 1);
   if (blocks.length !== sizes.reduce((a, b) => a + b, 0)) return undefined;
-  // Viewed where they are when aligned (as written), else copied into an array of their own.
-  let at = blocks.byteOffset;
-  const take = <T>(size: number, width: number, make: (buffer: ArrayBufferLike, offset: number, length: number) => T): T => {
-    const offset = at;
-    at += size;
-    if (offset % width === 0) return make(blocks.buffer, offset, size / width);
-    return make(new Uint8Array(blocks.buffer, offset, size).slice().buffer, 0, size / width);
-  };
-  const num = take(sizes[0]!, 8, (b, o, n) => new Float64Array(b, o, n));
-  const dayNums = take(sizes[1]!, 8, (b, o, n) => new Float64Array(b, o, n));
-  const int = s.intBits === 32 ? take(sizes[2]!, 4, (b, o, n) => new Uint32Array(b, o, n)) : take(sizes[2]!, 8, (b, o, n) => new Float64Array(b, o, n));
-  const small = take(sizes[3]!, 1, (b, o, n) => new Uint8Array(b, o, n));
-  const [reviews, scheduled, cram, seconds, limitSec, ratio, over] = s.totals as [number, number, number, number, number, number, number];
+  const { float64, uint32, uint8 } = blockReader(blocks);
+  const num = float64(n * NUM_FIELDS);
+  const dayNums = float64(s.days.length * DAY_FIELDS);
+  const int = s.intBits === 32 ? uint32(n * INT_FIELDS) : float64(n * INT_FIELDS);
+  const small = uint8(n * SMALL_FIELDS);
   const rowOf = new Map<string, number>();
   for (let i = 0; i < n; i++) rowOf.set(s.ids[i]!, i);
   const columns: DigestColumns = {
@@ -308,7 +333,7 @@ function decode(payload: Buffer): DigestColumns | undefined {
     days: s.days,
     dayNums,
     records: s.records,
-    totals: { reviews, scheduled, cram, seconds, limitSec, ratio, over },
+    totals,
     allReviews: s.allReviews,
     lastAt: s.lastAt === null ? -Infinity : s.lastAt,
     lastSeq: s.lastSeq,
@@ -498,7 +523,6 @@ export function saveStatsView(cacheDir: string, history: HistoryStamp, view: Sta
 
 /** One JSON line (strings and scalars), then the float64 blocks (num, groupNums, dayNums), the uint32 ones (list offsets, tagStart, tagList, companyOf) and the bytes (codes, flags). */
 function encodeView(v: StatsView, starts: Uint32Array, headerBytes: number): Buffer[] {
-  const t = v.totals;
   const strings: ViewStrings = {
     count: v.count,
     tagGroups: v.tagGroups,
@@ -506,7 +530,7 @@ function encodeView(v: StatsView, starts: Uint32Array, headerBytes: number): Buf
     counts: v.counts,
     editedCards: v.editedCards,
     days: v.days,
-    totals: [t.reviews, t.scheduled, t.cram, t.seconds, t.limitSec, t.ratio, t.over],
+    totals: totalsRow(v.totals),
     allReviews: v.allReviews,
     records: v.records,
     tagListLength: v.tagList.length,
@@ -525,31 +549,21 @@ function decodeView(payload: Buffer, list: Buffer): StatsView | undefined {
   const s = JSON.parse(payload.subarray(0, newline).toString('utf8')) as ViewStrings;
   if (typeof s !== 'object' || s === null || !Number.isSafeInteger(s.count) || s.count < 0 || !Number.isSafeInteger(s.tagListLength) || s.tagListLength < 0) return undefined;
   if (![s.tagGroups, s.companyGroups, s.editedCards, s.days].every(Array.isArray) || typeof s.counts !== 'object' || s.counts === null) return undefined;
-  if (!Array.isArray(s.totals) || s.totals.length !== 7 || !s.totals.every((x) => typeof x === 'number')) return undefined;
+  const totals = totalsFrom(s.totals);
+  if (!totals) return undefined;
   const n = s.count;
   const groups = s.tagGroups.length + s.companyGroups.length;
   const f64 = [n * VIEW_NUM_FIELDS, groups * GROUP_FIELDS, s.days.length * DAY_FIELDS];
   const u32 = [n + 1, n + 1, s.tagListLength, n];
   const blocks = payload.subarray(newline + 1);
   if (blocks.length !== 8 * (f64[0]! + f64[1]! + f64[2]!) + 4 * (u32[0]! + u32[1]! + u32[2]! + u32[3]!) + 2 * n) return undefined;
-  // Viewed where they are when aligned (as written), else copied into an array of their own.
-  let at = blocks.byteOffset;
-  const take = <T>(count: number, width: number, make: (buffer: ArrayBufferLike, offset: number, length: number) => T): T => {
-    const offset = at;
-    at += count * width;
-    if (offset % width === 0) return make(blocks.buffer, offset, count);
-    return make(new Uint8Array(blocks.buffer, offset, count * width).slice().buffer, 0, count);
-  };
-  const float64 = (count: number) => take(count, 8, (b, o, l) => new Float64Array(b, o, l));
-  const uint32 = (count: number) => take(count, 4, (b, o, l) => new Uint32Array(b, o, l));
-  const uint8 = (count: number) => take(count, 1, (b, o, l) => new Uint8Array(b, o, l));
+  const { float64, uint32, uint8 } = blockReader(blocks);
   const [num, groupNums, dayNums] = f64.map(float64) as [Float64Array, Float64Array, Float64Array];
   const [starts, tagStart, tagList, companyOf] = u32.map(uint32) as [Uint32Array, Uint32Array, Uint32Array, Uint32Array];
   const [codes, flags] = [uint8(n), uint8(n)];
   // Each card's text lies between its start and the next one's comma: in order, inside the list.
   if (starts[n] !== list.length - 1) return undefined;
   for (let i = 0; i < n; i++) if (!(starts[i]! >= 1 && starts[i]! + 1 < starts[i + 1]!)) return undefined;
-  const [reviews, scheduled, cram, seconds, limitSec, ratio, over] = s.totals as [number, number, number, number, number, number, number];
   // The groups' order by name, when made in this locale; else statsFromView asks localeCompare.
   const ranked = s.collation === collationKey() && Array.isArray(s.nameRanks) && s.nameRanks.length === groups && s.nameRanks.every((r) => Number.isInteger(r) && r >= 0 && r < groups);
   const view: StatsView = {
@@ -571,7 +585,7 @@ function decodeView(payload: Buffer, list: Buffer): StatsView | undefined {
     editedCards: s.editedCards,
     days: s.days,
     dayNums,
-    totals: { reviews, scheduled, cram, seconds, limitSec, ratio, over },
+    totals,
     allReviews: s.allReviews,
     records: s.records,
   };
