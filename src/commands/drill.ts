@@ -18,7 +18,7 @@ import { findDeck } from '../store/paths.js';
 import { defaultProgressFile, openProgress, type ProgressStore } from '../store/progress.js';
 import { oneLineSummary, renderNothingDue, renderQuestion, renderReveal, renderSummary, summarize, timerLine, type Screen } from '../ui/drill-view.js';
 import { paint } from '../ui/paint.js';
-import { printLines, type CommandIO } from './io.js';
+import { pinnedNow, printLines, type CommandIO } from './io.js';
 
 export interface DrillOptions {
   tag?: string[];
@@ -117,12 +117,12 @@ export async function run(options: DrillOptions, io: CommandIO): Promise<number>
 }
 
 /**
- * The session's clock. PREP_NOW (an ISO time) sets where it starts, for tests; it is not a user
- * setting. From there it runs in real time (monotonic), so the live timer and time spent stay real.
+ * The session's clock. PREP_NOW (pinnedNow, for tests) sets where it starts; from there it runs in
+ * real time (monotonic), so the live timer and time spent stay real.
  */
 function drillClock(env: NodeJS.ProcessEnv): () => Date {
-  const pinned = env.PREP_NOW ? new Date(env.PREP_NOW) : undefined;
-  if (!pinned || !Number.isFinite(pinned.getTime())) return () => new Date();
+  const pinned = pinnedNow(env);
+  if (!pinned) return () => new Date();
   const start = performance.now();
   return () => new Date(pinned.getTime() + (performance.now() - start));
 }

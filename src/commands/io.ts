@@ -23,3 +23,9 @@ export const printLines = (io: CommandIO, lines: readonly string[]) => {
 export const printJson = (io: CommandIO, value: unknown) => {
   io.stdout.write(`${jsonText(value, io.term.isTTY)}\n`);
 };
+
+/** The time PREP_NOW (an ISO time) pins the clock to, for tests; it is not a user setting. */
+export function pinnedNow(env: NodeJS.ProcessEnv): Date | undefined {
+  const pinned = env.PREP_NOW ? new Date(env.PREP_NOW) : undefined;
+  return pinned && Number.isFinite(pinned.getTime()) ? pinned : undefined;
+}

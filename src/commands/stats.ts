@@ -9,7 +9,7 @@ import { columnsFromDigest, digestFor, isStudyDay, statsFromColumns, statsFromVi
 import { cacheDirFor, listAnswerFiles, loadDeckListJson, loadDeckSummary } from '../store/deck-cache.js';
 import { defaultProgressFile, findDeck } from '../store/paths.js';
 import { loadStatsDigest, loadStatsView, saveStatsView } from '../store/stats-cache.js';
-import { printJson, printLines, type CommandIO } from './io.js';
+import { pinnedNow, printJson, printLines, type CommandIO } from './io.js';
 
 export interface StatsCommandOptions {
   limit?: number;
@@ -26,7 +26,7 @@ export async function run(options: StatsCommandOptions, io: CommandIO): Promise<
   if (since !== undefined && !isStudyDay(since)) {
     throw new UsageError(`--since takes a date written YYYY-MM-DD, not "${options.since}"; for example --since 2026-11-01`);
   }
-  const now = clock(io.env);
+  const now = pinnedNow(io.env) ?? new Date();
   const locations = findDeck({ deck: options.deck, cwd: io.cwd, env: io.env });
   const file = options.progress !== undefined ? path.resolve(io.cwd, options.progress) : defaultProgressFile(locations);
   const scope = { since, tags: options.tag, company: options.company };
@@ -87,10 +87,4 @@ export async function run(options: StatsCommandOptions, io: CommandIO): Promise<
   const errors = deck.errors;
   if (errors > 0) io.stderr.write(`${errors} ${errors === 1 ? 'file has a problem' : 'problems in files'} kept cards out of these stats; run \`prep check\` to see ${errors === 1 ? 'it' : 'them'}.\n`);
   return 0;
-}
-
-/** The clock. PREP_NOW (an ISO time) pins it for tests; it is not a user setting. */
-function clock(env: NodeJS.ProcessEnv): Date {
-  const pinned = env.PREP_NOW ? new Date(env.PREP_NOW) : undefined;
-  return pinned && Number.isFinite(pinned.getTime()) ? pinned : new Date();
 }
