@@ -23,8 +23,6 @@ export type JournalParse =
 
 const NEWLINE = 0x0a;
 
-export { journalFileFor } from './paths.js';
-
 export function parseJournal(bytes: Uint8Array): JournalParse {
   const entries: JournalEntry[] = [];
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -23,7 +23,7 @@ import { removeTempFiles, writeFileAtomic } from './atomic-write.js';
 import { sha256Hex } from './checksum.js';
 import { ensureDailyBackup, hasTodaysBackup, listBackups } from './backups.js';
 import { errnoCode, nodeFs, readAllFd, syncFolder, writeAll, type FsLayer } from './fs-layer.js';
-import { journalFileFor, parseJournal } from './journal.js';
+import { parseJournal } from './journal.js';
 import { acquireLock, type HeldLock } from './lock.js';
 import {
   bulkOffsets,
@@ -40,10 +40,10 @@ import {
   type BulkOffsets,
   type SnapshotLayout,
 } from './progress-schema.js';
-import type { Locations } from './paths.js';
+import { journalFileFor, type Locations } from './paths.js';
 
 export { ProgressLockedError } from './lock.js';
-export { journalFileFor } from './journal.js';
+export { journalFileFor } from './paths.js';
 export { listBackups, backupsDirFor } from './backups.js';
 
 /** The progress file (or its journal) cannot be used as it is. It was left exactly as found. */
@@ -514,17 +514,16 @@ class Store implements ProgressStore {
   compact(): void {
     if (this.closed) throw new PrepError(`${this.file} is closed; this is a bug in prep, please report it`);
     if (this.broken !== null) throw new PrepError(`${this.file} was not rewritten after an earlier failure (${this.broken}); your saved grades are in ${this.journal}`);
-    const text = serializeSnapshot(this.data);
+    const bytes = Buffer.from(serializeSnapshot(this.data), 'utf8'); // encoded once: written, measured, checked
     try {
-      writeFileAtomic(this.file, text, this.layer);
+      writeFileAtomic(this.file, bytes, this.layer);
     } catch (error) {
       const code = errnoCode(error);
       throw new PrepError(`could not rewrite ${this.file} (${code}); it is unchanged and your grades are safe in ${this.journal}; ${adviceFor(code)}`);
     }
-    this.snapshotSize = Buffer.byteLength(text);
+    this.snapshotSize = bytes.length;
     if (this.snapshotSize >= CHECKED_MIN_BYTES) {
       // Written from checked data: the next open need not read all its reviews again.
-      const bytes = Buffer.from(text, 'utf8');
       const offsets = bulkOffsets(bytes);
       if (offsets) writeCheckedFacts(this.file, bytes, factsOf(this.data.reviews, offsets), this.layer);
     }
@@ -667,7 +666,7 @@ function readCheckedFacts(progressFile: string, snapshot: Buffer, layer: FsLayer
       if (!Array.isArray(pair) || typeof pair[0] !== 'string' || typeof pair[1] !== 'number') return null;
       firstScheduled.set(pair[0], pair[1]);
     }
-    return { offsets: { reviewsStart: offsets.reviewsStart, reviewsEnd: offsets.reviewsEnd, logStart: offsets.logStart, logEnd: offsets.logEnd }, disorderMs: body.disorderMs, firstScheduled };
+    return { offsets, disorderMs: body.disorderMs, firstScheduled };
   } catch {
     return null;
   }
@@ -751,10 +750,9 @@ class LazyReviews {
   /** countToday's view of the history (pick sorts nothing: the recent reviews come in time order). */
   recent(sinceMs: number): RecentReviews | null {
     if (this.loaded) return null;
-    const fromSnapshot = reviewsSinceFromBytes(this.bytes!, this.layout, sinceMs, this.facts.disorderMs);
-    if (fromSnapshot === null) return null;
+    const reviews = reviewsSinceFromBytes(this.bytes!, this.layout, sinceMs, this.facts.disorderMs);
+    if (reviews === null) return null;
     const scheduledEarlier = new Set<string>();
-    const reviews = fromSnapshot;
     for (const review of this.added) {
       if (review.at.getTime() >= sinceMs) reviews.push(review);
       else if (review.mode === 'scheduled') scheduledEarlier.add(review.cardId);
