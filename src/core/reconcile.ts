@@ -44,8 +44,7 @@ export function reconcile(cards: readonly ReconcileCard[], data: ProgressData, n
   // Orphans are looked for only when some card has no record and some record no card (most starts have neither).
   const orphansByQuestion = new Map<string, CardRecord[]>();
   if (matched < firsts.length && matched < Object.keys(data.cards).length) {
-    for (const orphan of Object.values(data.cards)) {
-      if (ids.has(orphan.id)) continue;
+    for (const orphan of findOrphans(firsts, data)) {
       const key = normalizeQuestion(orphan.question);
       if (key === '') continue;
       const list = orphansByQuestion.get(key) ?? [];

@@ -86,13 +86,13 @@ const ANSWER_FILE = /\.(md|markdown)$/i;
 // ---------------------------------------------------------------------------------------------
 // Walking the deck
 
-/** Answer files under `root` (deck-relative, forward slashes, sorted), and folders that could not be read. */
 /** The answer files of a deck and the folders that could not be read (listAnswerFiles). */
 export interface Listing {
   files: string[];
   problems: Problem[];
 }
 
+/** Answer files under `root` (deck-relative, forward slashes, sorted), and folders that could not be read. */
 export function listAnswerFiles(root: string): Listing {
   const files: string[] = [];
   const problems: Problem[] = [];
@@ -144,7 +144,7 @@ export function listAnswerFiles(root: string): Listing {
   return { files, problems };
 }
 
-export function codeOf(error: unknown): string {
+function codeOf(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'ENOENT') return 'it no longer exists';
@@ -416,7 +416,7 @@ function isRacy(mtimeMs: number, ctimeMs: number, since: number): boolean {
   return mtimeMs >= since - RACY_MS || ctimeMs >= since - RACY_MS;
 }
 
-export function hashBytes(bytes: Uint8Array): string {
+function hashBytes(bytes: Uint8Array): string {
   return sha256Hex(bytes).slice(0, 32);
 }
 
@@ -987,6 +987,8 @@ function removeBodiesFilesOf(dir: string, id: string): void {
 // for each file], then the names joined by NUL. The entry's place lets one file's entry be parsed
 // without parsing the whole entries part (loadDeckLazily).
 
+/** Each file's fields in the stamps part, by position. */
+const S = { SIZE: 0, MTIME: 1, CTIME: 2, INO: 3, RACY: 4, ENTRY_OFFSET: 5, ENTRY_LENGTH: 6 } as const;
 const STAMP_FIELDS = 7;
 
 function encodeStamps(rows: readonly StampRow[]): Buffer {
@@ -994,13 +996,13 @@ function encodeStamps(rows: readonly StampRow[]): Buffer {
   numbers[0] = rows.length;
   rows.forEach((row, i) => {
     const at = 1 + STAMP_FIELDS * i;
-    numbers[at] = row.size;
-    numbers[at + 1] = row.mtimeMs;
-    numbers[at + 2] = row.ctimeMs;
-    numbers[at + 3] = row.ino;
-    numbers[at + 4] = row.racy;
-    numbers[at + 5] = row.entryOffset;
-    numbers[at + 6] = row.entryLength;
+    numbers[at + S.SIZE] = row.size;
+    numbers[at + S.MTIME] = row.mtimeMs;
+    numbers[at + S.CTIME] = row.ctimeMs;
+    numbers[at + S.INO] = row.ino;
+    numbers[at + S.RACY] = row.racy;
+    numbers[at + S.ENTRY_OFFSET] = row.entryOffset;
+    numbers[at + S.ENTRY_LENGTH] = row.entryLength;
   });
   // NUL cannot be part of a file name, so the joined names split one way only.
   return Buffer.concat([Buffer.from(numbers.buffer), Buffer.from(rows.map((row) => row.file).join('\0'), 'utf8')]);
@@ -1020,9 +1022,9 @@ function stampsMatch(root: string, files: readonly string[], bytes: Buffer): Flo
   if (numbers[0] !== count || bytes.toString('utf8', numbersLength) !== files.join('\0')) return undefined;
   const base = root.endsWith(path.sep) ? root : root + path.sep;
   for (let i = 0, at = 1; i < count; i++, at += STAMP_FIELDS) {
-    if (numbers[at + 4] !== 0) return undefined; // checked by hash: not for this path
+    if (numbers[at + S.RACY] !== 0) return undefined; // checked by hash: not for this path
     const st = statSync(base + files[i]!, { throwIfNoEntry: false });
-    if (!st || st.size !== numbers[at] || st.mtimeMs !== numbers[at + 1] || st.ctimeMs !== numbers[at + 2] || st.ino !== numbers[at + 3]) return undefined;
+    if (!st || st.size !== numbers[at + S.SIZE] || st.mtimeMs !== numbers[at + S.MTIME] || st.ctimeMs !== numbers[at + S.CTIME] || st.ino !== numbers[at + S.INO]) return undefined;
   }
   return numbers;
 }
@@ -1252,16 +1254,17 @@ export async function loadDeckLazily(root: string, listing: Listing = listAnswer
   if (!cached) return lazyDeckOf(await loadDeckAsync(root, listing));
 
   const { stamps, entries, bodies } = cached;
-  const position = new Map(listing.files.map((file, i) => [file, i]));
+  let position: Map<string, number> | undefined; // built at the first reveal, not before the first question
   const revived = new Map<number, ParsedFile>();
   /** The summary's card as its file's entry has it; throws CorruptCache when the two do not agree. */
   const revive = (summary: CardSummary): Card => {
+    position ??= new Map(listing.files.map((file, i) => [file, i]));
     const i = position.get(summary.file);
     if (i === undefined) throw new CorruptCache();
     let parsed = revived.get(i);
     if (!parsed) {
-      const offset = stamps[1 + STAMP_FIELDS * i + 5];
-      const length = stamps[1 + STAMP_FIELDS * i + 6];
+      const offset = stamps[1 + STAMP_FIELDS * i + S.ENTRY_OFFSET];
+      const length = stamps[1 + STAMP_FIELDS * i + S.ENTRY_LENGTH];
       if (!isInt(offset) || !isInt(length) || offset + length > entries.length) throw new CorruptCache();
       const entry = checkEntry(JSON.parse(entries.toString('utf8', offset, offset + length)));
       if (entry[E.FILE] !== summary.file) throw new CorruptCache();

@@ -41,7 +41,7 @@ export function locationsFor(deckDir: string): Locations {
   return { deckDir, prepDir: path.join(path.dirname(deckDir), '.prep') };
 }
 
-export const PROGRESS_FILE_NAME = 'progress.json';
+const PROGRESS_FILE_NAME = 'progress.json';
 
 /** The progress file of a deck: `.prep/progress.json` beside it. */
 export function defaultProgressFile(locations: Locations): string {

@@ -58,7 +58,7 @@ export class ProgressFileError extends PrepError {
   }
 }
 
-export { defaultProgressFile, PROGRESS_FILE_NAME } from './paths.js';
+export { defaultProgressFile } from './paths.js';
 
 export interface ProgressStore {
   readonly file: string;
