@@ -5,8 +5,8 @@
  */
 import path from 'node:path';
 import { UsageError } from '../core/errors.js';
-import { columnsFromDigest, digestFor, isStudyDay, statsFromColumns, statsFromView, statsView, type DigestColumns } from '../core/stats.js';
-import { cacheDirFor, listAnswerFiles, loadDeckListJson, loadDeckSummary } from '../store/deck-cache.js';
+import { columnsFromDigest, digestFor, isStudyDay, statsFromView, statsView, type DigestColumns } from '../core/stats.js';
+import { cacheDirFor, listAnswerFiles, loadDeckList, loadDeckSummary } from '../store/deck-cache.js';
 import { defaultProgressFile, findDeck } from '../store/paths.js';
 import { loadStatsDigest, loadStatsView, saveStatsView } from '../store/stats-cache.js';
 import { pinnedNow, printJson, printLines, type CommandIO } from './io.js';
@@ -32,40 +32,37 @@ export async function run(options: StatsCommandOptions, io: CommandIO): Promise<
   const scope = { since, tags: options.tag, company: options.company };
   const whole = since === undefined && (options.tag?.length ?? 0) === 0 && options.company === undefined;
   const cacheDir = cacheDirFor(locations.deckDir);
-  if (whole && options.json) {
+  const listing = listAnswerFiles(locations.deckDir);
+  const keepView = whole && options.json === true;
+  if (keepView) {
     // The whole deck's view (deck joined with the history's digest) from .prep/cache, when neither the
     // history nor any answer file changed since it was made: only the clock's part is left to do.
-    const listing = listAnswerFiles(locations.deckDir);
-    const listJson = loadDeckListJson(locations.deckDir, listing);
-    const stored = listJson && loadStatsView(file, cacheDir, listJson);
+    const list = loadDeckList(locations.deckDir, listing);
+    const stored = list && loadStatsView(file, cacheDir, list.bytes, list.sha256);
     if (stored) {
       printJson(io, statsFromView(stored, { now, limit: options.limit }));
       return 0;
     }
-    // The history first (see below), then the deck; the view is made and kept for the next run.
-    // (History after the deck was measured too: its peak then lands on the parse's, 222-225 MB.)
-    const history = await loadStatsDigest(file, cacheDir);
-    const deck = await loadDeckSummary(locations.deckDir, listing);
-    const view = statsView(deck.cards, history.columns, {});
-    if (history.history) saveStatsView(cacheDir, history.history, view, deck.cards);
-    printJson(io, statsFromView(view, { now, limit: options.limit }));
-    return 0;
   }
   // The whole history, digested once and kept in .prep/cache; extended from the journal as grades come.
   // Read before the deck: the digest it leaves is small, and on a cold start the deck's parse (the
   // larger peak) then reuses the heap the history's read freed instead of adding to it (peak RSS at
   // 10,000 cards and 100,000 reviews, both caches cold: 231 -> 212 MB; ~210 MB with the history
-  // read in slices as columns, whose own peak is ~127 MB; the deck's parse alone peaks ~180 MB).
-  const wholeDigest = whole ? (await loadStatsDigest(file, cacheDir)).columns : undefined;
-  const deck = await loadDeckSummary(locations.deckDir);
+  // read in slices as columns, whose own peak is ~127 MB; the deck's parse alone peaks ~180 MB;
+  // history after the deck: 222-225 MB).
+  const history = whole ? await loadStatsDigest(file, cacheDir) : undefined;
+  const deck = await loadDeckSummary(locations.deckDir, listing);
   let digest: DigestColumns;
-  if (wholeDigest) {
-    digest = wholeDigest;
+  if (history) {
+    digest = history.columns;
   } else {
     const { readProgress } = await import('../store/progress.js');
     digest = columnsFromDigest(digestFor(deck.cards, readProgress(file), scope));
   }
-  const stats = statsFromColumns(deck.cards, digest, { now, limit: options.limit, ...scope });
+  const view = statsView(deck.cards, digest, scope);
+  // Kept for the next `stats --json` (the view of the whole deck and history only).
+  if (keepView && history?.history) saveStatsView(cacheDir, history.history, view, deck.cards);
+  const stats = statsFromView(view, { now, limit: options.limit, ...scope });
 
   if (options.json) {
     printJson(io, stats);

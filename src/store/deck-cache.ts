@@ -1158,10 +1158,29 @@ function encodeSummary(cards: readonly CardSummary[], errors: number): Buffer[] 
  */
 export function compactListJson(cards: readonly CardSummary[]): Buffer[] {
   const out = new ByteStore();
-  out.addText('[');
-  cards.forEach((card, i) => out.addText(i > 0 ? `,${jsonText(card, false)}` : jsonText(card, false)));
-  out.addText(']\n');
+  writeCompactList(cards, (text) => out.addText(text));
   return out.chunks();
+}
+
+/**
+ * The compact `prep list --json` text of `cards` (what `deck-list-json` holds), handed to `write`
+ * piece by piece; `cardAt` learns the byte offset where each card's text starts. Returns its length
+ * in bytes. The one place that lays the text out, so the stats view's offsets fit the stored list.
+ */
+export function writeCompactList(cards: readonly CardSummary[], write: (text: string) => void, cardAt?: (index: number, offset: number) => void): number {
+  let length = 0;
+  const put = (text: string) => {
+    write(text);
+    length += Buffer.byteLength(text, 'utf8');
+  };
+  put('[');
+  cards.forEach((card, i) => {
+    if (i > 0) put(',');
+    cardAt?.(i, length);
+    put(jsonText(card, false));
+  });
+  put(']\n');
+  return length;
 }
 
 const SPOKEN_SET: ReadonlySet<string> = new Set(SPOKEN_VERSIONS);
@@ -1380,11 +1399,16 @@ function withFreshIndex<T>(root: string, files: readonly string[], use: (index: 
  * records; undefined otherwise (the caller then uses `loadDeckSummary`, which rebuilds the cache).
  */
 export function loadDeckListJson(root: string, listing: Listing = listAnswerFiles(root)): Buffer | undefined {
+  return loadDeckList(root, listing)?.bytes;
+}
+
+/** loadDeckListJson's text with its SHA-256 (checked against the index), for a cache keyed by it. */
+export function loadDeckList(root: string, listing: Listing = listAnswerFiles(root)): { bytes: Buffer; sha256: string } | undefined {
   const listSha256 = withFreshIndex(root, listing.files, (index) => index.header.listSha256);
   if (listSha256 === undefined) return undefined;
   try {
     const bytes = readFileSync(path.join(cacheDirFor(root), LIST_NAME));
-    return sha256Hex(bytes) === listSha256 ? bytes : undefined;
+    return sha256Hex(bytes) === listSha256 ? { bytes, sha256: listSha256 } : undefined;
   } catch {
     return undefined;
   }

@@ -37,7 +37,7 @@ import {
   type StatsView,
   type ViewCard,
 } from '../core/stats.js';
-import { jsonText } from '../ui/json.js';
+import { writeCompactList } from './deck-cache.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { sha256Hex } from './checksum.js';
 import { nodeFs } from './fs-layer.js';
@@ -475,13 +475,13 @@ interface ViewStrings {
  * no journal line since) and this deck (`listJson`, the deck cache's `prep list --json` text, is the
  * text it was joined with). Undefined otherwise, or when anything in it is out of shape.
  */
-export function loadStatsView(progressFile: string, cacheDir: string, listJson: Buffer): StatsView | undefined {
+export function loadStatsView(progressFile: string, cacheDir: string, listJson: Buffer, listSha256 = sha256Hex(listJson)): StatsView | undefined {
   const file = path.resolve(progressFile);
   try {
     const read = readCacheFile<ViewHeader>(path.join(cacheDir, STATS_VIEW_NAME), VIEW_MAGIC, file);
     if (!read || read.state.tail !== undefined) return undefined; // reviews since: the digest folds them in, then a new view
     const { header, payload } = read;
-    if (header.listLength !== listJson.length || header.listSha256 !== sha256Hex(listJson)) return undefined;
+    if (header.listLength !== listJson.length || header.listSha256 !== listSha256) return undefined;
     return decodeView(payload, listJson);
   } catch {
     return undefined;
@@ -499,16 +499,14 @@ export function saveStatsView(cacheDir: string, history: HistoryStamp, view: Sta
     // Card i is list[starts[i], starts[i + 1] - 1): the byte before the next start is its ',' (the last one's ']').
     // Hashed card by card as it is made: the text of the whole (3 MB at 10,000 cards) is never held.
     const starts = new Uint32Array(cards.length + 1);
-    const hash = createHash('sha256').update('[');
-    let at = 1;
-    cards.forEach((card, i) => {
-      const text = jsonText(card, false);
-      starts[i] = at;
-      at += Buffer.byteLength(text, 'utf8') + 1;
-      hash.update(i === 0 ? text : `,${text}`);
-    });
-    hash.update(']\n');
-    const listLength = cards.length === 0 ? 3 : at + 1;
+    const hash = createHash('sha256');
+    const listLength = writeCompactList(
+      cards,
+      (text) => hash.update(text),
+      (i, offset) => {
+        starts[i] = offset;
+      },
+    );
     if (listLength > 0xffff_ffff) return;
     starts[cards.length] = listLength - 1;
     const header: ViewHeader = { ...history, magic: VIEW_MAGIC, listSha256: hash.digest('hex'), listLength, payloadSha256: '0'.repeat(64) };
