@@ -120,7 +120,7 @@ export async function loadStatsDigest(progressFile: string, cacheDir: string): P
       if (parsed.ok) journal = { ino: after.journal.ino, length: parsed.goodLength, sha256: sha256Hex(journalBytes.subarray(0, parsed.goodLength)) };
       else ok = false;
     }
-    if (ok) return { columns, source: 'full', history: save(cacheFile, file, after.snapshot, journal, data.lastSeq, columns) };
+    if (ok) return { columns, source: 'full', history: save(cacheFile, file, after.snapshot, journal, data.lastSeq, columns, zone()) };
   }
   return { columns, source: 'full' };
 }
@@ -180,7 +180,7 @@ async function tryCache(file: string, cacheFile: string): Promise<StatsDigestLoa
     if (parsed.goodLength > 0) {
       // The bytes just folded, not a second read: a line appended meanwhile is left for the next run.
       const length = folded + parsed.goodLength;
-      const history = save(cacheFile, file, now.snapshot, { ino: now.journal!.ino, length, sha256: sha256Hex(journalBytes!.subarray(0, length)) }, lastSeq, extended);
+      const history = save(cacheFile, file, now.snapshot, { ino: now.journal!.ino, length, sha256: sha256Hex(journalBytes!.subarray(0, length)) }, lastSeq, extended, header.zone);
       return { columns: extended, source: 'journal', history };
     }
     return { columns: extended, source: 'journal' };
@@ -406,14 +406,15 @@ function readOrNull(file: string): Buffer | null {
 
 
 /** Writes the cache atomically (temp, fsync, rename); a failure only means no cache. Returns the history written for, when written. */
-function save(cacheFile: string, file: string, snapshot: Stamp | null, journal: Header['journal'], lastSeq: number, columns: DigestColumns): HistoryStamp | undefined {
+/** `timeZone`: the zone the digest was counted in (an extended digest keeps its header's, already checked: no Intl). */
+function save(cacheFile: string, file: string, snapshot: Stamp | null, journal: Header['journal'], lastSeq: number, columns: DigestColumns, timeZone: string): HistoryStamp | undefined {
   try {
     const header: Header = {
       magic: MAGIC,
       version: STATS_CACHE_VERSION,
       build: STATS_BUILD_ID,
       file,
-      zone: zone(),
+      zone: timeZone,
       zoneKey: zoneKey(),
       tzdata: process.versions.tz ?? '',
       endian: ENDIAN,
