@@ -13,7 +13,7 @@ import { readFrontMatter } from '../markdown/front-matter.js';
 import { cleanTitle, isStarStep, isTopicForm, isWordQuestion, placeholder, stripNumbering } from './cues.js';
 import { scanHeadings } from './headings.js';
 import { tokenize, type Line } from './lines.js';
-import { companyFromTitle, companyLine, employerNamedIn, roundFromTitle, tagsLine } from './meta.js';
+import { companyFromTitle, companyLine, companySwitch, employerNamedIn, roundFromTitle, tagsLine } from './meta.js';
 import { renderLines, buildAnswer } from './sections.js';
 import type { Draft, Structure } from './scan.js';
 
@@ -101,12 +101,15 @@ export function importNotes(text: string): NotesImport {
   if (!company) {
     // A title line ("Hooli — phone screen", "Initech interview notes") before the first question.
     const firstQuestion = scanned.drafts.reduce((min, d) => Math.min(min, d.questionLines[0]!.no), Infinity);
-    const titleLine = unplaced.find((l) => l.no < firstQuestion && l.text.split(/\s+/u).length <= 8 && !/[.。!！?？,，;；]$/u.test(l.text) && companyFromTitle(l.text));
-    if (titleLine) {
-      company = companyFromTitle(titleLine.text)!;
-      roundTags = roundTag(titleLine.text);
-      unplaced.splice(unplaced.indexOf(titleLine), 1);
-      structure.push({ line: titleLine, role: 'title' });
+    // (Company: and Tags: lines were taken above, so only a title can name the company here.)
+    for (const line of unplaced) {
+      const named = line.no < firstQuestion ? companySwitch(line.text) : undefined;
+      if (!named) continue;
+      company = named.company;
+      roundTags = named.round ? [named.round] : [];
+      unplaced.splice(unplaced.indexOf(line), 1);
+      structure.push({ line, role: 'title' });
+      break;
     }
   }
   if (!company) {
