@@ -1,30 +1,20 @@
 /**
- * The parse cache's v4 layout: bodies written as several files while a deck is parsed, stamps
+ * The parse cache's layout (v4, with entry places since v5): bodies written as several files while a deck is parsed, stamps
  * as binary with NUL-joined names, and the list --json text built card by card.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { summarizeCard } from '../../src/core/card.js';
 import { cacheDirFor, compactListJson, INDEX_NAME, loadDeckListJson, loadDeckSummary, setBodiesFileSizeForTests } from '../../src/store/deck-cache.js';
 import { jsonText } from '../../src/ui/json.js';
-import { loadRecordingParses, parsedWithoutCache, putAnswer } from '../helpers/deck-cache.js';
+import { deckCacheTools, makeTempDeck } from '../helpers/deck-cache.js';
 
 let root: string;
 let deck: string;
-let parsed: string[];
-
-const put = (rel: string, content: string) => putAnswer(deck, rel, content);
-/** loadDeck through the cache, recording which files had to be parsed. */
-const load = () => {
-  parsed = [];
-  return loadRecordingParses(deck, parsed);
-};
-/** The deck parsed from scratch, without any cache. */
-const fresh = () => parsedWithoutCache(deck);
+const { parsed, put, load, fresh, index } = deckCacheTools(() => deck);
 const header = () => {
-  const bytes = readFileSync(path.join(cacheDirFor(deck), INDEX_NAME));
+  const bytes = readFileSync(index());
   return JSON.parse(bytes.subarray(0, bytes.indexOf(0x0a)).toString('utf8')) as { bodies: [string, number][] };
 };
 const bodiesFiles = () => readdirSync(cacheDirFor(deck)).filter((n) => n.startsWith('deck-bodies-')).sort();
@@ -48,9 +38,7 @@ ${'A longer answer that runs on. '.repeat(5)}${n}
 `;
 
 beforeEach(() => {
-  root = mkdtempSync(path.join(tmpdir(), 'prep-layout-'));
-  deck = path.join(root, 'answers');
-  mkdirSync(deck);
+  ({ root, deck } = makeTempDeck('prep-layout-'));
   for (let i = 0; i < 12; i++) put(`topic-${i % 3}/answer-${i}.md`, answer(i));
   put('中文/回答.md', answer(99).replace('Question 99', '问题 99'));
   put('odd name #1 (copy).md', answer(100));

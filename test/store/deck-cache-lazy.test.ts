@@ -3,35 +3,24 @@
  * time when first used, and the same cards as a fresh parse in every case.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { summarizeCard, type Card } from '../../src/core/card.js';
 import { PrepError } from '../../src/core/errors.js';
-import { cacheDirFor, INDEX_NAME, loadDeckLazily, type LazyDeck } from '../../src/store/deck-cache.js';
-import { loadRecordingParses, parsedWithoutCache, putAnswer } from '../helpers/deck-cache.js';
+import { cacheDirFor, loadDeckLazily, type LazyDeck } from '../../src/store/deck-cache.js';
+import { deckCacheTools, makeTempDeck } from '../helpers/deck-cache.js';
 
 let root: string;
 let deck: string;
-let parsed: string[];
-
-const put = (rel: string, content: string) => putAnswer(deck, rel, content);
-const load = () => {
-  parsed = [];
-  return loadRecordingParses(deck, parsed);
-};
-const fresh = () => parsedWithoutCache(deck);
-const index = () => path.join(cacheDirFor(deck), INDEX_NAME);
+const { parsed, put, load, fresh, index } = deckCacheTools(() => deck);
 /** Every card of the lazy deck in full, as JSON (which reads every field and section text). */
 const fullJson = (lazy: LazyDeck) => JSON.stringify(lazy.cards.map((s) => lazy.fullCard(s)));
 /** Files changed less than 3 s before the cache was written are checked by hash, never served by stamp. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 3_100));
 
 function makeDeck(): void {
-  root = mkdtempSync(path.join(tmpdir(), 'prep-lazy-'));
-  deck = path.join(root, 'answers');
-  mkdirSync(deck);
+  ({ root, deck } = makeTempDeck('prep-lazy-'));
   put('one.md', '---\nquestion: Tell me about a conflict?\ntags: [behavioural]\ncompany: Acme\ntime: 2m\n---\n\n## Key points\n\n- **Listen** first\n\n## Short version\n\nWe agreed on a **canary**.\n\n## Follow-ups\n\n- Why?\n');
   put('two.md', '# Why us?\n\nBecause of **growth**.\n\n# Why now?\n\n<!-- id: why-now -->\nTiming, 中文 too.\n');
   put('sub/three.md', '---\nquestion: Design a cache?\ntags: [system-design]\n---\n\n## Answer\n\nStamps, hashes and a fallback.\n\n## Notes\n\nMention racy files.\n');

@@ -1,28 +1,17 @@
 /** The parse cache: same cards as a fresh parse, never trusted when it does not check out, never required. */
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { summarizeCard } from '../../src/core/card.js';
-import { cacheDirFor, INDEX_NAME, loadDeckAsync, loadDeckListJson, loadDeckSummary } from '../../src/store/deck-cache.js';
+import { cacheDirFor, loadDeckAsync, loadDeckListJson, loadDeckSummary } from '../../src/store/deck-cache.js';
 import { loadDeck } from '../../src/store/deck-files.js';
-import { loadRecordingParses, parsedWithoutCache, putAnswer } from '../helpers/deck-cache.js';
+import { deckCacheTools, makeTempDeck } from '../helpers/deck-cache.js';
 
 let root: string;
 let deck: string;
-let parsed: string[];
-
-const put = (rel: string, content: string) => putAnswer(deck, rel, content);
-/** loadDeck through the cache, recording which files had to be parsed. */
-const load = () => {
-  parsed = [];
-  return loadRecordingParses(deck, parsed);
-};
-/** The deck parsed from scratch, without any cache. */
-const fresh = () => parsedWithoutCache(deck);
+const { parsed, put, load, fresh, index } = deckCacheTools(() => deck);
 const cacheDir = () => cacheDirFor(deck);
-const index = () => path.join(cacheDir(), INDEX_NAME);
 
 /** The index as its header and its three parts (stamps, summary, entries). */
 const readIndex = () => {
@@ -73,9 +62,7 @@ We disagreed on the rollout; I proposed a **canary** and we agreed.
 `;
 
 beforeEach(() => {
-  root = mkdtempSync(path.join(tmpdir(), 'prep-cache-'));
-  deck = path.join(root, 'answers');
-  mkdirSync(deck);
+  ({ root, deck } = makeTempDeck('prep-cache-'));
   put('behavioural/conflict.md', story);
   put('two.md', '# Why us?\n\nBecause of **growth**.\n\n# Why now?\n\n<!-- id: why-now -->\nTiming.\n');
   put('broken.md', '---\nquestion: [unclosed\n---\n');
