@@ -1083,7 +1083,7 @@ export function statsFromView(view: StatsView, options: StatsOptions): Stats {
     const f = flags[i]!;
     if ((f & FLAG.rehearsed) !== 0) {
       // Scheduler.retrievability, clamped to 0–1 (see recallAt).
-      const r = (f & FLAG.recallable) !== 0 ? clamp01(recallProbability(curveDays(num[ov + VIEW_NUM.lastReview]!, nowMs), num[ov + VIEW_NUM.curveStability]!)) : 0;
+      const r = (f & FLAG.recallable) !== 0 ? recallFrom(num[ov + VIEW_NUM.lastReview]!, num[ov + VIEW_NUM.curveStability]!, nowMs) : 0;
       recall[i] = r;
       scores[i] = scoreOf(r, num[ov + VIEW_NUM.lapses]!, num[ov + VIEW_NUM.againHard]!, num[ov + VIEW_NUM.overtime]!);
     } else {
@@ -1340,7 +1340,12 @@ export function recallAt(c: DigestColumns, row: number, nowMs: number): number {
   const os = row * SMALL_FIELDS;
   if (c.small[os + SMALL.record]! <= 1 || c.small[os + SMALL.hasLastReview] !== 1) return 0; // no record, or phase new
   const on = row * NUM_FIELDS;
-  return clamp01(recallProbability(curveDays(c.num[on + NUM.lastReview]!, nowMs), c.num[on + NUM.curveStability]!));
+  return recallFrom(c.num[on + NUM.lastReview]!, c.num[on + NUM.curveStability]!, nowMs);
+}
+
+/** The forgetting curve now, for a last review and a stability as the digest and the view keep them; clamped to 0–1. */
+function recallFrom(lastReviewMs: number, curveStability: number, nowMs: number): number {
+  return clamp01(recallProbability(curveDays(lastReviewMs, nowMs), curveStability));
 }
 
 const clamp01 = (x: number) => (Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0);
