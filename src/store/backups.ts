@@ -28,14 +28,16 @@ function patternFor(progressFile: string): RegExp {
 
 /** Backups of `progressFile`, newest first, as absolute paths. */
 export function listBackups(progressFile: string, layer: FsLayer = nodeFs): string[] {
-  const dir = backupsDirFor(progressFile);
-  let names: string[];
+  return backupsAmong(progressFile, namesIn(backupsDirFor(progressFile), layer));
+}
+
+/** The names in `dir`; none when it cannot be read. */
+function namesIn(dir: string, layer: FsLayer): string[] {
   try {
-    names = layer.readdirSync(dir);
+    return layer.readdirSync(dir);
   } catch {
     return [];
   }
-  return backupsAmong(progressFile, names);
 }
 
 function backupsAmong(progressFile: string, names: readonly string[]): string[] {
@@ -80,12 +82,7 @@ export function ensureDailyBackup(progressFile: string, content: ProgressData | 
   const target = todaysBackup(progressFile, now, options.timeZone);
   layer.mkdirSync(dir, { recursive: true });
   // One listing serves the temp cleanup and the list of backups (drill opens this on every start).
-  let names: string[];
-  try {
-    names = layer.readdirSync(dir);
-  } catch {
-    names = [];
-  }
+  const names = namesIn(dir, layer);
   removeBackupTemps(dir, names, progressFile, layer);
   let written: string | null = null;
   const existing = backupsAmong(progressFile, names);
@@ -95,7 +92,8 @@ export function ensureDailyBackup(progressFile: string, content: ProgressData | 
   }
   const removed: string[] = [];
   // Names sort by day; with the clock set back, today's may not be the newest, and it is kept anyway.
-  const all = written === null ? existing : listBackups(progressFile, layer);
+  // Only the lock holder writes backups: the listing plus the one just written is the folder now.
+  const all = written === null ? existing : backupsAmong(progressFile, [...names, path.basename(written)]);
   for (const old of all.slice(keep)) {
     if (old === target) continue;
     try {
