@@ -276,6 +276,21 @@ export function bulkOffsets(bytes: Buffer): BulkOffsets | null {
 }
 
 /**
+ * A snapshot's top level written without its reviews (`"reviews": []`), checked as snapshotFromJson
+ * checks it; null when it does not parse, does not pass, or holds reviews after all.
+ */
+function topLevel(text: string): ProgressData | null {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const checked = snapshotFromJson(raw);
+  return checked.ok && checked.data.reviews.length === 0 ? checked.data : null;
+}
+
+/**
  * A snapshot whose bytes were checked whole before (the caller knows them by their hash), at the
  * offsets recorded then: the top level and the cards are parsed and checked as always; the reviews
  * and the log stay bytes (reviewsFromBytes, logFromBytes). Null when the markers are not there.
@@ -284,15 +299,9 @@ export function snapshotWithoutBulk(bytes: Buffer, at: BulkOffsets): SnapshotLay
   const marks: Array<[number, string]> = [[at.reviewsStart - REVIEWS_OPEN.length, REVIEWS_OPEN], [at.reviewsEnd, REVIEWS_CLOSE], [at.logEnd, SNAPSHOT_END]];
   for (const [where, mark] of marks) if (where < 0 || bytes.toString('utf8', where, where + Buffer.byteLength(mark)) !== mark) return null;
   if (at.logStart !== at.reviewsEnd + REVIEWS_CLOSE.length || at.logEnd !== bytes.length - SNAPSHOT_END.length) return null;
-  let rest: unknown;
-  try {
-    rest = JSON.parse(`${bytes.toString('utf8', 0, at.reviewsStart)}${REVIEWS_CLOSE}${SNAPSHOT_END}`);
-  } catch {
-    return null;
-  }
-  const checked = snapshotFromJson(rest);
-  if (!checked.ok || checked.data.reviews.length !== 0 || checked.data.log.length !== 0) return null;
-  return { data: checked.data, reviewsStart: at.reviewsStart, reviewsEnd: at.reviewsEnd };
+  const data = topLevel(`${bytes.toString('utf8', 0, at.reviewsStart)}${REVIEWS_CLOSE}${SNAPSHOT_END}`);
+  if (data === null || data.log.length !== 0) return null;
+  return { data, reviewsStart: at.reviewsStart, reviewsEnd: at.reviewsEnd };
 }
 
 /** The log between `start` and `end` (bulkOffsets), checked as snapshotFromJson checks it; null when it does not pass. */
@@ -310,22 +319,15 @@ export function logFromBytes(bytes: Buffer, start: number, end: number): LogEntr
 }
 
 /** A big snapshot in serializeSnapshot's layout, checked except for its reviews; null when it is not that. */
-export function snapshotWithoutReviews(bytes: Buffer): SnapshotLayout | null {
+function snapshotWithoutReviews(bytes: Buffer): SnapshotLayout | null {
   if (bytes.length < SLICE_BYTES) return null; // small: one JSON.parse is as good
   const open = bytes.indexOf(REVIEWS_OPEN);
   if (open === -1 || bytes.indexOf(REVIEWS_OPEN, open + 1) !== -1) return null;
   const reviewsStart = open + REVIEWS_OPEN.length;
   const reviewsEnd = bytes.indexOf(REVIEWS_CLOSE, reviewsStart);
   if (reviewsEnd === -1) return null;
-  let rest: unknown;
-  try {
-    rest = JSON.parse(`${bytes.toString('utf8', 0, reviewsStart)}${bytes.toString('utf8', reviewsEnd)}`);
-  } catch {
-    return null;
-  }
-  const checked = snapshotFromJson(rest);
-  if (!checked.ok || checked.data.reviews.length !== 0) return null;
-  return { data: checked.data, reviewsStart, reviewsEnd };
+  const data = topLevel(`${bytes.toString('utf8', 0, reviewsStart)}${bytes.toString('utf8', reviewsEnd)}`);
+  return data === null ? null : { data, reviewsStart, reviewsEnd };
 }
 
 /**
@@ -475,15 +477,8 @@ export function snapshotFromChunks(size: number, read: (target: Buffer, offset: 
   while (more() > 0);
   const rest = window.subarray(0, used);
   if (rest.indexOf(REVIEWS_OPEN) !== -1) return null;
-  let top: unknown;
-  try {
-    top = JSON.parse(`${prefix}${rest.toString('utf8')}`);
-  } catch {
-    return null;
-  }
-  const checked = snapshotFromJson(top);
-  if (!checked.ok || checked.data.reviews.length !== 0 || maxSeq > checked.data.lastSeq) return null;
-  return checked;
+  const data = topLevel(`${prefix}${rest.toString('utf8')}`);
+  return data === null || maxSeq > data.lastSeq ? null : { ok: true, data };
 }
 
 /**
