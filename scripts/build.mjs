@@ -41,7 +41,7 @@ async function parserBuildId(entryPoints = ['src/markdown/parse.ts', 'src/store/
 }
 
 const result = await build({
-  entryPoints: ['src/cli.ts'],
+  entryPoints: { cli: 'src/cli.ts', 'parse-worker': 'src/store/parse-worker.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,
