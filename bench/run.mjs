@@ -18,7 +18,7 @@ const SIZES = (process.env.BENCH_SIZES ?? '100,1000,10000').split(',').map(Numbe
 const BIG = Math.max(...SIZES);
 const work = mkdtempSync(path.join(os.tmpdir(), 'prep-bench-'));
 const rssPreload = path.join(repo, 'bench/lib/rss-preload.mjs');
-const tracePreload = path.join(repo, 'bench/lib/trace-loads.mjs');
+const tracePreload = path.join(repo, 'bench/lib/trace-requires.cjs');
 // A private copy of the build: a rebuild in the checkout during the run cannot change what is measured.
 cpSync(path.join(repo, 'dist'), path.join(work, 'dist'), { recursive: true });
 cpSync(path.join(repo, 'bin'), path.join(work, 'bin'), { recursive: true });
@@ -153,22 +153,21 @@ function gradeLatency(store, deckDir, ids, reviews, grades) {
   return { median: median(times), p95: p95(times), samples: times.length };
 }
 
-/** Which packages each command's process loads (runtime trace of dist chunks, mapped through dist/meta.json). */
+/**
+ * Which packages each command's process loads: the files it required (dist/cli.js, which boot.js
+ * compiles in every run, and the dist/vendor files it needed) mapped to the packages bundled in
+ * them through dist/meta.json.
+ */
 function modulesLoaded(args) {
   const traceFile = path.join(work, `trace-${Math.random().toString(36).slice(2)}`);
-  spawnSync(process.execPath, ['--import', tracePreload, bin, ...args], { cwd: work, env: { ...process.env, PREP_BENCH_TRACE_FILE: traceFile }, encoding: 'utf8', maxBuffer: 1 << 30 });
+  spawnSync(process.execPath, ['--require', tracePreload, bin, ...args], { cwd: work, env: { ...process.env, PREP_BENCH_TRACE_FILE: traceFile }, encoding: 'utf8', maxBuffer: 1 << 30 });
   const meta = JSON.parse(readFileSync(path.join(work, 'dist/meta.json'), 'utf8'));
-  const urls = existsSync(traceFile) ? readFileSync(traceFile, 'utf8').split('\n').filter(Boolean) : [];
+  const files = [path.join(work, 'dist/cli.js'), ...(existsSync(traceFile) ? readFileSync(traceFile, 'utf8').split('\n').filter(Boolean) : [])];
   const packages = new Set();
-  for (const url of urls) {
-    const file = fileURLToPath(url);
+  for (const file of files) {
     const out = Object.entries(meta.outputs).find(([name]) => path.resolve(work, name) === file);
-    if (!out) {
-      const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file);
-      if (m) packages.add(m[1]);
-      continue;
-    }
-    for (const input of Object.keys(out[1].inputs)) {
+    const inputs = out ? Object.keys(out[1].inputs) : [file];
+    for (const input of inputs) {
       const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
       if (m) packages.add(m[1]);
     }

@@ -1,9 +1,18 @@
-// Bundles the CLI so start-up does not pay for resolving hundreds of module files.
-// Each command is a separate chunk, loaded only when that command runs; the markdown parser
-// (remark, gray-matter) is its own chunk too, loaded only when a file has to be parsed.
+// Builds dist/ as CommonJS, so start-up pays neither for resolving hundreds of module files nor for
+// Node's ES module loader:
+// - dist/cli.js: prep's own code with commander and get-east-asian-width, one file. Each command's
+//   modules run only when that command does (esbuild's lazy module wrappers).
+// - dist/cli.js.cache: that source with the V8 code cache made from it; dist/boot.js (what
+//   bin/prep.js runs) compiles cli.js from it, so start-up deserializes code instead of parsing it.
+// - dist/vendor/*.js: the packages only some commands need (the markdown parser, YAML, prompts,
+//   chalk), each its own file, required only by the code that uses it: `list` and `stats` on a warm
+//   cache never load the parser, and the benchmark can see what each command loads.
+// - dist/parse-worker.js: the worker thread a cold parse of a big deck runs in (deck-cache.ts).
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import Module from 'node:module';
 import path from 'node:path';
+import { Script } from 'node:vm';
 import { build } from 'esbuild';
 
 /**
@@ -40,35 +49,90 @@ async function parserBuildId(entryPoints = ['src/markdown/parse.ts', 'src/store/
   return hash.digest('hex').slice(0, 16);
 }
 
-const result = await build({
-  entryPoints: { cli: 'src/cli.ts', 'parse-worker': 'src/store/parse-worker.ts' },
-  outdir: 'dist',
+/** Packages kept out of dist/cli.js, each as dist/vendor/<file>.js; `default` when prep uses its default export. */
+const VENDORS = [
+  { pkg: 'unified' },
+  { pkg: 'remark-parse', default: true },
+  { pkg: 'mdast-util-to-string' },
+  { pkg: 'gray-matter', default: true },
+  { pkg: '@inquirer/prompts' },
+  { pkg: 'chalk' },
+];
+const vendorFile = (pkg) => `${pkg.replace(/^@/, '').replace(/\//g, '-')}.js`;
+const byPackage = new Map(VENDORS.map((v) => [v.pkg, v]));
+
+const common = {
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   logLevel: 'warning',
-  // The stats digest cache (.prep/cache/stats-digest) likewise trusts only the stats code that wrote it.
-  define: { __PREP_BUILD_ID__: JSON.stringify(await parserBuildId()), __PREP_STATS_BUILD_ID__: JSON.stringify(await parserBuildId(['src/store/stats-cache.ts'])) },
-  // Bundled CommonJS dependencies (gray-matter, fs-extra) call require() for Node built-ins.
-  banner: { js: "import { createRequire as __prepCreateRequire } from 'node:module'; const require = __prepCreateRequire(import.meta.url);" },
   // js-yaml only loads esprima for the unsafe !!js/function type, which prep never enables.
   external: ['esprima'],
   metafile: true,
-});
+};
 
-// Which sources each chunk holds: `npm run bench` uses it to check what each command loads.
-writeFileSync('dist/meta.json', JSON.stringify(result.metafile));
+rmSync('dist', { recursive: true, force: true });
+mkdirSync('dist/vendor', { recursive: true });
+// dist/*.js are CommonJS, whatever the package around them says ("type": "module" here).
+writeFileSync('dist/package.json', '{ "type": "commonjs" }\n');
 
-// Chunks of earlier builds (their names carry hashes) would pile up; remove those no longer built,
-// once they are old enough that no prep started from an earlier build can still be loading them.
-const built = new Set(Object.keys(result.metafile.outputs).map((file) => path.resolve(file)));
-for (const name of readdirSync('dist')) {
-  const file = path.resolve('dist', name);
-  try {
-    if (name !== 'meta.json' && !built.has(file) && Date.now() - statSync(file).mtimeMs > 10 * 60_000) unlinkSync(file);
-  } catch {
-    // removed by a concurrent build
-  }
+const outputs = {};
+for (const { pkg, default: hasDefault } of VENDORS) {
+  const result = await build({
+    ...common,
+    // A default export is the file's module.exports, as prep's sources (ES modules in a "type":
+    // "module" package) import it: esbuild's Node-style interop takes module.exports as the default.
+    stdin: { contents: hasDefault ? `const m = require('${pkg}'); module.exports = m.default ?? m;` : `export * from '${pkg}';`, resolveDir: process.cwd(), sourcefile: `vendor:${pkg}`, loader: 'js' },
+    outfile: `dist/vendor/${vendorFile(pkg)}`,
+  });
+  Object.assign(outputs, result.metafile.outputs);
 }
+
+const result = await build({
+  ...common,
+  entryPoints: { cli: 'src/cli.ts', 'parse-worker': 'src/store/parse-worker.ts', boot: 'src/boot.ts' },
+  outdir: 'dist',
+  // The stats digest cache (.prep/cache/stats-digest) likewise trusts only the stats code that wrote it.
+  define: {
+    __PREP_BUILD_ID__: JSON.stringify(await parserBuildId()),
+    __PREP_STATS_BUILD_ID__: JSON.stringify(await parserBuildId(['src/store/stats-cache.ts'])),
+    'import.meta.url': '__prepModuleUrl',
+  },
+  // The sources are ES modules; the few `import.meta.url` they use name the bundle's own file.
+  banner: { js: "var __prepModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  plugins: [
+    {
+      name: 'vendor-files',
+      setup(b) {
+        b.onResolve({ filter: /^[@a-z]/ }, (args) => {
+          const vendor = byPackage.get(args.path);
+          const target = vendor ? `./vendor/${vendorFile(vendor.pkg)}` : args.path.startsWith('node:') ? args.path : undefined;
+          if (target === undefined) return undefined;
+          // esbuild leaves `import()` of an external as is, which Node would run through its ES
+          // module loader (and boot.js's compiled script has none): a dynamic import becomes a
+          // bundled module that requires the file, run when the import happens.
+          if (args.kind === 'dynamic-import') return { path: target, namespace: 'required-lazily' };
+          return vendor ? { path: target, external: true } : undefined;
+        });
+        b.onLoad({ filter: /.*/, namespace: 'required-lazily' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+        b.onResolve({ filter: /^\.\/vendor\//, namespace: 'required-lazily' }, (args) => ({ path: args.path, external: true }));
+      },
+    },
+  ],
+});
+Object.assign(outputs, result.metafile.outputs);
+for (const file of ['dist/cli.js', 'dist/parse-worker.js', 'dist/boot.js']) {
+  if (/\bimport\(/.test(readFileSync(file, 'utf8'))) throw new Error(`${file} still has a dynamic import(); see the vendor-files plugin in scripts/build.mjs`);
+}
+
+// Which sources each output holds: `npm run bench` uses it to check what each command loads.
+writeFileSync('dist/meta.json', JSON.stringify({ outputs }));
+
+// dist/cli.js.cache: "prep-code-cache 1\n", the source's length in bytes (decimal) and "\n", the
+// source, then V8's code cache for it. boot.js compiles the source it finds here, so the code cache
+// always belongs to it (V8 itself only checks the length). Written to a temp file, then renamed.
+const source = readFileSync('dist/cli.js');
+const cachedData = new Script(Module.wrap(source.toString('utf8')), { filename: path.resolve('dist/cli.js') }).createCachedData();
+writeFileSync('dist/cli.js.cache.tmp', Buffer.concat([Buffer.from(`prep-code-cache 1\n${source.length}\n`), source, cachedData]));
+renameSync('dist/cli.js.cache.tmp', 'dist/cli.js.cache');

@@ -198,4 +198,3 @@ function exitCodeFor(error: unknown): number {
   return 1;
 }
 
-await main();

@@ -15,7 +15,7 @@ const CLI_JS = path.join(REPO, 'dist', 'cli.js');
 /** Settings in the caller's environment that would change what prep prints or which deck it opens. */
 export const UNSET_BY_DEFAULT = ['NO_COLOR', 'FORCE_COLOR', 'COLUMNS', 'PREP_DECK'] as const;
 
-/** Throws a clear error when the build is missing (`bin/prep.js` only imports `dist/cli.js`). */
+/** Throws a clear error when the build is missing (`bin/prep.js` runs `dist/boot.js`, which runs `dist/cli.js`). */
 export function assertBuilt(who = 'the CLI tests'): void {
   if (!existsSync(CLI_JS)) throw new Error(`dist/cli.js is missing; run \`npm run build\` (npm test does it) before ${who}`);
 }
