@@ -2,8 +2,8 @@
 // Node's ES module loader:
 // - dist/cli.js: prep's own code with commander and get-east-asian-width, one file. Each command's
 //   modules run only when that command does (esbuild's lazy module wrappers).
-// - dist/cli.js.cache: that source with the V8 code cache made from it; dist/boot.js (what
-//   bin/prep.js runs) compiles cli.js from it, so start-up deserializes code instead of parsing it.
+// - dist/cli.js.cache: the V8 code cache made from that source; dist/boot.js (what bin/prep.js
+//   runs) compiles cli.js with it, so start-up deserializes code instead of parsing it.
 // - dist/vendor/*.js: the packages only some commands need (the markdown parser, YAML, prompts,
 //   chalk), each its own file, required only by the code that uses it: `list` and `stats` on a warm
 //   cache never load the parser, and the benchmark can see what each command loads.
@@ -129,10 +129,12 @@ for (const file of ['dist/cli.js', 'dist/parse-worker.js', 'dist/boot.js']) {
 // Which sources each output holds: `npm run bench` uses it to check what each command loads.
 writeFileSync('dist/meta.json', JSON.stringify({ outputs }));
 
-// dist/cli.js.cache: "prep-code-cache 1\n", the source's length in bytes (decimal) and "\n", the
-// source, then V8's code cache for it. boot.js compiles the source it finds here, so the code cache
-// always belongs to it (V8 itself only checks the length). Written to a temp file, then renamed.
+// dist/cli.js.cache: "prep-code-cache 1\n", then the source's length in bytes and the code cache's
+// SHA-256 (hex) and "\n", the source, then V8's code cache for it. boot.js uses the code cache only
+// when that source is dist/cli.js byte for byte and the hash checks out (V8 checks only the length,
+// and damaged cache data aborts the process). Written to a temp file, then renamed.
 const source = readFileSync('dist/cli.js');
 const cachedData = new Script(Module.wrap(source.toString('utf8')), { filename: path.resolve('dist/cli.js') }).createCachedData();
-writeFileSync('dist/cli.js.cache.tmp', Buffer.concat([Buffer.from(`prep-code-cache 1\n${source.length}\n`), source, cachedData]));
+const cacheHeader = `prep-code-cache 1\n${source.length} ${createHash('sha256').update(cachedData).digest('hex')}\n`;
+writeFileSync('dist/cli.js.cache.tmp', Buffer.concat([Buffer.from(cacheHeader), source, cachedData]));
 renameSync('dist/cli.js.cache.tmp', 'dist/cli.js.cache');

@@ -1,9 +1,12 @@
 /**
  * What bin/prep.js runs (built as dist/boot.js): compiles the bundled CLI with the V8 code cache the
  * build made for it (dist/cli.js.cache, see scripts/build.mjs), so start-up deserializes compiled
- * code instead of parsing half a megabyte of JavaScript, then runs it. Without a usable cache (a
- * missing file, another Node version) it compiles dist/cli.js as usual.
+ * code instead of parsing half a megabyte of JavaScript, then runs it. The cache is used only for
+ * the very source it was made from (V8 itself checks no more than the length) and only when its
+ * SHA-256 checks out (V8 does not check it either, and damaged code cache data aborts the process).
+ * Otherwise, and with another Node version (V8 rejects the cache), the source is compiled as usual.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire, wrap } from 'node:module';
 import path from 'node:path';
@@ -12,24 +15,26 @@ import { Script } from 'node:vm';
 const MAGIC = 'prep-code-cache 1\n';
 const file = path.join(__dirname, 'cli.js');
 
-/** The source and its code cache from dist/cli.js.cache; undefined when that file is missing or not one. */
-function fromCache(): { source: string; cachedData: Buffer } | undefined {
+/** The code cache in dist/cli.js.cache when it was made from exactly `source` and is intact; else undefined. */
+function codeCacheFor(source: Buffer): Buffer | undefined {
   let bytes: Buffer;
   try {
     bytes = readFileSync(`${file}.cache`);
   } catch {
     return undefined;
   }
-  if (bytes.toString('latin1', 0, MAGIC.length) !== MAGIC) return undefined;
   const newline = bytes.indexOf(0x0a, MAGIC.length);
-  const length = Number(bytes.toString('latin1', MAGIC.length, newline));
+  const [length, sha256] = bytes.toString('latin1', MAGIC.length, newline).split(' ');
+  if (newline < 0 || bytes.toString('latin1', 0, MAGIC.length) !== MAGIC || length !== String(source.length)) return undefined;
   const start = newline + 1;
-  if (newline < 0 || !Number.isSafeInteger(length) || start + length > bytes.length) return undefined;
-  return { source: bytes.toString('utf8', start, start + length), cachedData: bytes.subarray(start + length) };
+  const end = start + source.length;
+  if (!(end < bytes.length && bytes.subarray(start, end).equals(source))) return undefined;
+  const cachedData = bytes.subarray(end);
+  return createHash('sha256').update(cachedData).digest('hex') === sha256 ? cachedData : undefined;
 }
 
-const cached = fromCache();
-const script = new Script(wrap(cached?.source ?? readFileSync(file, 'utf8')), { filename: file, cachedData: cached?.cachedData });
+const source = readFileSync(file);
+const script = new Script(wrap(source.toString('utf8')), { filename: file, cachedData: codeCacheFor(source) });
 const cli = { exports: {} as { main(): Promise<void> } };
 (script.runInThisContext() as (...args: unknown[]) => void).call(cli.exports, cli.exports, createRequire(file), cli, file, __dirname);
 void cli.exports.main();
