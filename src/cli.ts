@@ -164,6 +164,11 @@ ${examples('prep drill', 'prep drill --tag behavioural --limit 5', 'prep drill -
 }
 
 export async function main(argv: string[] = process.argv): Promise<void> {
+  // A reader that stops early (`prep list --json | head`) is not a failure: stop quietly.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
   const program = buildProgram();
   program.exitOverride();
   // Subcommands copy settings when created, so they need it too: a bad option must exit 2, not 1.

@@ -1,10 +1,11 @@
 /** `prep list` through the real built binary, on copies of test/fixtures/decks in temp folders. */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import stringWidth from 'string-width';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { assertBuilt, runPrep } from '../helpers/cli.js';
-import { copyFixture, tempDir } from '../helpers/files.js';
+import { PREP_BIN, assertBuilt, inheritedEnv, runPrep } from '../helpers/cli.js';
+import { copyFixture, tempDir, writeTree } from '../helpers/files.js';
 
 const ESC = '\u001b';
 let cwd: string;
@@ -167,5 +168,19 @@ describe('prep list colour and terminal safety', () => {
     const forced = prep(['list'], { FORCE_COLOR: '1' });
     expect(forced.stdout).not.toContain(`${ESC}]0;`);
     expect(forced.stdout).not.toContain(`${ESC}[2J`);
+  });
+});
+
+describe('prep list into a reader that stops early', () => {
+  it('stops quietly with exit 0 (no EPIPE stack), cold and warm', () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 400; i++) files[`answers/q-${i}.md`] = `---\nquestion: "A question long enough to fill a pipe quickly, number ${i}?"\ntags: [behavioural, technical]\n---\n\nAnswer ${i}.\n`;
+    writeTree(cwd, files); // about 115 KB of JSON: more than a pipe holds
+    for (const run of ['cold', 'warm']) {
+      // `head -c 1` reads one byte and exits, so prep's write fails with EPIPE.
+      const script = `"${process.execPath}" "${PREP_BIN}" list --json 2>stderr.txt | head -c 1 >/dev/null; echo "\${PIPESTATUS[0]}" > status.txt`;
+      spawnSync('bash', ['-c', script], { cwd, env: inheritedEnv(), timeout: 20_000 });
+      expect({ run, stderr: readFileSync(path.join(cwd, 'stderr.txt'), 'utf8'), status: readFileSync(path.join(cwd, 'status.txt'), 'utf8').trim() }).toEqual({ run, stderr: '', status: '0' });
+    }
   });
 });
