@@ -10,7 +10,6 @@
 // - dist/parse-worker.js: the worker thread a cold parse of a big deck runs in (deck-cache.ts).
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import Module from 'node:module';
 import path from 'node:path';
 import { Script } from 'node:vm';
 import { build } from 'esbuild';
@@ -105,6 +104,15 @@ const result = await build({
     {
       name: 'vendor-files',
       setup(b) {
+        // commander requires node:child_process on load, for git-style subcommands prep does not
+        // have; loading it (with net and dgram) at every start is wasted: it is looked up on use.
+        b.onResolve({ filter: /^node:child_process$/ }, (args) =>
+          /commander[\\/]lib[\\/]command\.js$/.test(args.importer) ? { path: args.path, namespace: 'looked-up-on-use' } : undefined,
+        );
+        b.onLoad({ filter: /.*/, namespace: 'looked-up-on-use' }, (args) => ({
+          contents: `module.exports = new Proxy({}, { get: (_, key) => require(${JSON.stringify(args.path)})[key] });`,
+          loader: 'js',
+        }));
         b.onResolve({ filter: /^[@a-z]/ }, (args) => {
           const vendor = byPackage.get(args.path);
           const target = vendor ? `./vendor/${vendorFile(vendor.pkg)}` : args.path.startsWith('node:') ? args.path : undefined;
@@ -129,12 +137,12 @@ for (const file of ['dist/cli.js', 'dist/parse-worker.js', 'dist/boot.js']) {
 // Which sources each output holds: `npm run bench` uses it to check what each command loads.
 writeFileSync('dist/meta.json', JSON.stringify({ outputs }));
 
-// dist/cli.js.cache: "prep-code-cache 1\n", then the source's length in bytes and the code cache's
-// SHA-256 (hex) and "\n", the source, then V8's code cache for it. boot.js uses the code cache only
-// when that source is dist/cli.js byte for byte and the hash checks out (V8 checks only the length,
-// and damaged cache data aborts the process). Written to a temp file, then renamed.
+// dist/cli.js.cache, laid out as src/code-cache.ts reads it: the source, its length and the code
+// cache's SHA-256, then the code cache. Compiled with the same wrapper as there (test/cli/boot.test.ts
+// checks that V8 accepts the cache as boot.js compiles it). Written to a temp file, then renamed.
 const source = readFileSync('dist/cli.js');
-const cachedData = new Script(Module.wrap(source.toString('utf8')), { filename: path.resolve('dist/cli.js') }).createCachedData();
+const wrapped = `(function (exports, require, module, __filename, __dirname) { ${source.toString('utf8')}\n});`;
+const cachedData = new Script(wrapped, { filename: path.resolve('dist/cli.js') }).createCachedData();
 const cacheHeader = `prep-code-cache 1\n${source.length} ${createHash('sha256').update(cachedData).digest('hex')}\n`;
 writeFileSync('dist/cli.js.cache.tmp', Buffer.concat([Buffer.from(cacheHeader), source, cachedData]));
 renameSync('dist/cli.js.cache.tmp', 'dist/cli.js.cache');

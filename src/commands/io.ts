@@ -12,7 +12,16 @@ export interface CommandIO {
 }
 
 export function processIO(): CommandIO {
-  return { stdout: process.stdout, stderr: process.stderr, term: detectTerminal(process.stdout), cwd: process.cwd(), env: process.env };
+  return {
+    stdout: process.stdout,
+    // Made on first use: most runs never write to stderr, and making the stream loads net or tty.
+    get stderr() {
+      return process.stderr;
+    },
+    term: detectTerminal(process.stdout),
+    cwd: process.cwd(),
+    env: process.env,
+  };
 }
 
 export const printLines = (io: CommandIO, lines: readonly string[]) => {

@@ -3,17 +3,15 @@
  * (dist/cli.js.cache). The cache must be one this Node accepts, and boot must never run anything
  * but dist/cli.js as it is now: a changed cli.js or a damaged cache only costs the compile.
  */
-import { createHash } from 'node:crypto';
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { wrap } from 'node:module';
 import path from 'node:path';
 import { Script } from 'node:vm';
 import { spawnSync } from 'node:child_process';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CODE_CACHE_MAGIC, codeCacheFor, wrap } from '../../src/code-cache.js';
 import { REPO, assertBuilt, inheritedEnv } from '../helpers/cli.js';
 import { tempDir } from '../helpers/files.js';
 
-const MAGIC = 'prep-code-cache 1\n';
 let copy: string;
 
 /** `node <copy>/bin/prep.js ...args` on a private copy of bin/ and dist/. */
@@ -28,17 +26,25 @@ beforeEach(() => {
 afterEach(() => rmSync(copy, { recursive: true, force: true }));
 
 describe('the code cache', () => {
-  it('holds dist/cli.js byte for byte, and a code cache this Node accepts for it', () => {
-    const source = readFileSync(path.join(REPO, 'dist', 'cli.js'));
-    const cache = readFileSync(path.join(REPO, 'dist', 'cli.js.cache'));
-    const newline = cache.indexOf(0x0a, MAGIC.length);
-    const head = cache.toString('latin1', 0, newline + 1);
-    expect(head).toMatch(new RegExp(`^${MAGIC}${source.length} [0-9a-f]{64}\n$`));
-    expect(cache.subarray(head.length, head.length + source.length).equals(source)).toBe(true);
-    const cachedData = cache.subarray(head.length + source.length);
-    const script = new Script(wrap(source.toString('utf8')), { filename: path.join(REPO, 'dist', 'cli.js'), cachedData });
+  it('holds dist/cli.js byte for byte, and a code cache this Node accepts as boot compiles it', () => {
+    const file = path.join(REPO, 'dist', 'cli.js');
+    const source = readFileSync(file);
+    const cachedData = codeCacheFor(`${file}.cache`, source);
+    expect(cachedData).toBeDefined();
+    const script = new Script(wrap(source.toString('utf8')), { filename: file, cachedData });
     expect(script.cachedDataRejected).toBe(false);
-    expect(head.slice(-65, -1)).toBe(createHash('sha256').update(cachedData).digest('hex'));
+  });
+
+  it('reads the cache only for that exact source, with its hash', () => {
+    const file = path.join(REPO, 'dist', 'cli.js');
+    const source = readFileSync(file);
+    const cache = readFileSync(`${file}.cache`);
+    const newline = cache.indexOf(0x0a, CODE_CACHE_MAGIC.length);
+    expect(cache.toString('latin1', 0, newline + 1)).toMatch(new RegExp(`^${CODE_CACHE_MAGIC}${source.length} [0-9a-f]{64}\n$`));
+    expect(cache.subarray(newline + 1, newline + 1 + source.length).equals(source)).toBe(true);
+    const sameLength = Buffer.from(source);
+    sameLength[sameLength.length - 2]! ^= 1;
+    expect(codeCacheFor(`${file}.cache`, sameLength)).toBeUndefined();
   });
 
   it('runs the current dist/cli.js when it changed after the build, not the source the cache was made from', () => {
