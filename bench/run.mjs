@@ -299,7 +299,7 @@ for (const t of results.targets) {
   lines.push(`  ${verdict.padEnd(5)} ${t.name}${t.limit !== undefined ? `: ${value || 'n/a'} (target ≤ ${t.limit} ${t.unit})` : ''}${t.note ? ` — ${t.note}` : ''}`);
 }
 lines.push('');
-lines.push('modules loaded (packages):');
+lines.push('packages in the files each command loads (dist/cli.js is loaded by every command; the packages bundled in it run only when used):');
 for (const [name, pk] of Object.entries(loads)) lines.push(`  ${name}: ${pk.join(', ') || '(none)'}`);
 process.stdout.write(`${lines.join('\n')}\n`);
 writeFileSync(path.join(repo, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);

@@ -192,11 +192,21 @@ export async function loadDeckAsync(root: string, listing?: Listing): Promise<De
  * From this many files to parse, the parse runs in a worker thread whose young generation is capped
  * (WORKER_YOUNG_GENERATION_MB). remark leaves a great deal of short-lived garbage; in the main
  * thread V8 lets the young generation grow to 48 MB and promotes much of it, so a cold load of
- * 10,000 files peaked at ~185 MB RSS (~213 MB for a cold `stats`). Capped, the same parse peaks
- * ~150 MB and is no slower. Starting the worker costs ~40 ms: nothing beside hundreds of parses.
+ * 10,000 files peaked at 186-197 MB RSS (213 MB for a cold `stats`). In the worker it peaks at
+ * 156-158 MB, with the same CPU time within this VM's noise (3 interleaved rounds: 22.4 s against
+ * 22.3 s in the main thread; 24 MB: 174 MB, 48 MB: 191-197 MB). Starting the worker costs ~40 ms.
  */
 const WORKER_PARSE_FILES = 500;
 const WORKER_YOUNG_GENERATION_MB = 12;
+
+/**
+ * For the summary and lazy loads: with no usable index at all (first run, another prep build) and a
+ * big deck, the worker builds the cache and the caller then reads it like a warm start, instead of
+ * reviving every entry just written (about 1 s at 10,000 cards). True when the worker built it.
+ */
+async function builtByWorker(root: string, listing: Listing): Promise<boolean> {
+  return listing.files.length >= WORKER_PARSE_FILES && withIndex(root, () => true) === undefined && (await cachedByWorker(root));
+}
 
 /**
  * Runs the deck's parse in a worker thread (src/store/parse-worker.ts), which writes the cache as a
@@ -205,7 +215,7 @@ const WORKER_YOUNG_GENERATION_MB = 12;
  * the caller then parses here, as before.
  */
 async function cachedByWorker(root: string): Promise<boolean> {
-  if (BUILD_ID === 'source') return false;
+  if (BUILD_ID === 'source' || workerFailed) return false;
   const workerFile = fileURLToPath(new URL('./parse-worker.js', import.meta.url));
   try {
     const dir = cacheDirFor(root);
@@ -216,7 +226,7 @@ async function cachedByWorker(root: string): Promise<boolean> {
     return false;
   }
   const { Worker } = await import('node:worker_threads');
-  return new Promise((resolve) => {
+  return new Promise<boolean>((resolve) => {
     let done = false;
     const worker = new Worker(workerFile, { workerData: { root }, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
     worker.once('message', (message) => {
@@ -224,8 +234,14 @@ async function cachedByWorker(root: string): Promise<boolean> {
     });
     worker.once('error', () => resolve(false));
     worker.once('exit', (code) => resolve(done && code === 0));
+  }).then((cached) => {
+    workerFailed ||= !cached;
+    return cached;
   });
 }
+
+/** Set when the worker failed: the rest of the run parses here rather than try it again. */
+let workerFailed = false;
 
 /** The deck, through the cache, with a parser at hand (synchronous). */
 export function loadDeckWith(root: string, parse: ParseBytes): Deck {
@@ -1283,10 +1299,12 @@ const countErrors = (problems: readonly Problem[]) => problems.reduce((n, p) => 
  * from a full load through the cache (which rewrites it). Same result as summarising `loadDeckAsync`.
  */
 export async function loadDeckSummary(root: string, listing: Listing = listAnswerFiles(root)): Promise<DeckSummary> {
-  const cached = withFreshIndex(root, listing.files, (index) => {
-    const bytes = index.part(SUMMARY);
-    return bytes ? decodeSummary(JSON.parse(bytes.toString('utf8'))) : undefined;
-  });
+  const fromIndex = () =>
+    withFreshIndex(root, listing.files, (index) => {
+      const bytes = index.part(SUMMARY);
+      return bytes ? decodeSummary(JSON.parse(bytes.toString('utf8'))) : undefined;
+    });
+  const cached = fromIndex() ?? ((await builtByWorker(root, listing)) ? fromIndex() : undefined);
   if (cached) return { cards: cached.cards, files: listing.files.length, errors: cached.errors + countErrors(listing.problems) };
   const deck = await loadDeckAsync(root, listing);
   return { cards: deck.cards.map(summarizeCard), files: deck.files, errors: countErrors(deck.problems) };
@@ -1312,12 +1330,14 @@ export interface LazyDeck extends DeckSummary {
  * else from a full load through the cache. Same cards as `loadDeckAsync`.
  */
 export async function loadDeckLazily(root: string, listing: Listing = listAnswerFiles(root)): Promise<LazyDeck> {
-  const cached = withFreshIndex(root, listing.files, (index, stamps) => {
-    const summary = index.part(SUMMARY);
-    const entries = index.part(ENTRIES);
-    const bodies = summary && entries && openSegments(cacheDirFor(root), index.header.bodies);
-    return bodies ? { ...decodeSummary(JSON.parse(summary.toString('utf8'))), stamps, entries, bodies } : undefined;
-  });
+  const fromIndex = () =>
+    withFreshIndex(root, listing.files, (index, stamps) => {
+      const summary = index.part(SUMMARY);
+      const entries = index.part(ENTRIES);
+      const bodies = summary && entries && openSegments(cacheDirFor(root), index.header.bodies);
+      return bodies ? { ...decodeSummary(JSON.parse(summary.toString('utf8'))), stamps, entries, bodies } : undefined;
+    });
+  const cached = fromIndex() ?? ((await builtByWorker(root, listing)) ? fromIndex() : undefined);
   if (!cached) return lazyDeckOf(await loadDeckAsync(root, listing));
 
   const { stamps, entries, bodies } = cached;
