@@ -7,8 +7,9 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { REPO, assertBuilt, runPrep } from '../helpers/cli.js';
+import { PREP_BIN, REPO, assertBuilt, inheritedEnv, runPrep } from '../helpers/cli.js';
 import { tempDir, writeTree } from '../helpers/files.js';
+import { ANSI, startPty } from '../helpers/pty.js';
 
 const SPY = path.join(REPO, 'test', 'helpers', 'worker-spy.mjs');
 const FILES = 520; // over the threshold of 500
@@ -87,6 +88,18 @@ describe('a cold load of a big deck', () => {
     expect(list.stdout).toContain('"Question one, edited?"');
     // contentHash covers the answer's text, not its question: only the question differs.
     expect(list.stdout).toBe(inMainThread.stdout.replace('"Question number 1?"', '"Question one, edited?"'));
+  });
+
+  it('starts a drill in a terminal through the worker, and reveals the answer from the cache it wrote', async () => {
+    dropCache();
+    const env = inheritedEnv({ TERM: 'xterm-256color', PREP_TEST_WORKER_LOG: log }, ['NO_COLOR', 'FORCE_COLOR', 'PREP_DECK', 'VISUAL', 'EDITOR']);
+    const t = startPty(process.execPath, ['--import', SPY, PREP_BIN, 'drill', '--limit', '1'], { cwd, env, strip: ANSI, timeoutMs: 30_000 });
+    const question = await t.waitFor(/Question number \d+\?/);
+    t.type(' ');
+    await t.waitFor(new RegExp(`Answer ${/\d+/.exec(question)![0]}: situation, task, action, result`));
+    t.type('q');
+    expect((await t.exited).exitCode).toBe(0);
+    expect(workersStarted()).toHaveLength(1);
   });
 
   it('serves a cold stats too', () => {
