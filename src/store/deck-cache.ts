@@ -200,12 +200,20 @@ const WORKER_PARSE_FILES = 500;
 const WORKER_YOUNG_GENERATION_MB = 12;
 
 /**
- * For the summary and lazy loads: with no usable index at all (first run, another prep build) and a
- * big deck, the worker builds the cache and the caller then reads it like a warm start, instead of
- * reviving every entry just written (about 1 s at 10,000 cards). True when the worker built it.
+ * `read` of the index (the summary and lazy loads); when it has nothing and there is no usable index
+ * at all (first run, another prep build) for a big deck, the worker builds the cache and `read`
+ * tries again, like a warm start, instead of reviving every entry just written (about 1 s at 10,000
+ * cards). Undefined leaves the caller to load the deck in full.
  */
-async function builtByWorker(root: string, listing: Listing): Promise<boolean> {
-  return listing.files.length >= WORKER_PARSE_FILES && withIndex(root, () => true) === undefined && (await cachedByWorker(root));
+async function fromIndexOrWorker<T>(root: string, listing: Listing, read: () => T | undefined): Promise<T | undefined> {
+  const cached = read();
+  if (cached !== undefined || listing.files.length < WORKER_PARSE_FILES || hasUsableIndex(root)) return cached;
+  return (await cachedByWorker(root)) ? read() : undefined;
+}
+
+/** Whether the deck has an index of this format, build and deck, whatever its stamps say. */
+export function hasUsableIndex(root: string): boolean {
+  return withIndex(root, () => true) === true;
 }
 
 /**
@@ -230,7 +238,7 @@ async function cachedByWorker(root: string): Promise<boolean> {
     let done = false;
     const worker = new Worker(workerFile, { workerData: { root }, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
     worker.once('message', (message) => {
-      done = message === 'cached';
+      done = message === 'cached'; // the worker says so only when it left a usable index
     });
     worker.once('error', () => resolve(false));
     worker.once('exit', (code) => resolve(done && code === 0));
@@ -1299,12 +1307,12 @@ const countErrors = (problems: readonly Problem[]) => problems.reduce((n, p) => 
  * from a full load through the cache (which rewrites it). Same result as summarising `loadDeckAsync`.
  */
 export async function loadDeckSummary(root: string, listing: Listing = listAnswerFiles(root)): Promise<DeckSummary> {
-  const fromIndex = () =>
+  const cached = await fromIndexOrWorker(root, listing, () =>
     withFreshIndex(root, listing.files, (index) => {
       const bytes = index.part(SUMMARY);
       return bytes ? decodeSummary(JSON.parse(bytes.toString('utf8'))) : undefined;
-    });
-  const cached = fromIndex() ?? ((await builtByWorker(root, listing)) ? fromIndex() : undefined);
+    }),
+  );
   if (cached) return { cards: cached.cards, files: listing.files.length, errors: cached.errors + countErrors(listing.problems) };
   const deck = await loadDeckAsync(root, listing);
   return { cards: deck.cards.map(summarizeCard), files: deck.files, errors: countErrors(deck.problems) };
@@ -1330,14 +1338,14 @@ export interface LazyDeck extends DeckSummary {
  * else from a full load through the cache. Same cards as `loadDeckAsync`.
  */
 export async function loadDeckLazily(root: string, listing: Listing = listAnswerFiles(root)): Promise<LazyDeck> {
-  const fromIndex = () =>
+  const cached = await fromIndexOrWorker(root, listing, () =>
     withFreshIndex(root, listing.files, (index, stamps) => {
       const summary = index.part(SUMMARY);
       const entries = index.part(ENTRIES);
       const bodies = summary && entries && openSegments(cacheDirFor(root), index.header.bodies);
       return bodies ? { ...decodeSummary(JSON.parse(summary.toString('utf8'))), stamps, entries, bodies } : undefined;
-    });
-  const cached = fromIndex() ?? ((await builtByWorker(root, listing)) ? fromIndex() : undefined);
+    }),
+  );
   if (!cached) return lazyDeckOf(await loadDeckAsync(root, listing));
 
   const { stamps, entries, bodies } = cached;
