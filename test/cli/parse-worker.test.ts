@@ -33,10 +33,12 @@ const prep = (args: string[], env: Record<string, string> = {}) => runPrep(args,
 const workersStarted = () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { file: string; resourceLimits: Record<string, number> | null }) : []);
 const dropCache = () => rmSync(path.join(cwd, '.prep', 'cache'), { recursive: true, force: true });
 
+let logs = 0;
+const newLog = () => {
+  log = path.join(cwd, `workers-${++logs}.jsonl`); // beside the deck folder, removed with it
+};
+
 beforeAll(() => assertBuilt());
-beforeEach(() => {
-  log = path.join(tempDir('worker-log'), 'workers.jsonl');
-});
 
 describe('a cold load of a big deck', () => {
   let inMainThread: { stdout: string; check: string };
@@ -45,7 +47,7 @@ describe('a cold load of a big deck', () => {
     cwd = tempDir('parse-worker');
     writeDeck(FILES);
     // The reference: every file parsed in the main thread (each worker fails, so prep parses itself).
-    log = path.join(tempDir('worker-log'), 'workers.jsonl');
+    newLog();
     const list = prep(['list', '--json'], { PREP_TEST_WORKER_FAIL: '1' });
     expect(list.code).toBe(0);
     dropCache();
@@ -54,6 +56,7 @@ describe('a cold load of a big deck', () => {
     failedWorkers = workersStarted().length;
     dropCache();
   });
+  beforeEach(newLog);
   afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
   it('falls back to parsing in the main thread when the worker fails', () => {
