@@ -53,23 +53,37 @@ function baselineSample() {
 
 const notBuilt = (r) => r.status !== 0 && /not available yet|not built/i.test(r.stderr);
 
-/** Median of `runs` runs of `prep ...args`; `before` runs before each (untimed), e.g. to drop the cache. */
-function measure(name, args, { runs, before, rss = false, env } = {}) {
+/**
+ * Median of `runs` runs of `prep ...args`; `before` runs before each (untimed), e.g. to drop the cache.
+ * With `reference` ({ name, args }: a script run with node), that script runs right after each run of
+ * prep and gets a row of its own, so both see the same machine (this VM's speed drifts within minutes).
+ */
+function measureInTurns(name, args, { runs, before, rss = false, env, reference } = {}) {
   const times = [];
+  const referenceTimes = [];
   let last;
   let rssKb;
+  let referenceRssKb;
   for (let i = 0; i < runs; i++) {
     before?.();
     baselineSample();
     last = timed([bin, ...args], { rss, env });
-    if (notBuilt(last)) return { name, status: 'not built' };
-    if (last.status !== 0) return { name, status: `failed (exit ${last.status}): ${last.stderr.trim().split('\n')[0]}` };
+    if (notBuilt(last)) return [{ name, status: 'not built' }];
+    if (last.status !== 0) return [{ name, status: `failed (exit ${last.status}): ${last.stderr.trim().split('\n')[0]}` }];
     times.push(last.ms);
     if (last.rssKb) rssKb = Math.max(rssKb ?? 0, last.rssKb);
+    if (reference) {
+      const r = timed(reference.args, { rss });
+      referenceTimes.push(r.ms);
+      if (r.rssKb) referenceRssKb = Math.max(referenceRssKb ?? 0, r.rssKb);
+    }
   }
-  log(`  ${name}: ${median(times).toFixed(0)} ms`);
-  return { name, ms: median(times), samples: times, rssKb, outputBytes: Buffer.byteLength(last.stdout) };
+  log(`  ${name}: ${median(times).toFixed(0)} ms${reference ? `; ${reference.name}: ${median(referenceTimes).toFixed(0)} ms` : ''}`);
+  const row = { name, ms: median(times), samples: times, rssKb, outputBytes: Buffer.byteLength(last.stdout) };
+  return reference ? [row, { name: reference.name, ms: median(referenceTimes), samples: referenceTimes, rssKb: referenceRssKb, reference: true }] : [row];
 }
+
+const measure = (name, args, options) => measureInTurns(name, args, options)[0];
 
 /** Peak RSS of one run (with the RSS preload; its time is not used). */
 function peakRss(args, before) {
@@ -205,53 +219,29 @@ for (let i = 0; i < 3; i++) baselineSample();
 for (const size of SIZES) {
   const { deckDir } = decks[size];
   log(`deck of ${size}:`);
-  const cold = size >= 10_000 ? COLD_RUNS : Math.max(COLD_RUNS, 3);
-  if (size === BIG) {
-    // The cold load and its reference, remark-parse alone on the same files, run in turns: this VM's
-    // speed drifts by 20 % and more within minutes, and a ratio of runs minutes apart measured that.
-    const prep = [];
-    const remark = [];
-    let prepRss;
-    let remarkRss;
-    for (let i = 0; i < COLD_RUNS; i++) {
-      dropCache(size)();
-      baselineSample();
-      const p = timed([bin, 'list', '--json', '--deck', deckDir], { rss: true });
-      if (p.status !== 0) throw new Error(`prep list --json failed: ${p.stderr}`);
-      prep.push(p.ms);
-      prepRss = Math.max(prepRss ?? 0, p.rssKb ?? 0) || undefined;
-      const r = timed([path.join(repo, 'bench/lib/remark-only.mjs'), deckDir], { rss: true });
-      remark.push(r.ms);
-      remarkRss = r.rssKb;
-    }
-    log(`  prep list --json, cold, ${size} cards: ${median(prep).toFixed(0)} ms; remark-parse alone: ${median(remark).toFixed(0)} ms`);
-    add({ id: `list-cold-${size}`, name: `prep list --json, cold, ${size} cards`, ms: median(prep), samples: prep, rssKb: prepRss });
-    add({ id: `remark-only-${size}`, name: `remark-parse alone, same ${size} files (reference)`, ms: median(remark), samples: remark, rssKb: remarkRss, reference: true });
-  } else {
-    add({ id: `list-cold-${size}`, ...measure(`prep list --json, cold, ${size} cards`, ['list', '--json', '--deck', deckDir], { runs: cold, before: dropCache(size), rss: true }) });
-  }
+  const coldRuns = size >= 10_000 ? COLD_RUNS : Math.max(COLD_RUNS, 3);
+  // At the biggest size the cold load runs in turns with remark-parse alone on the same files, and the
+  // warm list with its floor: walk, stat every file, print the stored list, nothing else (references).
+  const big = size === BIG;
+  const [cold, remarkOnly] = measureInTurns(`prep list --json, cold, ${size} cards`, ['list', '--json', '--deck', deckDir], {
+    runs: coldRuns,
+    before: dropCache(size),
+    rss: true,
+    reference: big ? { name: `remark-parse alone, same ${size} files (reference)`, args: [path.join(repo, 'bench/lib/remark-only.mjs'), deckDir] } : undefined,
+  });
+  add({ id: `list-cold-${size}`, ...cold });
+  if (remarkOnly) add({ id: `remark-only-${size}`, ...remarkOnly });
   timed([bin, 'list', '--json', '--deck', deckDir]); // first warm run settles the cache (see README)
-  if (size === BIG) {
-    // In turns with the floor under it: walk, stat every file, print the stored list; nothing else (reference).
-    const warm = [];
-    const floor = [];
-    for (let i = 0; i < WARM_RUNS; i++) {
-      baselineSample();
-      const w = timed([bin, 'list', '--json', '--deck', deckDir]);
-      if (w.status !== 0) throw new Error(`prep list --json failed: ${w.stderr}`);
-      warm.push(w.ms);
-      floor.push(timed([path.join(repo, 'bench/lib/list-floor.cjs'), deckDir, path.join(decks[size].dir, '.prep', 'cache')]).ms);
-    }
-    log(`  prep list --json, warm, ${size} cards: ${median(warm).toFixed(0)} ms; floor (walk, stat, print): ${median(floor).toFixed(0)} ms`);
-    add({ id: `list-warm-${size}`, name: `prep list --json, warm, ${size} cards`, ms: median(warm), samples: warm });
-    add({ id: `list-floor-${size}`, name: `walk + stat every file + print stored list, ${size} files (reference)`, ms: median(floor), samples: floor, reference: true });
-  } else {
-    add({ id: `list-warm-${size}`, ...measure(`prep list --json, warm, ${size} cards`, ['list', '--json', '--deck', deckDir], { runs: WARM_RUNS }) });
-  }
+  const [warm, floor] = measureInTurns(`prep list --json, warm, ${size} cards`, ['list', '--json', '--deck', deckDir], {
+    runs: WARM_RUNS,
+    reference: big ? { name: `walk + stat every file + print stored list, ${size} files (reference)`, args: [path.join(repo, 'bench/lib/list-floor.cjs'), deckDir, path.join(decks[size].dir, '.prep', 'cache')] } : undefined,
+  });
+  add({ id: `list-warm-${size}`, ...warm });
+  if (floor) add({ id: `list-floor-${size}`, ...floor });
   const reviews = histories[size];
   const label = reviews ? `${size} cards, ${reviews.toLocaleString('en')} reviews` : `${size} cards, no reviews`;
   if (reviews !== undefined || size === SIZES[0]) {
-    add({ id: `stats-cold-${size}`, ...measure(`prep stats --json, cold, ${label}`, ['stats', '--json', '--deck', deckDir], { runs: cold, before: dropCache(size), rss: true }) });
+    add({ id: `stats-cold-${size}`, ...measure(`prep stats --json, cold, ${label}`, ['stats', '--json', '--deck', deckDir], { runs: coldRuns, before: dropCache(size), rss: true }) });
     timed([bin, 'stats', '--json', '--deck', deckDir]);
     add({ id: `stats-warm-${size}`, ...measure(`prep stats --json, warm, ${label}`, ['stats', '--json', '--deck', deckDir], { runs: WARM_RUNS }) });
   }
