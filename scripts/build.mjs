@@ -96,10 +96,10 @@ const result = await build({
   define: {
     __PREP_BUILD_ID__: JSON.stringify(await parserBuildId()),
     __PREP_STATS_BUILD_ID__: JSON.stringify(await parserBuildId(['src/store/stats-cache.ts'])),
-    'import.meta.url': '__prepModuleUrl',
+    'import.meta.url': '__prepImportMeta.url',
   },
-  // The sources are ES modules; the few `import.meta.url` they use name the bundle's own file.
-  banner: { js: "var __prepModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // The sources are ES modules; the few `import.meta.url` they use (not at start-up) name the bundle's own file.
+  banner: { js: "var __prepImportMeta = { get url() { return require('node:url').pathToFileURL(__filename).href; } };" },
   plugins: [
     {
       name: 'vendor-files',
