@@ -2,16 +2,16 @@
 // Node's ES module loader:
 // - dist/cli.js: prep's own code with commander and get-east-asian-width, one file. Each command's
 //   modules run only when that command does (esbuild's lazy module wrappers).
-// - dist/cli.js.cache: the V8 code cache made from that source; dist/boot.js (what bin/prep.js
-//   runs) compiles cli.js with it, so start-up deserializes code instead of parsing it.
+// - dist/cli.js.cache: the V8 code cache made from that source after a run of the everyday
+//   commands (scripts/code-cache.cjs); dist/boot.js (what bin/prep.js runs) compiles cli.js with it,
+//   so start-up deserializes compiled code instead of parsing and compiling it.
 // - dist/vendor/*.js: the packages only some commands need (the markdown parser, YAML, prompts,
 //   chalk), each its own file, required only by the code that uses it: `list` and `stats` on a warm
 //   cache never load the parser, and the benchmark can see what each command loads.
 // - dist/parse-worker.js: the worker thread a cold parse of a big deck runs in (deck-cache.ts).
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { Script } from 'node:vm';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 /**
@@ -143,12 +143,7 @@ for (const file of ['dist/cli.js', 'dist/parse-worker.js', 'dist/boot.js']) {
 // Which sources each output holds: `npm run bench` uses it to check what each command loads.
 writeFileSync('dist/meta.json', JSON.stringify({ outputs }));
 
-// dist/cli.js.cache, laid out as src/code-cache.ts reads it: the source, its length and the code
-// cache's SHA-256, then the code cache. Compiled with the same wrapper as there (test/cli/boot.test.ts
-// checks that V8 accepts the cache as boot.js compiles it). Written to a temp file, then renamed.
-const source = readFileSync('dist/cli.js');
-const wrapped = `(function (exports, require, module, __filename, __dirname) { ${source.toString('utf8')}\n});`;
-const cachedData = new Script(wrapped, { filename: path.resolve('dist/cli.js') }).createCachedData();
-const cacheHeader = `prep-code-cache 1\n${source.length} ${createHash('sha256').update(cachedData).digest('hex')}\n`;
-writeFileSync('dist/cli.js.cache.tmp', Buffer.concat([Buffer.from(cacheHeader), source, cachedData]));
-renameSync('dist/cli.js.cache.tmp', 'dist/cli.js.cache');
+// dist/cli.js.cache: the V8 code cache, made after a run of the everyday commands (see
+// scripts/code-cache.cjs; test/cli/boot.test.ts checks that V8 accepts it as boot.js compiles it).
+const cache = spawnSync(process.execPath, ['scripts/code-cache.cjs'], { stdio: ['ignore', 'ignore', 'inherit'] });
+if (cache.status !== 0) throw new Error(`scripts/code-cache.cjs failed (exit ${cache.status ?? cache.signal}); see above`);
