@@ -32,7 +32,7 @@ function generate(seed: number, size: number): { cards: CardSummary[]; data: Pro
     const tags = Array.from({ length: r.int(4) }, () => r.pick(TAGS));
     cards.push({
       id: `c${i}`,
-      // Repeated questions, so ties in the ranking reach the collation of questions and ids.
+      // Repeated questions: ties in the ranking keep the deck order, whatever the questions.
       question: r.next() < 0.3 ? 'Same question?' : `Question ${r.int(size)}?`,
       tags,
       company: r.pick(COMPANIES),

@@ -88,7 +88,7 @@ export function referenceStatsFromDigest(allCards: readonly StatsCard[], digest:
   const ranked = facts
     .filter((f) => f.rehearsed)
     .map((f) => ({ f, score: f.score!, retrievability: round(f.retrievability, 3), lapses: f.record?.memory.lapses ?? 0 }))
-    .sort((a, b) => b.score - a.score || a.retrievability - b.retrievability || b.lapses - a.lapses || collator.compare(a.f.card.question, b.f.card.question) || collator.compare(a.f.card.id, b.f.card.id))
+    .sort((a, b) => b.score - a.score || a.retrievability - b.retrievability || b.lapses - a.lapses) // ties keep deck order (a stable sort)
     .slice(0, options.limit ?? DEFAULT_WEAKEST_LIMIT);
   const weakest = ranked.map(({ f, score, retrievability, lapses }, i): WeakCard => {
     const recent = f.digest?.recent ?? [];
@@ -257,8 +257,6 @@ function dayOrdinal(day: string): number {
   return Math.round(Date.parse(`${day}T00:00:00Z`) / 86_400_000);
 }
 
-/** String.prototype.localeCompare's own order, with the collator made once. */
-const collator = new Intl.Collator();
 const ratioOf = (r: Pick<Review, 'elapsedMs' | 'timeLimitSec'>) => r.elapsedMs / 1000 / Math.max(1, r.timeLimitSec);
 const clamp01 = (x: number) => (Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0);
 const mean = (xs: readonly number[]) => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);

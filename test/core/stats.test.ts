@@ -120,6 +120,21 @@ describe('computeStats: weakest questions', () => {
     expect(stats.overview.cards).toMatchObject({ total: 4, new: 1, review: 3, learning: 0, neverRehearsed: 1, dueToday: 1 });
   });
 
+  it('keeps the deck order for cards that tie, whatever their questions say', () => {
+    // Same history for all four: equal score, recall and lapses. Questions run against the deck order.
+    const ids = ['b-card', 'd-card', 'a-card', 'c-card'];
+    const twins = ids.map((id, i) => card(id, { question: `${'ZYXW'[i]} question?` }));
+    const history = progress(
+      ids.map((id) => record(id, { stability: 5, lastReview: daysAgo(3), due: daysAgo(-2) })),
+      ids.map((id) => review(id, daysAgo(3), 2)),
+    );
+    for (const limit of [2, 4, 500]) {
+      const tied = computeStats(twins, history, { now: NOW, timeZone: TZ, limit });
+      expect(new Set(tied.weakest.map((w) => w.score)).size).toBe(1);
+      expect(tied.weakest.map((w) => w.id)).toEqual(ids.slice(0, limit));
+    }
+  });
+
   it('respects --limit', () => {
     const top = computeStats(cards, data, { now: NOW, timeZone: TZ, limit: 1 });
     expect(top.weakest.map((w) => w.id)).toEqual(['shaky']);
