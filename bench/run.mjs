@@ -207,10 +207,14 @@ const store = await loadStore(repo, work).catch((error) => {
   return undefined;
 });
 // 10,000 reviews with the 1,000-card deck (drill), 100,000 with the biggest deck (stats, grades).
+// Written once the deck's cache is warm (below), with the answers' hashes from `prep list --json`.
 const histories = { [BIG]: 100_000 };
 if (SIZES.includes(1000) && BIG !== 1000) histories[1000] = 10_000;
-for (const [size, reviews] of Object.entries(histories)) {
-  if (store && decks[size]) writeHistory(store, decks[size].deckDir, decks[size].ids, reviews, NOW);
+/** The deck's card ids with their content hashes, as `prep list --json` prints them (none when it fails). */
+function contentHashes(deckDir) {
+  const listed = timed([bin, 'list', '--json', '--deck', deckDir]);
+  if (listed.status !== 0) return undefined;
+  return new Map(JSON.parse(listed.stdout).map((card) => [card.id, card.contentHash]));
 }
 
 const dropCache = (size) => () => rmSync(path.join(decks[size].dir, '.prep', 'cache'), { recursive: true, force: true });
@@ -239,6 +243,7 @@ for (const size of SIZES) {
   add({ id: `list-warm-${size}`, ...warm });
   if (floor) add({ id: `list-floor-${size}`, ...floor });
   const reviews = histories[size];
+  if (store && reviews !== undefined) writeHistory(store, deckDir, decks[size].ids, reviews, NOW, { hashes: contentHashes(deckDir) });
   const label = reviews ? `${size} cards, ${reviews.toLocaleString('en')} reviews` : `${size} cards, no reviews`;
   if (reviews !== undefined || size === SIZES[0]) {
     add({ id: `stats-cold-${size}`, ...measure(`prep stats --json, cold, ${label}`, ['stats', '--json', '--deck', deckDir], { runs: coldRuns, before: dropCache(size), rss: true }) });
