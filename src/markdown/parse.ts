@@ -15,7 +15,7 @@
  * - Key points: the key points section's list items, else the bold phrases of the short
  *   version (else the answer, else the full version), each phrase once whatever its case.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Heading, Html, List, ListItem, Root, RootContent } from 'mdast';
 import { toString } from 'mdast-util-to-string';
 import remarkParse from 'remark-parse';
@@ -113,8 +113,12 @@ export function parseAnswerFile(text: string, file: string): ParsedFile {
   if (fm.data.question !== undefined) {
     drafts.push({ question: fm.data.question, line: fm.data.questionLine ?? 1, nodes: root.children });
   } else {
-    const isQuestionCandidate = (node: RootContent): node is Heading =>
-      node.type === 'heading' && sectionForHeading(toString(node)) === undefined && !STAR_STEPS.test(toString(node).trim());
+    const isQuestionCandidate = (node: RootContent): node is Heading => {
+      if (node.type !== 'heading') return false;
+      const text = toString(node);
+      return sectionForHeading(text) === undefined && !STAR_STEPS.test(text.trim());
+    };
+    // Each heading classified once (names are normalized for it).
     const candidates = root.children.filter(isQuestionCandidate);
     if (candidates.length === 0) {
       const message = fm.hasFrontMatter
@@ -123,7 +127,8 @@ export function parseAnswerFile(text: string, file: string): ParsedFile {
       return { cards: [], problems: [{ file, line: 1, severity: 'error', message }] };
     }
     const depth = Math.min(...candidates.map((h) => h.depth));
-    const starts = root.children.flatMap((node, index) => (isQuestionCandidate(node) && node.depth === depth ? [index] : []));
+    const isCandidate = new Set<RootContent>(candidates);
+    const starts = root.children.flatMap((node, index) => (isCandidate.has(node) && (node as Heading).depth === depth ? [index] : []));
     const preamble = root.children.slice(0, starts[0]);
     if (preamble.some(hasText)) {
       problems.push({
@@ -342,5 +347,5 @@ function normalizeBody(markdown: string): string {
 }
 
 function shortHash(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 12);
+  return hash('sha256', text, 'hex').slice(0, 12); // one-shot: no Hash object per card
 }

@@ -10,6 +10,7 @@ const NAMES: Record<SectionName, readonly string[]> = {
   followUps: ['follow up', 'follow ups', 'followup', 'followups', 'follow up questions', 'followup questions', 'possible follow ups', 'likely follow ups', '追问', '追問', '可能的追问', '可能的追問', '延伸问题', '延伸問題', '后续问题', '後續問題'],
 };
 
+const ASCII = /^[\x00-\x7f]*$/;
 const LOOKUP = new Map<string, SectionName>();
 for (const [section, names] of Object.entries(NAMES) as [SectionName, readonly string[]][]) {
   for (const name of names) LOOKUP.set(name, section);
@@ -17,8 +18,8 @@ for (const [section, names] of Object.entries(NAMES) as [SectionName, readonly s
 
 /** "## Short version:" → 'short'; "# 完整版" → 'full'; "## Situation" → undefined. */
 export function sectionForHeading(text: string): SectionName | undefined {
-  const key = text
-    .normalize('NFKC')
+  // ASCII text is its own NFKC form, and most headings are ASCII: the Unicode normalizer is skipped for them.
+  const key = (ASCII.test(text) ? text : text.normalize('NFKC'))
     .toLowerCase()
     .replace(/^[\s\d.)、#*-]+/u, '')
     .replace(/[\p{P}\p{S}]+/gu, ' ')
