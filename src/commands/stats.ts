@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { UsageError } from '../core/errors.js';
-import { columnsFromDigest, digestFor, isStudyDay, statsFromView, statsView, type DigestColumns } from '../core/stats.js';
+import { columnsFromDigest, digestFor, isStudyDay, statsFromView, statsView, type DigestColumns, type Stats } from '../core/stats.js';
 import { cacheDirFor, listAnswerFiles, loadDeckList, loadDeckSummary } from '../store/deck-cache.js';
 import { defaultProgressFile, findDeck } from '../store/paths.js';
 import { loadStatsDigest, loadStatsView, saveStatsView } from '../store/stats-cache.js';
@@ -33,15 +33,14 @@ export async function run(options: StatsCommandOptions, io: CommandIO): Promise<
   const whole = since === undefined && (options.tag?.length ?? 0) === 0 && options.company === undefined;
   const cacheDir = cacheDirFor(locations.deckDir);
   const listing = listAnswerFiles(locations.deckDir);
-  const keepView = whole && options.json === true;
-  if (keepView) {
+  if (whole) {
     // The whole deck's view (deck joined with the history's digest) from .prep/cache, when neither the
     // history nor any answer file changed since it was made: only the clock's part is left to do.
     const list = loadDeckList(locations.deckDir, listing);
     const stored = list && loadStatsView(file, cacheDir, list.bytes, list.sha256);
     if (stored) {
-      printJson(io, statsFromView(stored, { now, limit: options.limit }));
-      return 0;
+      const stats = statsFromView(stored, { now, limit: options.limit });
+      return show(stats, { nothingYet: stored.allReviews === 0 && stored.records === 0, errors: list.errors }, options, io);
     }
   }
   // The deck before the history: a cold parse of a big deck runs in a worker thread whose heap is
@@ -59,15 +58,18 @@ export async function run(options: StatsCommandOptions, io: CommandIO): Promise<
     digest = columnsFromDigest(digestFor(deck.cards, readProgress(file), scope));
   }
   const view = statsView(deck.cards, digest, scope);
-  // Kept for the next `stats --json` (the view of the whole deck and history only).
-  if (keepView && history?.history) saveStatsView(cacheDir, history.history, view, deck.cards);
+  // Kept for the next `stats` (the view of the whole deck and history only).
+  if (whole && history?.history) saveStatsView(cacheDir, history.history, view, deck.cards);
   const stats = statsFromView(view, { now, limit: options.limit, ...scope });
+  return show(stats, { nothingYet: digest.allReviews === 0 && digest.records === 0, errors: deck.errors }, options, io);
+}
 
+/** Prints the stats as JSON or as tables; `nothingYet` when the history holds no review and no card, `errors` in the answer files. */
+async function show(stats: Stats, { nothingYet, errors }: { nothingYet: boolean; errors: number }, options: StatsCommandOptions, io: CommandIO): Promise<number> {
   if (options.json) {
     printJson(io, stats);
     return 0;
   }
-  const nothingYet = digest.allReviews === 0 && digest.records === 0;
   if (nothingYet) {
     printLines(io, ['No rehearsals yet, so there are no stats to show.', 'Run `prep drill` to rehearse your answers; come back here after a session or two.']);
     return 0;
@@ -80,7 +82,6 @@ export async function run(options: StatsCommandOptions, io: CommandIO): Promise<
   // Width arithmetic and colour: the table only, not --json.
   const [{ renderStats }, { paint }] = await Promise.all([import('../ui/stats-view.js'), import('../ui/paint.js')]);
   printLines(io, renderStats(stats, { columns: io.term.columns, c: paint(io.term) }));
-  const errors = deck.errors;
   if (errors > 0) io.stderr.write(`${errors} ${errors === 1 ? 'file has a problem' : 'problems in files'} kept cards out of these stats; run \`prep check\` to see ${errors === 1 ? 'it' : 'them'}.\n`);
   return 0;
 }

@@ -754,7 +754,7 @@ export function statsFromColumns(allCards: readonly StatsCard[], digest: DigestC
 
 // ---------------------------------------------------------------------------------------------
 // The stats view: the deck (its cards in deck order, after --tag/--company) joined with the digest,
-// holding everything the stats need that does not depend on the clock. `prep stats --json` keeps the
+// holding everything the stats need that does not depend on the clock. `prep stats` (table or JSON) keeps the
 // whole deck's view in .prep/cache (src/store/stats-cache.ts): a warm run then neither decodes the
 // deck's summary nor matches 10,000 ids against the digest, it only does the clock's part.
 

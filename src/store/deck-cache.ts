@@ -65,8 +65,8 @@ import { sha256Hex } from './checksum.js';
 import { nodeFs } from './fs-layer.js';
 import { locationsFor } from './paths.js';
 
-/** Bumped whenever the layout below changes. */
-export const DECK_CACHE_VERSION = 5;
+/** Bumped whenever the layout below changes (6: the header counts the answer files' errors). */
+export const DECK_CACHE_VERSION = 6;
 const MAGIC = 'prep-deck-cache';
 export const INDEX_NAME = 'deck-index';
 const BODIES_PREFIX = 'deck-bodies-';
@@ -919,6 +919,8 @@ interface Header {
   partsSha256: [string, string, string];
   /** SHA-256 of the deck-list-json file this index goes with. */
   listSha256: string;
+  /** Problems of severity error in the answer files (the summary part's `errors`), for whoever reads only the list. */
+  errors: number;
 }
 
 const STAMPS = 0;
@@ -994,6 +996,7 @@ function writeCache(plan: Plan, errors: number, summaries: CardSummary[]): void 
     parts: [stamps.length, summary.length, payload.size],
     partsSha256: [sha256Hex(stamps), sha256Hex(summary), sha256Hex(...payloadChunks)],
     listSha256: sha256Hex(...list),
+    errors,
   };
   const headerLine = Buffer.from(`${JSON.stringify(header)}\n`, 'utf8');
   if (headerLine.length > MAX_HEADER_BYTES) return; // a deck path this long: no cache rather than one never read
@@ -1160,7 +1163,7 @@ function checkHeader(value: unknown, root: string): Header | undefined {
   if (value === null || typeof value !== 'object') return undefined;
   const h = value as Partial<Header>;
   if (h.magic !== MAGIC || h.version !== DECK_CACHE_VERSION || h.build !== BUILD_ID || h.deck !== path.resolve(root)) return undefined;
-  if (!isNum(h.writtenAt) || !isStr(h.listSha256) || !Array.isArray(h.bodies)) return undefined;
+  if (!isNum(h.writtenAt) || !isStr(h.listSha256) || !isInt(h.errors) || !Array.isArray(h.bodies)) return undefined;
   for (const segment of h.bodies as unknown[]) {
     if (!Array.isArray(segment) || segment.length !== 2 || !isStr(segment[0]) || !isInt(segment[1])) return undefined;
     const name = segment[0];
@@ -1478,13 +1481,16 @@ export function loadDeckListJson(root: string, listing: Listing = listAnswerFile
   return loadDeckList(root, listing)?.bytes;
 }
 
-/** loadDeckListJson's text with its SHA-256 (checked against the index), for a cache keyed by it. */
-export function loadDeckList(root: string, listing: Listing = listAnswerFiles(root)): { bytes: Buffer; sha256: string } | undefined {
-  const listSha256 = withFreshIndex(root, listing.files, (index) => index.header.listSha256);
-  if (listSha256 === undefined) return undefined;
+/**
+ * loadDeckListJson's text with its SHA-256 (checked against the index), for a cache keyed by it, and
+ * the deck's error count (problems of severity error, answer files and folders) as loadDeckSummary gives it.
+ */
+export function loadDeckList(root: string, listing: Listing = listAnswerFiles(root)): { bytes: Buffer; sha256: string; errors: number } | undefined {
+  const header = withFreshIndex(root, listing.files, (index) => index.header);
+  if (header === undefined) return undefined;
   try {
     const bytes = readFileSync(path.join(cacheDirFor(root), LIST_NAME));
-    return sha256Hex(bytes) === listSha256 ? { bytes, sha256: listSha256 } : undefined;
+    return sha256Hex(bytes) === header.listSha256 ? { bytes, sha256: header.listSha256, errors: header.errors + countErrors(listing.problems) } : undefined;
   } catch {
     return undefined;
   }

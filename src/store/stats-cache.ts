@@ -440,11 +440,11 @@ function historyOf(h: Header): HistoryStamp {
 
 // ---------------------------------------------------------------------------------------------
 // The view (`.prep/cache/stats-view`): the whole deck joined with the whole history's digest
-// (core/stats.ts StatsView), for `prep stats --json`. Its header is the digest's (the same history,
-// zone and build) plus the SHA-256 of the deck's `prep list --json` text it was joined with; a card's
-// own fields (for the rows shown) are read from that text, at offsets the view keeps. So a warm run
-// reads the history's stamps, the deck cache's list (which the deck cache checks against every
-// answer file's stamp) and this file, and nothing else.
+// (core/stats.ts StatsView), for `prep stats` of the whole deck (tables or JSON). Its header is the
+// digest's (the same history, zone and build) plus the SHA-256 of the deck's `prep list --json`
+// text it was joined with; a card's own fields (for the rows shown) are read from that text, at
+// offsets the view keeps. So a warm run reads the history's stamps, the deck cache's list (which
+// the deck cache checks against every answer file's stamp) and this file, and nothing else.
 
 export const STATS_VIEW_NAME = 'stats-view';
 const VIEW_MAGIC = 'prep-stats-view';

@@ -157,6 +157,21 @@ describe('prep stats --json from the kept view', () => {
     expect(graded.overview.reviews.total).toBe(edited.overview.reviews.total + 1);
     expect(prep(['--json']).stdout).toBe(JSON.stringify(graded) + '\n');
   }, 30_000);
+
+  it('shows the tables from the view too, with the count of answer files in error', async () => {
+    writeFileSync(path.join(root, 'answers', 'broken.md'), '---\nquestion: [unclosed\n---\nAn answer.\n');
+    await settle();
+    const fresh = prep([]); // joins the deck and the history, keeps the view
+    expect(fresh.code).toBe(0);
+    expect(fresh.stderr).toBe('1 file has a problem kept cards out of these stats; run `prep check` to see it.\n');
+    rmSync(path.join(root, '.prep', 'cache', 'stats-digest'));
+    const fromView = prep([]);
+    expect(fromView.stdout).toBe(fresh.stdout);
+    expect(fromView.stderr).toBe(fresh.stderr);
+    // The view answered: the history's digest was not needed, so it was not made again.
+    expect(existsSync(path.join(root, '.prep', 'cache', 'stats-digest'))).toBe(false);
+    expect(prep(['--limit', '2']).stdout).not.toBe(fresh.stdout);
+  }, 30_000);
 });
 
 describe('prep stats reads, never writes', () => {
