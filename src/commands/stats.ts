@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { columnsFromDigest, digestFor, isStudyDay, statsFromView, statsView, type DigestColumns, type Stats } from '../core/stats.js';
-import { cacheDirFor, listAnswerFiles, loadDeckList, loadDeckSummary } from '../store/deck-cache.js';
+import { cacheDirFor, listAnswerFiles, loadDeckSummary, withDeckList, type DeckSummary } from '../store/deck-cache.js';
 import { defaultProgressFile, findDeck } from '../store/paths.js';
 import { loadStatsDigest, loadStatsView, saveStatsView } from '../store/stats-cache.js';
 import { pinnedNow, printJson, printLines, type CommandIO } from './io.js';
@@ -33,22 +33,27 @@ export async function run(options: StatsCommandOptions, io: CommandIO): Promise<
   const whole = since === undefined && (options.tag?.length ?? 0) === 0 && options.company === undefined;
   const cacheDir = cacheDirFor(locations.deckDir);
   const listing = listAnswerFiles(locations.deckDir);
+  let fresh: DeckSummary | undefined;
   if (whole) {
     // The whole deck's view (deck joined with the history's digest) from .prep/cache, when neither the
     // history nor any answer file changed since it was made: only the clock's part is left to do.
-    const list = loadDeckList(locations.deckDir, listing);
-    const stored = list && loadStatsView(file, cacheDir, list.bytes, list.sha256);
-    if (stored) {
-      const stats = statsFromView(stored, { now, limit: options.limit });
-      return show(stats, { nothingYet: stored.allReviews === 0 && stored.records === 0, errors: list.errors }, options, io);
+    // Else (new reviews, say) the deck's summary from the same check of the answer files.
+    const found = withDeckList(locations.deckDir, listing, (list, summary) => {
+      const stored = loadStatsView(file, cacheDir, list.bytes, list.sha256);
+      return stored ? { stored, errors: list.errors } : { deck: summary() };
+    });
+    if (found?.stored) {
+      const { stored, errors } = found;
+      return show(statsFromView(stored, { now, limit: options.limit }), { nothingYet: stored.allReviews === 0 && stored.records === 0, errors }, options, io);
     }
+    fresh = found?.deck;
   }
   // The deck before the history: a cold parse of a big deck runs in a worker thread whose heap is
   // gone when it ends, while the history's read grows this thread's heap for the rest of the run
   // (peak RSS at 10,000 cards and 100,000 reviews, both caches cold: deck first 162 MB, history
   // first 216 MB). The history is digested once and kept in .prep/cache, extended from the journal
   // as grades come.
-  const deck = await loadDeckSummary(locations.deckDir, listing);
+  const deck = fresh ?? (await loadDeckSummary(locations.deckDir, listing));
   const history = whole ? await loadStatsDigest(file, cacheDir) : undefined;
   let digest: DigestColumns;
   if (history) {

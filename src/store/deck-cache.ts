@@ -1303,6 +1303,14 @@ function decodeSummary(value: unknown): { errors: number; cards: CardSummary[] }
 
 const countErrors = (problems: readonly Problem[]) => problems.reduce((n, p) => n + (p.severity === 'error' ? 1 : 0), 0);
 
+/** The deck's summary from the index's summary part (throws CorruptCache when it is out of shape). */
+function summaryOf(index: IndexReader, listing: Listing): DeckSummary | undefined {
+  const bytes = index.part(SUMMARY);
+  if (!bytes) return undefined;
+  const { cards, errors } = decodeSummary(JSON.parse(bytes.toString('utf8')));
+  return { cards, files: listing.files.length, errors: errors + countErrors(listing.problems) };
+}
+
 
 /**
  * The deck's summary: from the cache's stamps and summary parts alone when every answer file is
@@ -1310,13 +1318,8 @@ const countErrors = (problems: readonly Problem[]) => problems.reduce((n, p) => 
  * from a full load through the cache (which rewrites it). Same result as summarising `loadDeckAsync`.
  */
 export async function loadDeckSummary(root: string, listing: Listing = listAnswerFiles(root)): Promise<DeckSummary> {
-  const cached = await fromIndexOrWorker(root, listing, () =>
-    withFreshIndex(root, listing.files, (index) => {
-      const bytes = index.part(SUMMARY);
-      return bytes ? decodeSummary(JSON.parse(bytes.toString('utf8'))) : undefined;
-    }),
-  );
-  if (cached) return { cards: cached.cards, files: listing.files.length, errors: cached.errors + countErrors(listing.problems) };
+  const cached = await fromIndexOrWorker(root, listing, () => withFreshIndex(root, listing.files, (index) => summaryOf(index, listing)));
+  if (cached) return cached;
   const deck = await loadDeckAsync(root, listing);
   return { cards: deck.cards.map(summarizeCard), files: deck.files, errors: countErrors(deck.problems) };
 }
@@ -1478,20 +1481,39 @@ function withFreshIndex<T>(root: string, files: readonly string[], use: (index: 
  * records; undefined otherwise (the caller then uses `loadDeckSummary`, which rebuilds the cache).
  */
 export function loadDeckListJson(root: string, listing: Listing = listAnswerFiles(root)): Buffer | undefined {
-  return loadDeckList(root, listing)?.bytes;
+  return withDeckList(root, listing, (list) => list.bytes);
+}
+
+/** The deck's `prep list --json` text from the cache (withDeckList). */
+export interface DeckList {
+  bytes: Buffer;
+  /** Its SHA-256 (checked against the index), for a cache keyed by it. */
+  sha256: string;
+  /** Problems of severity error (answer files and folders), as loadDeckSummary counts them. */
+  errors: number;
 }
 
 /**
- * loadDeckListJson's text with its SHA-256 (checked against the index), for a cache keyed by it, and
- * the deck's error count (problems of severity error, answer files and folders) as loadDeckSummary gives it.
+ * `use` on the deck's list (loadDeckListJson's text, checked), with the deck's summary from the same index on demand
+ * (as loadDeckSummary's, or undefined should its part not check out): one stat per answer file for
+ * both. Undefined when the list is not served from the cache.
  */
-export function loadDeckList(root: string, listing: Listing = listAnswerFiles(root)): { bytes: Buffer; sha256: string; errors: number } | undefined {
-  const header = withFreshIndex(root, listing.files, (index) => index.header);
-  if (header === undefined) return undefined;
-  try {
-    const bytes = readFileSync(path.join(cacheDirFor(root), LIST_NAME));
-    return sha256Hex(bytes) === header.listSha256 ? { bytes, sha256: header.listSha256, errors: header.errors + countErrors(listing.problems) } : undefined;
-  } catch {
-    return undefined;
-  }
+export function withDeckList<T>(root: string, listing: Listing, use: (list: DeckList, summary: () => DeckSummary | undefined) => T): T | undefined {
+  return withFreshIndex(root, listing.files, (index) => {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path.join(cacheDirFor(root), LIST_NAME));
+    } catch {
+      return undefined;
+    }
+    if (sha256Hex(bytes) !== index.header.listSha256) return undefined;
+    const summary = () => {
+      try {
+        return summaryOf(index, listing);
+      } catch {
+        return undefined;
+      }
+    };
+    return use({ bytes, sha256: index.header.listSha256, errors: index.header.errors + countErrors(listing.problems) }, summary);
+  });
 }

@@ -6,10 +6,11 @@ import type { ProgressEvent } from '../../src/core/progress-model.js';
 import { serializeJournalLine } from '../../src/store/progress-schema.js';
 import { readProgress } from '../../src/store/progress.js';
 import { displayWidth } from '../../src/ui/width.js';
-import { assertBuilt, runPrep } from '../helpers/cli.js';
+import { REPO, assertBuilt, runPrep } from '../helpers/cli.js';
 import { copyFixture, FIXTURES, tempDir } from '../helpers/files.js';
 
 const FIXTURE = path.join(FIXTURES, 'progress');
+const STAT_COUNT = path.join(REPO, 'test', 'helpers', 'stat-count.cjs');
 const NOW = '2026-11-14T12:00:00Z';
 let root: string;
 let progressFile: string;
@@ -156,6 +157,26 @@ describe('prep stats --json from the kept view', () => {
     const graded = JSON.parse(prep(['--json']).stdout);
     expect(graded.overview.reviews.total).toBe(edited.overview.reviews.total + 1);
     expect(prep(['--json']).stdout).toBe(JSON.stringify(graded) + '\n');
+  }, 30_000);
+
+  it('checks each answer file once when a new review means the view is made again', async () => {
+    await settle();
+    const first = JSON.parse(prep(['--json']).stdout); // keeps the view
+    const data = readProgress(progressFile);
+    const record = data.cards['btree']!;
+    const at = new Date('2026-11-14T11:30:00Z');
+    const event: ProgressEvent = {
+      type: 'review',
+      review: { seq: data.lastSeq + 1, cardId: 'btree', at, grade: 3, elapsedMs: 40_000, timeLimitSec: 90, mode: 'scheduled', typed: false, contentHash: record.contentHash },
+      card: { ...record, memory: { ...record.memory, lastReview: at } },
+    };
+    appendFileSync(path.join(root, '.prep', 'progress.journal'), serializeJournalLine(data.lastSeq + 1, event));
+    const log = path.join(root, 'stat-count');
+    const run = runPrep(['stats', '--json'], { cwd: root, env: { TZ: 'UTC', PREP_NOW: NOW, PREP_TEST_STAT_LOG: log }, nodeArgs: ['--require', STAT_COUNT] });
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).overview.reviews.total).toBe(first.overview.reviews.total + 1);
+    // The view missed (the journal grew): the deck's summary came from the same check of the 7 files.
+    expect(readFileSync(log, 'utf8')).toBe('7');
   }, 30_000);
 
   it('shows the tables from the view too, with the count of answer files in error', async () => {
