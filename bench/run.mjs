@@ -249,6 +249,8 @@ for (const size of SIZES) {
     add({ id: `stats-cold-${size}`, ...measure(`prep stats --json, cold, ${label}`, ['stats', '--json', '--deck', deckDir], { runs: coldRuns, before: dropCache(size), rss: true }) });
     timed([bin, 'stats', '--json', '--deck', deckDir]);
     add({ id: `stats-warm-${size}`, ...measure(`prep stats --json, warm, ${label}`, ['stats', '--json', '--deck', deckDir], { runs: WARM_RUNS }) });
+    // What a person runs: the tables (piped here, so plain text, not cut to a width).
+    add({ id: `stats-tables-warm-${size}`, ...measure(`prep stats (tables), warm, ${label}`, ['stats', '--deck', deckDir], { runs: WARM_RUNS }) });
   }
   if (size === BIG) {
     rows.find((r) => r.id === `list-warm-${size}`).rssKb = peakRss(['list', '--json', '--deck', deckDir]);

@@ -1311,7 +1311,6 @@ function summaryOf(index: IndexReader, listing: Listing): DeckSummary | undefine
   return { cards, files: listing.files.length, errors: errors + countErrors(listing.problems) };
 }
 
-
 /**
  * The deck's summary: from the cache's stamps and summary parts alone when every answer file is
  * unchanged (one stat per file; no card revived, no section text read, no parser loaded), else
@@ -1494,9 +1493,9 @@ export interface DeckList {
 }
 
 /**
- * `use` on the deck's list (loadDeckListJson's text, checked), with the deck's summary from the same index on demand
- * (as loadDeckSummary's, or undefined should its part not check out): one stat per answer file for
- * both. Undefined when the list is not served from the cache.
+ * `use` on the deck's list (loadDeckListJson's text, checked), with the deck's summary from the same
+ * index on demand (as loadDeckSummary's, or undefined should its part not check out): one stat per
+ * answer file for both. Undefined when the list is not served from the cache.
  */
 export function withDeckList<T>(root: string, listing: Listing, use: (list: DeckList, summary: () => DeckSummary | undefined) => T): T | undefined {
   return withFreshIndex(root, listing.files, (index) => {
