@@ -1,6 +1,6 @@
 /** `prep list`: the deck as a table, or JSON. */
 import { filterCards } from '../core/deck.js';
-import { compactListJson, listAnswerFiles, loadDeckAsync, loadDeckListJson, loadDeckSummary } from '../store/deck-cache.js';
+import { compactListJson, listAnswerFiles, loadDeckListJson, loadDeckSummary } from '../store/deck-cache.js';
 import { findDeck } from '../store/paths.js';
 import { printJson, printLines, type CommandIO } from './io.js';
 
@@ -29,7 +29,8 @@ export async function run(options: ListOptions, io: CommandIO): Promise<number> 
     else for (const chunk of compactListJson(cards)) io.stdout.write(chunk); // the same bytes, card by card: no 3 MB string at 10,000 cards
     return 0;
   }
-  const deck = await loadDeckAsync(deckDir);
+  // Summaries (from the index alone on a warm cache): the table needs no section text.
+  const deck = await loadDeckSummary(deckDir);
   const cards = filterCards(deck.cards, { tags: options.tag, company: options.company });
   if (cards.length === 0) {
     const filtered = options.tag?.length || options.company;
@@ -40,7 +41,7 @@ export async function run(options: ListOptions, io: CommandIO): Promise<number> 
   const [{ renderList, listFooter }, { paint }] = await Promise.all([import('../ui/list-view.js'), import('../ui/paint.js')]);
   const c = paint(io.term);
   printLines(io, [...renderList(cards, io.term.columns, c), '', listFooter(cards, deck.files, c)]);
-  const errors = deck.problems.filter((p) => p.severity === 'error').length;
+  const errors = deck.errors;
   if (errors > 0) io.stderr.write(`${errors} ${errors === 1 ? 'error in the answer files kept cards' : 'errors in the answer files kept cards'} out of this list; run \`prep check\` to see ${errors === 1 ? 'it' : 'them'}.\n`);
   return 0;
 }

@@ -51,10 +51,11 @@ export function isToPrepare(card: Card | CardSummary): boolean {
  * The version to rehearse within the limit: the fullest one that fits, else the shortest.
  * Returns undefined for a card with nothing to say yet.
  */
-export function versionForLimit(card: Card, limitSec: number = card.timeLimitSec): SpokenVersion | undefined {
-  const present = spokenVersions(card);
-  const fitting = present.filter((v) => card.sections[v]!.spokenSec <= limitSec);
-  const bySpoken = (a: SpokenVersion, b: SpokenVersion) => card.sections[a]!.spokenSec - card.sections[b]!.spokenSec;
+export function versionForLimit(card: Card | CardSummary, limitSec: number = card.timeLimitSec): SpokenVersion | undefined {
+  const present = 'status' in card ? [...card.versions] : spokenVersions(card);
+  const spoken = (v: SpokenVersion) => ('status' in card ? card.spokenSec[v]! : card.sections[v]!.spokenSec);
+  const fitting = present.filter((v) => spoken(v) <= limitSec);
+  const bySpoken = (a: SpokenVersion, b: SpokenVersion) => spoken(a) - spoken(b);
   if (fitting.length > 0) return fitting.sort(bySpoken).at(-1);
   return present.sort(bySpoken)[0];
 }
@@ -77,6 +78,8 @@ export interface CardSummary {
   versions: SpokenVersion[];
   spokenSec: Partial<Record<SpokenVersion, number>>;
   keyPoints: number;
+  /** Where the key points come from: a key points section, the answer's bold phrases, or none. */
+  keyPointsSource: Card['keyPointsSource'];
   status: 'ready' | 'to-prepare';
   contentHash: string;
 }
@@ -96,6 +99,7 @@ export function summarizeCard(card: Card): CardSummary {
     versions,
     spokenSec,
     keyPoints: card.keyPoints.length,
+    keyPointsSource: card.keyPointsSource,
     status: isToPrepare(card) ? 'to-prepare' : 'ready',
     contentHash: card.contentHash,
   };

@@ -65,7 +65,7 @@ import { sha256Hex } from './checksum.js';
 import { nodeFs } from './fs-layer.js';
 import { locationsFor } from './paths.js';
 
-/** Bumped whenever the layout below changes (6: the header counts the answer files' errors). */
+/** Bumped whenever the layout below changes (6: the header counts the answer files' errors, the summary has keyPointsSource). */
 export const DECK_CACHE_VERSION = 6;
 const MAGIC = 'prep-deck-cache';
 export const INDEX_NAME = 'deck-index';
@@ -1201,10 +1201,12 @@ interface SummaryColumns {
   timeLimitSec: number[];
   spoken: (string | number)[][];
   keyPoints: number[];
+  keyPointsSource: CardSummary['keyPointsSource'][];
   toPrepare: (0 | 1)[];
   contentHash: string[];
 }
-const SUMMARY_COLUMNS = ['id', 'question', 'tags', 'company', 'file', 'line', 'timeLimitSec', 'spoken', 'keyPoints', 'toPrepare', 'contentHash'] as const;
+const SUMMARY_COLUMNS = ['id', 'question', 'tags', 'company', 'file', 'line', 'timeLimitSec', 'spoken', 'keyPoints', 'keyPointsSource', 'toPrepare', 'contentHash'] as const;
+const KEY_POINTS_SOURCES: ReadonlySet<unknown> = new Set<CardSummary['keyPointsSource']>(['section', 'emphasis', 'none']);
 
 /** The summary part as UTF-8 chunks: each column stringified alone, never one string of the whole. */
 function encodeSummary(cards: readonly CardSummary[], errors: number): Buffer[] {
@@ -1218,6 +1220,7 @@ function encodeSummary(cards: readonly CardSummary[], errors: number): Buffer[] 
     timeLimitSec: (s) => s.timeLimitSec,
     spoken: (s) => s.versions.flatMap((v) => [v, s.spokenSec[v]!]),
     keyPoints: (s) => s.keyPoints,
+    keyPointsSource: (s) => s.keyPointsSource,
     toPrepare: (s) => (s.status === 'to-prepare' ? 1 : 0),
     contentHash: (s) => s.contentHash,
   };
@@ -1270,7 +1273,7 @@ function decodeSummary(value: unknown): { errors: number; cards: CardSummary[] }
     const values = s[column];
     if (!Array.isArray(values) || values.length !== count) throw new CorruptCache();
   }
-  const { id: ids, question: questions, tags: tagLists, company: companies, file: files, line: lines, timeLimitSec: limits, spoken: spokenLists, keyPoints: keyPointCounts, toPrepare: toPrepares, contentHash: hashes } =
+  const { id: ids, question: questions, tags: tagLists, company: companies, file: files, line: lines, timeLimitSec: limits, spoken: spokenLists, keyPoints: keyPointCounts, keyPointsSource: keyPointSources, toPrepare: toPrepares, contentHash: hashes } =
     s as SummaryColumns;
   const cards: CardSummary[] = new Array(count);
   for (let i = 0; i < count; i++) {
@@ -1283,10 +1286,11 @@ function decodeSummary(value: unknown): { errors: number; cards: CardSummary[] }
     const timeLimitSec = limits[i];
     const spoken = spokenLists[i];
     const keyPoints = keyPointCounts[i];
+    const keyPointsSource = keyPointSources[i]!;
     const toPrepare = toPrepares[i];
     const contentHash = hashes[i];
     if (!isStr(id) || !isStr(question) || !isStrArray(tags) || !(company === null || isStr(company)) || !isStr(file) || !isInt(line) || !isNum(timeLimitSec)) throw new CorruptCache();
-    if (!Array.isArray(spoken) || spoken.length % 2 !== 0 || !isInt(keyPoints) || (toPrepare !== 0 && toPrepare !== 1) || !isStr(contentHash)) throw new CorruptCache();
+    if (!Array.isArray(spoken) || spoken.length % 2 !== 0 || !isInt(keyPoints) || !KEY_POINTS_SOURCES.has(keyPointsSource) || (toPrepare !== 0 && toPrepare !== 1) || !isStr(contentHash)) throw new CorruptCache();
     const versions: SpokenVersion[] = [];
     const spokenSec: Partial<Record<SpokenVersion, number>> = {};
     for (let j = 0; j < spoken.length; j += 2) {
@@ -1296,7 +1300,7 @@ function decodeSummary(value: unknown): { errors: number; cards: CardSummary[] }
       versions.push(name as SpokenVersion);
       spokenSec[name as SpokenVersion] = sec;
     }
-    cards[i] = { id, question, tags, company, file, line, timeLimitSec, versions, spokenSec, keyPoints, status: toPrepare === 1 ? 'to-prepare' : 'ready', contentHash };
+    cards[i] = { id, question, tags, company, file, line, timeLimitSec, versions, spokenSec, keyPoints, keyPointsSource, status: toPrepare === 1 ? 'to-prepare' : 'ready', contentHash };
   }
   return { errors: s.errors, cards };
 }

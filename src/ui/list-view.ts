@@ -1,15 +1,16 @@
 /** `prep list` as lines of text. Pure. */
 import type { ChalkInstance } from 'chalk';
-import { isToPrepare, spokenVersions, versionForLimit, type Card } from '../core/card.js';
+import { isToPrepare, versionForLimit, type CardSummary } from '../core/card.js';
 import { formatDuration } from '../core/text.js';
 import { safeLine } from './sanitize.js';
 import { renderTable } from './table.js';
 
-export function renderList(cards: readonly Card[], columns: number, c: ChalkInstance): string[] {
+/** The table of `cards` (summaries: what the deck cache answers without reviving a card). */
+export function renderList(cards: readonly CardSummary[], columns: number, c: ChalkInstance): string[] {
   const rows = cards.map((card) => {
     const version = versionForLimit(card);
-    const spoken = version ? card.sections[version]!.spokenSec : undefined;
-    const versions = [...(card.keyPoints.length > 0 && card.keyPointsSource === 'section' ? ['key points'] : []), ...spokenVersions(card)];
+    const spoken = version ? card.spokenSec[version] : undefined;
+    const versions = [...(card.keyPoints > 0 && card.keyPointsSource === 'section' ? ['key points'] : []), ...card.versions];
     return {
       card,
       over: spoken !== undefined && spoken > card.timeLimitSec,
@@ -19,7 +20,7 @@ export function renderList(cards: readonly Card[], columns: number, c: ChalkInst
         safeLine(card.company ?? ''),
         formatDuration(card.timeLimitSec),
         isToPrepare(card) ? 'to prepare' : versions.join(', '),
-        spoken === undefined ? '-' : `${formatDuration(spoken)}${version === 'short' && card.sections.full ? ' (short)' : ''}`,
+        spoken === undefined ? '-' : `${formatDuration(spoken)}${version === 'short' && card.versions.includes('full') ? ' (short)' : ''}`,
       ],
     };
   });
@@ -45,7 +46,7 @@ export function renderList(cards: readonly Card[], columns: number, c: ChalkInst
   );
 }
 
-export function listFooter(cards: readonly Card[], files: number, c: ChalkInstance): string {
+export function listFooter(cards: readonly CardSummary[], files: number, c: ChalkInstance): string {
   const toPrepare = cards.filter(isToPrepare).length;
   const parts = [`${cards.length} ${cards.length === 1 ? 'card' : 'cards'} in ${files} ${files === 1 ? 'file' : 'files'}`];
   if (toPrepare > 0) parts.push(`${toPrepare} to prepare`);

@@ -46,6 +46,28 @@ describe('prep list', () => {
     expect(lines.at(-1)).toBe('4 cards in 4 files · 1 to prepare');
   });
 
+  it('names a key points section among the versions, not key points taken from bold phrases, cold and warm', async () => {
+    writeTree(path.join(cwd, 'answers'), {
+      'listed.md': '---\nquestion: Listed key points?\ntime: 3s\n---\n\n## Key points\n\n- one\n- two\n\n## Short version\n\nBrief.\n\n## Full version\n\nLonger than the short one, with more words in it.\n',
+      'bold.md': '---\nquestion: Bold key points?\n---\n\nWe **measured first** and **shipped small**.\n',
+    });
+    // Files changed in the last seconds are checked by content, not stamp: let them settle so the
+    // second run answers from the index alone.
+    await new Promise((resolve) => setTimeout(resolve, 3_100));
+    for (const run of ['cold', 'warm']) {
+      const { code, stdout } = prep(['list']);
+      expect(code, run).toBe(0);
+      // The full version runs over the 3 s limit: the short one is what drill would use.
+      expect(stdout, run).toMatch(/Listed key points\?\s+3s\s+key points, short, full\s+\ds \(short\)\n/);
+      expect(stdout, run).toMatch(/Bold key points\?\s+2m\s+answer\s+\d+s\n/);
+    }
+    const json = JSON.parse(prep(['list', '--json']).stdout) as { question: string; keyPoints: number; keyPointsSource: string }[];
+    expect(json.map((c) => [c.question, c.keyPoints, c.keyPointsSource])).toEqual([
+      ['Bold key points?', 2, 'emphasis'],
+      ['Listed key points?', 2, 'section'],
+    ]);
+  }, 20_000);
+
   it('lines up columns by display width when questions are Chinese', () => {
     useDeck('good');
     const { stdout } = prep(['list'], { COLUMNS: '200' });

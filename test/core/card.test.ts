@@ -60,13 +60,15 @@ describe('summarizeCard', () => {
       versions: ['short'],
       spokenSec: { short: 4 },
       keyPoints: 2,
+      keyPointsSource: 'section',
       status: 'ready',
       contentHash: card.contentHash,
     });
+    expect(Object.keys(summarizeCard(card))).toEqual(['id', 'question', 'tags', 'company', 'file', 'line', 'timeLimitSec', 'versions', 'spokenSec', 'keyPoints', 'keyPointsSource', 'status', 'contentHash']);
   });
 
   it('reports to-prepare cards and a null company', () => {
     const summary = summarizeCard(parse(''));
-    expect(summary).toMatchObject({ company: null, versions: [], spokenSec: {}, keyPoints: 0, status: 'to-prepare' });
+    expect(summary).toMatchObject({ company: null, versions: [], spokenSec: {}, keyPoints: 0, keyPointsSource: 'none', status: 'to-prepare' });
   });
 });

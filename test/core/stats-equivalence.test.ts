@@ -42,6 +42,7 @@ function generate(seed: number, size: number): { cards: CardSummary[]; data: Pro
       versions: [],
       spokenSec: {},
       keyPoints: 0,
+      keyPointsSource: 'none',
       status: r.next() < 0.1 ? 'to-prepare' : 'ready',
       contentHash: `h${i}`,
     });

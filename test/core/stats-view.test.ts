@@ -21,6 +21,7 @@ function deck(): { cards: CardSummary[]; data: ProgressData } {
     versions: [],
     spokenSec: {},
     keyPoints: 0,
+    keyPointsSource: 'none',
     status: 'ready',
     contentHash: `h${i}`,
   }));
