@@ -49,7 +49,7 @@ export function isToPrepare(card: Card | CardSummary): boolean {
 
 /**
  * The version to rehearse within the limit: the fullest one that fits, else the shortest.
- * Returns undefined for a card with nothing to say yet.
+ * Returns undefined for a card with nothing to say yet. Works on a card or on its summary.
  */
 export function versionForLimit(card: Card | CardSummary, limitSec: number = card.timeLimitSec): SpokenVersion | undefined {
   const present = 'status' in card ? [...card.versions] : spokenVersions(card);

@@ -65,7 +65,7 @@ import { sha256Hex } from './checksum.js';
 import { nodeFs } from './fs-layer.js';
 import { locationsFor } from './paths.js';
 
-/** Bumped whenever the layout below changes (6: the header counts the answer files' errors, the summary has keyPointsSource). */
+/** Bumped whenever the layout below changes (6: the header counts the errors; summaries have keyPointsSource). */
 export const DECK_CACHE_VERSION = 6;
 const MAGIC = 'prep-deck-cache';
 export const INDEX_NAME = 'deck-index';
