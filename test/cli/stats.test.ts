@@ -2,7 +2,7 @@
 import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ProgressEvent } from '../../src/core/progress-model.js';
+import type { Grade, ProgressData, ProgressEvent } from '../../src/core/progress-model.js';
 import { serializeJournalLine } from '../../src/store/progress-schema.js';
 import { readProgress } from '../../src/store/progress.js';
 import { displayWidth } from '../../src/ui/width.js';
@@ -33,6 +33,20 @@ function snapshotTree(dir: string): Record<string, string> {
     out[relative] = readFileSync(file).toString('base64');
   }
   return out;
+}
+
+/** Appends one scheduled review of `cardId` to the journal, as drill does; returns the history as it was before. */
+function appendReview(cardId: string, iso: string, grade: Grade, seconds: number, limitSec: number): ProgressData {
+  const data = readProgress(progressFile);
+  const record = data.cards[cardId]!;
+  const at = new Date(iso);
+  const event: ProgressEvent = {
+    type: 'review',
+    review: { seq: data.lastSeq + 1, cardId, at, grade, elapsedMs: seconds * 1000, timeLimitSec: limitSec, mode: 'scheduled', typed: false, contentHash: record.contentHash },
+    card: { ...record, memory: { ...record.memory, lastReview: at } },
+  };
+  appendFileSync(path.join(root, '.prep', 'progress.journal'), serializeJournalLine(data.lastSeq + 1, event));
+  return data;
 }
 
 beforeAll(() => assertBuilt());
@@ -145,15 +159,7 @@ describe('prep stats --json from the kept view', () => {
     expect(edited.overview.editedCards).toContain('btree');
     expect(edited.overview.cards.edited).toBe(before.overview.cards.edited + 1);
 
-    const data = readProgress(progressFile);
-    const record = data.cards['why-us']!;
-    const at = new Date('2026-11-14T11:00:00Z');
-    const event: ProgressEvent = {
-      type: 'review',
-      review: { seq: data.lastSeq + 1, cardId: 'why-us', at, grade: 1, elapsedMs: 30_000, timeLimitSec: 60, mode: 'scheduled', typed: false, contentHash: record.contentHash },
-      card: { ...record, memory: { ...record.memory, lastReview: at } },
-    };
-    appendFileSync(path.join(root, '.prep', 'progress.journal'), serializeJournalLine(data.lastSeq + 1, event));
+    appendReview('why-us', '2026-11-14T11:00:00Z', 1, 30, 60);
     const graded = JSON.parse(prep(['--json']).stdout);
     expect(graded.overview.reviews.total).toBe(edited.overview.reviews.total + 1);
     expect(prep(['--json']).stdout).toBe(JSON.stringify(graded) + '\n');
@@ -162,15 +168,7 @@ describe('prep stats --json from the kept view', () => {
   it('checks each answer file once when a new review means the view is made again', async () => {
     await settle();
     const first = JSON.parse(prep(['--json']).stdout); // keeps the view
-    const data = readProgress(progressFile);
-    const record = data.cards['btree']!;
-    const at = new Date('2026-11-14T11:30:00Z');
-    const event: ProgressEvent = {
-      type: 'review',
-      review: { seq: data.lastSeq + 1, cardId: 'btree', at, grade: 3, elapsedMs: 40_000, timeLimitSec: 90, mode: 'scheduled', typed: false, contentHash: record.contentHash },
-      card: { ...record, memory: { ...record.memory, lastReview: at } },
-    };
-    appendFileSync(path.join(root, '.prep', 'progress.journal'), serializeJournalLine(data.lastSeq + 1, event));
+    appendReview('btree', '2026-11-14T11:30:00Z', 3, 40, 90);
     const log = path.join(root, 'stat-count');
     const run = runPrep(['stats', '--json'], { cwd: root, env: { TZ: 'UTC', PREP_NOW: NOW, PREP_TEST_STAT_LOG: log }, nodeArgs: ['--require', STAT_COUNT] });
     expect(run.code).toBe(0);
@@ -198,15 +196,7 @@ describe('prep stats --json from the kept view', () => {
 describe('prep stats reads, never writes', () => {
   it('leaves the progress file and journal byte-for-byte as they were, with no lock or backup', () => {
     // A review still in the journal (not yet compacted) must count too.
-    const data = readProgress(progressFile);
-    const at = new Date('2026-11-14T11:00:00Z');
-    const record = data.cards['why-us']!;
-    const event: ProgressEvent = {
-      type: 'review',
-      review: { seq: data.lastSeq + 1, cardId: 'why-us', at, grade: 3, elapsedMs: 30_000, timeLimitSec: 60, mode: 'scheduled', typed: false, contentHash: record.contentHash },
-      card: { ...record, memory: { ...record.memory, lastReview: at } },
-    };
-    appendFileSync(path.join(root, '.prep', 'progress.journal'), serializeJournalLine(data.lastSeq + 1, event));
+    const data = appendReview('why-us', '2026-11-14T11:00:00Z', 3, 30, 60);
     const before = snapshotTree(root);
     const json = JSON.parse(prep(['--json']).stdout);
     expect(json.overview.reviews.total).toBe(data.reviews.length + 1);
