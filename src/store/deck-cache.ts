@@ -1498,8 +1498,9 @@ export interface DeckList {
 
 /**
  * `use` on the deck's list (loadDeckListJson's text, checked), with the deck's summary from the same
- * index on demand (as loadDeckSummary's, or undefined should its part not check out): one stat per
- * answer file for both. Undefined when the list is not served from the cache.
+ * index on demand (as loadDeckSummary's, or undefined should its part not check out; to be asked
+ * within `use`, while the index is open): one stat per answer file for both. Undefined when the
+ * list is not served from the cache.
  */
 export function withDeckList<T>(root: string, listing: Listing, use: (list: DeckList, summary: () => DeckSummary | undefined) => T): T | undefined {
   return withFreshIndex(root, listing.files, (index) => {
