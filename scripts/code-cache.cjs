@@ -34,10 +34,6 @@ const TRAINING = [
   ['stats', '--json'],
 ];
 
-const fail = (message) => {
-  throw new Error(message);
-};
-
 async function main() {
   const work = mkdtempSync(path.join(os.tmpdir(), 'prep-code-cache-'));
   try {
@@ -52,7 +48,7 @@ async function main() {
     // out of this one, and so out of the code cache every start reads.
     for (const args of [['list', '--json'], ['stats', '--json']]) {
       const run = spawnSync(process.execPath, [path.join(repo, 'bin', 'prep.js'), ...args], { cwd: work, env, encoding: 'utf8' });
-      if (run.status !== 0) fail(`prep ${args.join(' ')} exited ${run.status}: ${run.stderr}`);
+      if (run.status !== 0) throw new Error(`prep ${args.join(' ')} exited ${run.status}: ${run.stderr}`);
     }
 
     const source = readFileSync(file);
@@ -64,7 +60,7 @@ async function main() {
     for (const args of TRAINING) {
       process.exitCode = undefined;
       await cli.exports.main([process.execPath, 'prep', ...args]);
-      if ((process.exitCode ?? 0) !== 0) fail(`prep ${args.join(' ')} exited ${process.exitCode}`);
+      if ((process.exitCode ?? 0) !== 0) throw new Error(`prep ${args.join(' ')} exited ${process.exitCode}`);
     }
     process.exitCode = undefined;
     process.chdir(repo);

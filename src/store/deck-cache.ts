@@ -1349,10 +1349,10 @@ export interface LazyDeck extends DeckSummary {
 export async function loadDeckLazily(root: string, listing: Listing = listAnswerFiles(root)): Promise<LazyDeck> {
   const cached = await fromIndexOrWorker(root, listing, () =>
     withFreshIndex(root, listing.files, (index, stamps) => {
-      const summary = index.part(SUMMARY);
       const entries = index.part(ENTRIES);
-      const bodies = summary && entries && openSegments(cacheDirFor(root), index.header.bodies);
-      return bodies ? { ...decodeSummary(JSON.parse(summary.toString('utf8'))), stamps, entries, bodies } : undefined;
+      const bodies = entries && openSegments(cacheDirFor(root), index.header.bodies);
+      const summary = bodies && summaryOf(index, listing);
+      return entries && bodies && summary ? { ...summary, stamps, entries, bodies } : undefined;
     }),
   );
   if (!cached) return lazyDeckOf(await loadDeckAsync(root, listing));
@@ -1387,12 +1387,7 @@ export async function loadDeckLazily(root: string, listing: Listing = listAnswer
       throw new PrepError(`prep's cache in ${cacheDirFor(root)} did not match the deck; it has been cleared, run the command again`);
     }
   };
-  return {
-    cards: cached.cards,
-    files: listing.files.length,
-    errors: cached.errors + countErrors(listing.problems),
-    fullCard: (summary) => lazyCard(summary, load(summary)),
-  };
+  return { cards: cached.cards, files: cached.files, errors: cached.errors, fullCard: (summary) => lazyCard(summary, load(summary)) };
 }
 
 function lazyDeckOf(deck: Deck): LazyDeck {
