@@ -156,9 +156,13 @@ function codeOf(error: unknown): string {
   return code ?? (error as Error).message;
 }
 
-/** The problem for an answer file that cannot be read. */
-export function unreadable(file: string, error: unknown): ParsedFile {
-  return { cards: [], problems: [{ file, line: 1, severity: 'error', message: `cannot be read (${codeOf(error)}); check that the file exists and you may read it` }] };
+/** The bytes of the answer file `file` (deck-relative) at `absolute`, or, when it cannot be read, its result: no cards and that problem. */
+export function readAnswerBytes(absolute: string, file: string): Uint8Array | ParsedFile {
+  try {
+    return readFileSync(absolute);
+  } catch (error) {
+    return { cards: [], problems: [{ file, line: 1, severity: 'error', message: `cannot be read (${codeOf(error)}); check that the file exists and you may read it` }] };
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -341,11 +345,9 @@ function planLoad(root: string, listing: Listing = listAnswerFiles(root)): Plan 
       needsWrite = true;
       return;
     }
-    let bytes: Uint8Array;
-    try {
-      bytes = readFileSync(absolute);
-    } catch (error) {
-      results[index] = unreadable(file, error); // not cached: its problem is its result
+    const bytes = readAnswerBytes(absolute, file);
+    if (!(bytes instanceof Uint8Array)) {
+      results[index] = bytes; // not cached: its problem is its result
       needsWrite = true;
       return;
     }
@@ -415,16 +417,9 @@ function reuseParses(plan: Plan): Miss[] {
 
 function finish(plan: Plan, toParse: Miss[], parse: ParseBytes | undefined): Deck {
   const base = plan.root.endsWith(path.sep) ? plan.root : plan.root + path.sep;
-  const read = (file: string): Uint8Array | ParsedFile => {
-    try {
-      return readFileSync(base + file);
-    } catch (error) {
-      return unreadable(file, error);
-    }
-  };
   for (const miss of toParse) {
     if (!parse) throw new Error('deck cache: a file needs parsing but no parser was given');
-    const bytes = miss.bytes ?? read(miss.file);
+    const bytes = miss.bytes ?? readAnswerBytes(base + miss.file, miss.file);
     miss.bytes = undefined;
     if (!(bytes instanceof Uint8Array)) {
       plan.results[miss.index] = bytes;
@@ -456,7 +451,7 @@ function finish(plan: Plan, toParse: Miss[], parse: ParseBytes | undefined): Dec
       plan.results[index] = revived;
     } else {
       plan.fresh.delete(index);
-      const bytes = read(file);
+      const bytes = readAnswerBytes(base + file, file);
       plan.results[index] = bytes instanceof Uint8Array ? parse!(bytes, file) : bytes;
     }
   }

@@ -4,12 +4,11 @@
  * a warm cache (list, stats, drill) use `loadDeckAsync` from deck-cache.ts, which imports this
  * module only when a file needs parsing.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Deck } from '../core/deck.js';
 import { decodeAnswerFile } from '../markdown/decode.js';
 import { parseAnswerFile, type ParsedFile } from '../markdown/parse.js';
-import { loadDeckWith, registerFallbackParser, unreadable } from './deck-cache.js';
+import { loadDeckWith, readAnswerBytes, registerFallbackParser } from './deck-cache.js';
 
 export { listAnswerFiles } from './deck-cache.js';
 
@@ -29,13 +28,8 @@ registerFallbackParser(parseAnswerBytes);
 
 /** Reads and parses one answer file (never from the cache); every failure becomes a problem, never an exception. */
 export function readAnswerFile(root: string, file: string): ParsedFile {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path.join(root, file));
-  } catch (error) {
-    return unreadable(file, error);
-  }
-  return parseAnswerBytes(bytes, file);
+  const bytes = readAnswerBytes(path.join(root, file), file);
+  return bytes instanceof Uint8Array ? parseAnswerBytes(bytes, file) : bytes;
 }
 
 /**
