@@ -246,11 +246,12 @@ function previewTable(cards: ImportedCard[], width: number, c: ReturnType<typeof
     ];
   });
   return renderTable(
-    [{ header: 'Question', flexible: true }, { header: 'Answer', align: 'right' }, { header: 'Versions' }, { header: 'File', max: 48 }],
+    [{ header: 'Question', flexible: true }, { header: 'Answer', align: 'right' }, { header: 'Versions', drop: 1 }, { header: 'File', max: 48, drop: 2 }],
     rows,
     width,
     (column, text, row) => (column === 2 && cards[row]!.status === 'to-prepare' ? c.yellow(text) : text),
     (text) => c.bold(text),
+    { minFlexible: 24 },
   );
 }
 

@@ -27,10 +27,10 @@ export function renderList(cards: readonly CardSummary[], columns: number, c: Ch
   return renderTable(
     [
       { header: 'QUESTION', flexible: true },
-      { header: 'TAGS', max: 24 },
-      { header: 'COMPANY', max: 16 },
+      { header: 'TAGS', max: 24, drop: 2 },
+      { header: 'COMPANY', max: 16, drop: 1 },
       { header: 'LIMIT', align: 'right' },
-      { header: 'VERSIONS', max: 28 },
+      { header: 'VERSIONS', max: 28, drop: 3 },
       { header: 'SPOKEN', align: 'left' },
     ],
     rows.map((r) => r.cells),
@@ -43,6 +43,8 @@ export function renderList(cards: readonly CardSummary[], columns: number, c: Ch
       return text;
     },
     (text) => c.bold(text),
+    // Narrow terminals lose company, then tags, then versions, before the question gets this narrow.
+    { minFlexible: 30 },
   );
 }
 

@@ -84,6 +84,7 @@ function renderWeakest(weakest: readonly WeakCard[], today: string, { columns, c
   return lines;
 }
 
+/** `all` as a table of `rows`: in a narrow terminal the columns in `dropOrder` go first to last (see Column.drop). */
 function fitTable<T, C extends Column & { key: string; cell: (row: T) => string }>(
   all: readonly C[],
   dropOrder: ReadonlyArray<C['key']>,
@@ -92,28 +93,14 @@ function fitTable<T, C extends Column & { key: string; cell: (row: T) => string 
   style: (cols: readonly C[]) => (column: number, text: string, row: number) => string,
   c: ChalkInstance,
 ): string[] {
-  const available = width - INDENT.length;
-  // Piped output is never cut: no column caps either.
-  let cols = Number.isFinite(width) ? [...all] : all.map((col) => ({ ...col, max: undefined }));
-  // Drop columns until the flexible one (the question) keeps a readable width.
-  const needed = () => {
-    const widths = cols.map((col) => {
-      const natural = Math.max(displayWidth(col.header), ...rows.map((r) => displayWidth(col.cell(r))));
-      const capped = col.max !== undefined ? Math.min(natural, col.max) : natural;
-      return col.flexible ? Math.min(capped, MIN_FLEXIBLE) : capped;
-    });
-    return widths.reduce((a, b) => a + b, 0) + 2 * (cols.length - 1);
-  };
-  for (const key of dropOrder) {
-    if (needed() <= available) break;
-    cols = cols.filter((col) => col.key !== key);
-  }
+  const columns = all.map((col) => (dropOrder.includes(col.key) ? { ...col, drop: dropOrder.indexOf(col.key) } : col));
   return renderTable(
-    cols,
-    rows.map((r) => cols.map((col) => col.cell(r))),
-    available,
-    style(cols),
+    columns,
+    rows.map((r) => all.map((col) => col.cell(r))),
+    width - INDENT.length,
+    style(all),
     (text) => c.bold(text),
+    { minFlexible: MIN_FLEXIBLE },
   );
 }
 

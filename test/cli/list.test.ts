@@ -89,6 +89,35 @@ describe('prep list', () => {
     expect(stdout).toContain('…');
   });
 
+  it('in a terminal too narrow for every column, leaves out company, then tags, then versions, and every line fits', () => {
+    useDeck('good');
+    const header = (columns: number) => {
+      const { code, stdout } = prep(['list'], { COLUMNS: String(columns) });
+      expect(code).toBe(0);
+      const lines = stdout.trimEnd().split('\n');
+      for (const line of lines) expect(stringWidth(line), `${columns}: ${line}`).toBeLessThanOrEqual(columns);
+      return lines[0]!.split(/\s{2,}/);
+    };
+    expect(header(200)).toEqual(['QUESTION', 'TAGS', 'COMPANY', 'LIMIT', 'VERSIONS', 'SPOKEN']);
+    expect(header(100)).toEqual(['QUESTION', 'TAGS', 'LIMIT', 'VERSIONS', 'SPOKEN']);
+    expect(header(80)).toEqual(['QUESTION', 'LIMIT', 'VERSIONS', 'SPOKEN']);
+    expect(header(50)).toEqual(['QUESTION', 'LIMIT', 'SPOKEN']);
+  });
+
+  it('cuts nothing when piped, however long the tags, company and question', () => {
+    const question = `What would you change first in a team of forty engineers that ships once a quarter and wants to ship daily?`;
+    const tags = ['behavioural', 'leadership', 'continuous-delivery', 'team-building'];
+    writeTree(path.join(cwd, 'answers'), {
+      'long.md': `---\nquestion: ${question}\ntags: [${tags.join(', ')}]\ncompany: Initech International Holdings\n---\n\nAn answer.\n`,
+    });
+    const { code, stdout } = prep(['list']);
+    expect(code).toBe(0);
+    expect(stdout).not.toContain('…');
+    expect(stdout).toContain(question);
+    expect(stdout).toContain(tags.join(', '));
+    expect(stdout).toContain('Initech International Holdings');
+  });
+
   it('--json prints a stable array of summaries', () => {
     useDeck('good');
     const { code, stdout } = prep(['list', '--json']);
