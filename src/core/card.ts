@@ -48,16 +48,15 @@ export function isToPrepare(card: Card | CardSummary): boolean {
 }
 
 /**
- * The version to rehearse within the limit: the fullest one that fits, else the shortest.
- * Returns undefined for a card with nothing to say yet. Works on a card or on its summary.
+ * The version to rehearse within the limit: the fullest one that fits (full, else the answer, else
+ * the short version: what the user called it, even when a "short" version takes longer to say),
+ * else the quickest to say. Undefined for a card with nothing to say yet. Works on a card or on its summary.
  */
 export function versionForLimit(card: Card | CardSummary, limitSec: number = card.timeLimitSec): SpokenVersion | undefined {
   const present = 'status' in card ? [...card.versions] : spokenVersions(card);
   const spoken = (v: SpokenVersion) => ('status' in card ? card.spokenSec[v]! : card.sections[v]!.spokenSec);
-  const fitting = present.filter((v) => spoken(v) <= limitSec);
-  const bySpoken = (a: SpokenVersion, b: SpokenVersion) => spoken(a) - spoken(b);
-  if (fitting.length > 0) return fitting.sort(bySpoken).at(-1);
-  return present.sort(bySpoken)[0];
+  const fullest = [...SPOKEN_VERSIONS].reverse().find((v) => present.includes(v) && spoken(v) <= limitSec);
+  return fullest ?? present.sort((a, b) => spoken(a) - spoken(b))[0];
 }
 
 /** Shortest time needed to say any version of the answer; undefined when there is none. */

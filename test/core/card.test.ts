@@ -25,6 +25,18 @@ describe('versions', () => {
     expect(versionForLimit(card, 10)).toBe('short');
   });
 
+  it('picks the full version when it fits, even when the short one takes longer to say', () => {
+    // short 40s, full 20s: the names say which is the full answer, not the word counts
+    const odd = parse(`## Short version\n\n${words(100)}\n\n## Full version\n\n${words(50)}`, 'question: Q?\ntime: 3m\n');
+    expect(versionForLimit(odd)).toBe('full');
+    expect(versionForLimit(summarizeCard(odd))).toBe('full');
+    // neither fits 10 s: the quickest to say
+    expect(versionForLimit(odd, 10)).toBe('full');
+    expect(versionForLimit(odd, 30)).toBe('full');
+    const long = parse(`## Short version\n\n${words(50)}\n\n## Full version\n\n${words(100)}`);
+    expect(versionForLimit(long, 30)).toBe('short');
+  });
+
   it('uses the card limit by default', () => {
     expect(card.timeLimitSec).toBe(120);
     expect(versionForLimit(card)).toBe('full');
