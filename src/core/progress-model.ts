@@ -52,9 +52,13 @@ export interface CardRecord {
   memory: MemoryState;
 }
 
+/** Why a card got an orphan's history: the same question, or the only card of the orphan's file (an `id:` added or changed). */
+export type ReattachReason = 'same-question' | 'same-file';
+export const REATTACH_REASONS: readonly ReattachReason[] = ['same-question', 'same-file'];
+
 export type LogEntry =
   | { type: 'edited'; at: Date; cardId: string; from: string; to: string }
-  | { type: 'reattached'; at: Date; from: string; to: string; reason: 'same-question' }
+  | { type: 'reattached'; at: Date; from: string; to: string; reason: ReattachReason }
   | { type: 'undone'; at: Date; seq: number; cardId: string };
 
 export type ProgressEvent =
@@ -64,8 +68,8 @@ export type ProgressEvent =
   | { type: 'undo'; seq: number; cardId: string; at: Date; card: CardRecord | null }
   /** An answer changed since its last review: schedule kept, hash updated, edit logged. */
   | { type: 'edited'; cardId: string; at: Date; from: string; to: string }
-  /** History of `from` now belongs to card `to` (renamed file, changed id, same question). */
-  | { type: 'reattach'; from: string; to: string; at: Date; card: CardRecord };
+  /** History of `from` now belongs to card `to` (renamed file or changed id: same question, or same file). */
+  | { type: 'reattach'; from: string; to: string; at: Date; card: CardRecord; reason: ReattachReason };
 
 /** The record of card `id`, if any: own keys only, so an id such as "constructor" or "__proto__" finds nothing inherited. */
 export function recordOf(records: Readonly<Record<string, CardRecord>>, id: string): CardRecord | undefined {
@@ -119,7 +123,7 @@ export function applyEvent(data: ProgressData, event: ProgressEvent): void {
       for (const review of data.reviews) if (review.cardId === event.from) review.cardId = event.to;
       delete data.cards[event.from];
       data.cards[event.to] = event.card;
-      data.log.push({ type: 'reattached', at: event.at, from: event.from, to: event.to, reason: 'same-question' });
+      data.log.push({ type: 'reattached', at: event.at, from: event.from, to: event.to, reason: event.reason });
       return;
   }
 }

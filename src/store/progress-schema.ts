@@ -4,7 +4,7 @@
  * and `Date`s in memory: revived here, at the boundary, and nowhere else.
  */
 import * as z from 'zod/mini';
-import { PROGRESS_SCHEMA_VERSION, type CardRecord, type LogEntry, type MemoryState, type ProgressData, type ProgressEvent, type Review } from '../core/progress-model.js';
+import { PROGRESS_SCHEMA_VERSION, REATTACH_REASONS, type CardRecord, type LogEntry, type MemoryState, type ProgressData, type ProgressEvent, type ReattachReason, type Review } from '../core/progress-model.js';
 
 /*
  * The zod schemas are built on first use: building them costs more start-up time than checking a
@@ -54,7 +54,7 @@ function buildSchemas() {
 
   const logSchema = z.discriminatedUnion('type', [
     z.object({ type: z.literal('edited'), at: isoDate, cardId: id, from: z.string(), to: z.string() }),
-    z.object({ type: z.literal('reattached'), at: isoDate, from: id, to: id, reason: z.literal('same-question') }),
+    z.object({ type: z.literal('reattached'), at: isoDate, from: id, to: id, reason: z.enum(REATTACH_REASONS) }),
     z.object({ type: z.literal('undone'), at: isoDate, seq: z.int(), cardId: id }),
   ]);
 
@@ -62,7 +62,8 @@ function buildSchemas() {
     z.object({ type: z.literal('review'), review: reviewSchema, card: cardSchema }),
     z.object({ type: z.literal('undo'), seq: z.int(), cardId: id, at: isoDate, card: z.nullable(cardSchema) }),
     z.object({ type: z.literal('edited'), cardId: id, at: isoDate, from: z.string(), to: z.string() }),
-    z.object({ type: z.literal('reattach'), from: id, to: id, at: isoDate, card: cardSchema }),
+    // Lines from before reasons were recorded have none: the same question, then the only reason.
+    z.object({ type: z.literal('reattach'), from: id, to: id, at: isoDate, card: cardSchema, reason: z.optional(z.enum(REATTACH_REASONS)) }),
   ]);
 
   return {
@@ -141,6 +142,7 @@ function fastCard(raw: unknown): CardRecord | null {
 }
 
 const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v !== '';
+const isReattachReason = (v: unknown): v is ReattachReason => (REATTACH_REASONS as readonly unknown[]).includes(v);
 
 function fastLogEntry(raw: unknown): LogEntry | null {
   if (typeof raw !== 'object' || raw === null) return null;
@@ -149,7 +151,7 @@ function fastLogEntry(raw: unknown): LogEntry | null {
   const at = fastDate(e.at);
   if (at === null || keys !== 5 - (e.type === 'undone' ? 1 : 0)) return null;
   if (e.type === 'edited' && nonEmpty(e.cardId) && typeof e.from === 'string' && typeof e.to === 'string') return { type: 'edited', at, cardId: e.cardId, from: e.from, to: e.to };
-  if (e.type === 'reattached' && nonEmpty(e.from) && nonEmpty(e.to) && e.reason === 'same-question') return { type: 'reattached', at, from: e.from, to: e.to, reason: 'same-question' };
+  if (e.type === 'reattached' && nonEmpty(e.from) && nonEmpty(e.to) && isReattachReason(e.reason)) return { type: 'reattached', at, from: e.from, to: e.to, reason: e.reason };
   if (e.type === 'undone' && Number.isSafeInteger(e.seq) && nonEmpty(e.cardId)) return { type: 'undone', at, seq: e.seq as number, cardId: e.cardId };
   return null;
 }
@@ -524,16 +526,16 @@ function fastEvent(raw: unknown): ProgressEvent | null {
     return review && card ? { type: 'review', review, card } : null;
   }
   const at = fastDate(e.at);
+  if (e.type === 'reattach' && at !== null && nonEmpty(e.from) && nonEmpty(e.to) && (keys === 5 ? e.reason === undefined : keys === 6 && isReattachReason(e.reason))) {
+    const card = fastCard(e.card);
+    return card ? { type: 'reattach', from: e.from, to: e.to, at, card, reason: isReattachReason(e.reason) ? e.reason : 'same-question' } : null;
+  }
   if (at === null || keys !== 5) return null;
   if (e.type === 'undo' && Number.isSafeInteger(e.seq) && nonEmpty(e.cardId)) {
     const card = e.card === null ? null : fastCard(e.card);
     return e.card === null || card !== null ? { type: 'undo', seq: e.seq as number, cardId: e.cardId, at, card } : null;
   }
   if (e.type === 'edited' && nonEmpty(e.cardId) && typeof e.from === 'string' && typeof e.to === 'string') return { type: 'edited', cardId: e.cardId, at, from: e.from, to: e.to };
-  if (e.type === 'reattach' && nonEmpty(e.from) && nonEmpty(e.to)) {
-    const card = fastCard(e.card);
-    return card ? { type: 'reattach', from: e.from, to: e.to, at, card } : null;
-  }
   return null;
 }
 
@@ -550,6 +552,7 @@ export function journalLineFromJson(value: unknown): JournalLineCheck {
   if (!parsed.success) return { ok: false, reason: describe(parsed.error) };
   const { seq, event } = parsed.data;
   if (event.type === 'review' && event.review.seq !== seq) return { ok: false, reason: `review seq ${event.review.seq} does not match line seq ${seq}` };
+  if (event.type === 'reattach') return { ok: true, seq, event: { ...event, reason: event.reason ?? 'same-question' } };
   return { ok: true, seq, event: event as ProgressEvent };
 }
 

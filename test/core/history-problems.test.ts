@@ -30,6 +30,13 @@ describe('orphanHistoryProblems', () => {
     const event = reviewEvent(1, 'old-id', NOW);
     if (event.type === 'review') event.card = storedCard('old-id', NOW, { question: 'Why this company?' });
     const [problem] = orphanHistoryProblems([makeCard('why', { question: 'Why this company?' })], historyOf(event), 'progress.json');
-    expect(problem!.message).toMatch(/reattaches it to card "why"/);
+    expect(problem!.message).toMatch(/reattaches it to card "why", which has the same question$/);
+  });
+
+  it('says so when the history goes to the one new card of its file (an id added, the question changed too)', () => {
+    const event = reviewEvent(1, 'career', NOW);
+    if (event.type === 'review') event.card = storedCard('career', NOW, { question: 'Career plan?', file: 'career.md' });
+    const [problem] = orphanHistoryProblems([makeCard('career-plan', { question: 'Where in five years?', file: 'career.md' })], historyOf(event), 'progress.json');
+    expect(problem!.message).toMatch(/reattaches it to card "career-plan", now the only card in career\.md$/);
   });
 });

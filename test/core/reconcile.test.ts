@@ -114,7 +114,31 @@ describe('reconcile', () => {
   test('a duplicate id: the history goes to the first card of that id only', () => {
     const data = history(record('a', EARLIER, { question: 'Question a?' }), record('gone', EARLIER, { question: 'Gone?' }));
     const events = reconcile([deckCard('a', 'Question a?', 'hash-a'), deckCard('a', 'Gone?', 'other-hash'), deckCard('b', 'Gone?')], data, NOW);
-    expect(events).toEqual([{ type: 'reattach', from: 'gone', to: 'b', at: NOW, card: expect.objectContaining({ id: 'b' }) }, expect.objectContaining({ type: 'edited', cardId: 'b' })]);
+    expect(events).toEqual([{ type: 'reattach', from: 'gone', to: 'b', at: NOW, card: expect.objectContaining({ id: 'b' }), reason: 'same-question' }, expect.objectContaining({ type: 'edited', cardId: 'b' })]);
+  });
+
+  test('an id given to a one-question file whose question also changed: the history of that file goes to it (same-file)', () => {
+    const data = history(record('career-plan-3-5-years', EARLIER, { question: 'Career plan in 3-5 years', file: 'career.md' }));
+    const events = reconcile([{ ...deckCard('career-plan', 'Where do you see yourself in five years?'), file: 'career.md' }], data, NOW);
+    expect(events[0]).toMatchObject({ type: 'reattach', from: 'career-plan-3-5-years', to: 'career-plan', reason: 'same-file' });
+    for (const e of events) applyEvent(data, e);
+    expect(Object.keys(data.cards)).toEqual(['career-plan']);
+    expect(data.log.at(-2)).toMatchObject({ type: 'reattached', from: 'career-plan-3-5-years', to: 'career-plan', reason: 'same-file' });
+  });
+
+  test('by file only one to one: not when the file now holds two cards, nor when two orphans were last in it', () => {
+    const one = history(record('old', EARLIER, { question: 'Old?', file: 'f.md' }));
+    expect(reconcile([{ ...deckCard('x', 'X?'), file: 'f.md' }, { ...deckCard('y', 'Y?'), file: 'f.md' }], one, NOW)).toEqual([]);
+    const two = history(record('old1', EARLIER, { question: 'Old 1?', file: 'f.md' }), record('old2', EARLIER, { question: 'Old 2?', file: 'f.md' }));
+    expect(reconcile([{ ...deckCard('x', 'X?'), file: 'f.md' }], two, NOW)).toEqual([]);
+    // a card of another file never takes it
+    expect(reconcile([{ ...deckCard('x', 'X?'), file: 'g.md' }], one, NOW)).toEqual([]);
+  });
+
+  test('the same question wins over the same file', () => {
+    const data = history(record('a-old', EARLIER, { question: 'Why us?', file: 'f.md' }), record('b-old', EARLIER, { question: 'Why now?', file: 'g.md' }));
+    const events = reconcile([{ ...deckCard('b', 'Why us?'), file: 'g.md' }], data, NOW);
+    expect(events[0]).toMatchObject({ type: 'reattach', from: 'a-old', to: 'b', reason: 'same-question' });
   });
 
   test('an empty normalised question never matches', () => {

@@ -3,7 +3,7 @@
  * No timed assertions: every step waits for the text it expects (a hang fails by the wait timeout in test/helpers/pty.ts).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readProgress } from '../../src/store/progress.js';
@@ -70,6 +70,30 @@ describe('prep drill in a terminal', () => {
     expect(data.reviews[0]!.elapsedMs).toBeGreaterThanOrEqual(2000);
     expect(data.cards[data.reviews[0]!.cardId]!.memory.phase).toBe('review');
     expect(existsSync(`${progressFile}.lock`)).toBe(false);
+  });
+
+  it('keeps the history of a card whose question is edited and then an id: is added (README tutorial, step 5)', async () => {
+    const first = drill();
+    await first.waitFor(/Tell me about a conflict/);
+    first.type(' ');
+    await first.waitFor(/3 Good/);
+    first.type('4');
+    await first.waitFor(/Tell me about a failure/);
+    first.type('q');
+    expect((await first.exited).exitCode).toBe(0);
+    // New wording first, then an id (the derived id "a-conflict" is gone and the question is new).
+    card('a-conflict.md', 'Describe a disagreement with a colleague', '30s', 'Listened first, then agreed on data to decide.');
+    writeFileSync(path.join(deck, 'a-conflict.md'), readFileSync(path.join(deck, 'a-conflict.md'), 'utf8').replace('---\n', '---\nid: conflict-story\n'));
+    const check = spawnSync(process.execPath, [BIN, 'check', '--deck', deck], { cwd: dir, env: env(), encoding: 'utf8' });
+    expect(check.stdout).toMatch(/history of card "a-conflict" .*reattaches it to card "conflict-story", now the only card in a-conflict\.md/);
+    const second = drill();
+    await second.waitFor(/Tell me about a failure/); // the Easy card is not due again today
+    second.type('q');
+    expect((await second.exited).exitCode).toBe(0);
+    const data = readProgress(progressFile);
+    expect(Object.keys(data.cards)).toEqual(['conflict-story']);
+    expect(data.reviews.map((r) => [r.cardId, r.grade])).toEqual([['conflict-story', 4]]);
+    expect(data.log.find((entry) => entry.type === 'reattached')).toMatchObject({ from: 'a-conflict', to: 'conflict-story', reason: 'same-file' });
   });
 
   it('Ctrl-C saves what was graded, restores the terminal and exits 0 with a one-line summary', async () => {

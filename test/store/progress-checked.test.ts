@@ -131,7 +131,7 @@ describe('opening a big snapshot checked before', () => {
     const last = data.reviews.at(-1)!;
     const store = openProgress(file, { now: NOW });
     store.append({ type: 'undo', seq: last.seq, cardId: last.cardId, at: NOW, card: card(last.cardId, new Date(NOW.getTime() - DAY)) });
-    store.append({ type: 'reattach', from: 'card-5', to: 'card-5b', at: NOW, card: card('card-5b', NOW) });
+    store.append({ type: 'reattach', from: 'card-5', to: 'card-5b', at: NOW, card: card('card-5b', NOW), reason: 'same-question' });
     expect(store.data.reviews.map((r) => r.seq)).toEqual(data.reviews.slice(0, -1).map((r) => r.seq));
     expect(store.data.reviews.some((r) => r.cardId === 'card-5')).toBe(false);
     store.close();

@@ -15,7 +15,8 @@ const events: ProgressEvent[] = [
   { type: 'undo', seq: 7, cardId: 'why', at: AT, card: card('why', new Date(AT.getTime() - 86_400_000)) },
   { type: 'undo', seq: 8, cardId: 'new-one', at: AT, card: null },
   { type: 'edited', cardId: 'why', at: AT, from: 'aaa', to: 'bbb' },
-  { type: 'reattach', from: 'old', to: 'why', at: AT, card: card('why', AT) },
+  { type: 'reattach', from: 'old', to: 'why', at: AT, card: card('why', AT), reason: 'same-question' },
+  { type: 'reattach', from: 'why-old', to: 'why-new', at: AT, card: card('why-new', AT), reason: 'same-file' },
 ];
 
 /** A journal line as read back from disk. */
@@ -27,6 +28,21 @@ describe('journal lines', () => {
       const seq = event.type === 'review' ? event.review.seq : 9;
       expect(journalLineFromJson(lineOf(seq, event))).toEqual({ ok: true, seq, event });
     }
+  });
+
+  test('a reattach line written before reasons were recorded reads as same-question, by the plain check and by zod', () => {
+    const line = lineOf(9, events[4]!);
+    delete (line.event as Record<string, unknown>).reason;
+    expect(journalLineFromJson(line)).toEqual({ ok: true, seq: 9, event: events[4] });
+    // a second unknown key sends the line to zod, which must give the same event
+    (line.event as Record<string, unknown>).extra = 1;
+    expect(journalLineFromJson(line)).toEqual({ ok: true, seq: 9, event: events[4] });
+  });
+
+  test('a reattach with an unknown reason is refused', () => {
+    const line = lineOf(9, events[5]!);
+    (line.event as Record<string, unknown>).reason = 'same-mood';
+    expect(journalLineFromJson(line).ok).toBe(false);
   });
 
   test('an extra key (a newer prep, a hand edit) is dropped as zod drops it, even when the review was already revived', () => {
