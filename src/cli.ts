@@ -13,8 +13,9 @@ type Runner = (options: never, io: CommandIO) => Promise<number>;
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-const positiveInt = (name: string) => (value: string) => {
-  if (!/^\d+$/.test(value)) throw new UsageError(`${name} takes a whole number, not "${value}"; for example ${name} 10`);
+/** A parser for a whole-number option of at least `min`, e.g. `--limit 10`. */
+const wholeNumber = (name: string, min: number, example: number) => (value: string) => {
+  if (!/^\d+$/.test(value) || Number(value) < min) throw new UsageError(`${name} takes a whole number of ${min} or more, not "${value}"; for example ${name} ${example}`);
   return Number(value);
 };
 
@@ -69,13 +70,13 @@ Progress is kept in .prep/ beside that folder; your answer files are never chang
     .description('rehearse due answers: question, live timer, reveal, self-grade')
     .addOption(tagOption('only cards with this tag'))
     .addOption(companyOption('only cards for this company'))
-    .addOption(new Option('-n, --limit <n>', 'at most this many cards this session').argParser(positiveInt('--limit')))
-    .addOption(new Option('--new <n>', 'new cards allowed today (default 10)').argParser(positiveInt('--new')))
-    .addOption(new Option('--max-reviews <n>', 'reviews allowed today (default 100)').argParser(positiveInt('--max-reviews')))
-    .addOption(new Option('--time <seconds>', 'time limit for every card, overriding the files').argParser(positiveInt('--time')))
+    .addOption(new Option('-n, --limit <n>', 'at most this many cards this session').argParser(wholeNumber('--limit', 1, 5)))
+    .addOption(new Option('--new <n>', 'new cards allowed today (default 10)').argParser(wholeNumber('--new', 0, 5)))
+    .addOption(new Option('--max-reviews <n>', 'reviews allowed today (default 100)').argParser(wholeNumber('--max-reviews', 0, 50)))
+    .addOption(new Option('--time <seconds>', 'time limit for every card, overriding the files').argParser(wholeNumber('--time', 1, 90)))
     .addOption(new Option('--cram', 'rehearse every matching card now, whatever the schedule'))
     .addOption(new Option('--shuffle', 'random order'))
-    .addOption(new Option('--seed <n>', 'seed for --shuffle, to repeat an order (implies --shuffle)').argParser(positiveInt('--seed')))
+    .addOption(new Option('--seed <n>', 'seed for --shuffle, to repeat an order (implies --shuffle)').argParser(wholeNumber('--seed', 0, 42)))
     .addOption(new Option('--type', 'type your answer; prep checks which key points you covered'))
     .addOption(new Option('--retention <r>', 'desired retention, 0.7 to 0.99 (default 0.9)'))
     .addOption(deckOption())
@@ -128,7 +129,7 @@ ${examples('prep drill', 'prep drill --tag behavioural --limit 5', 'prep drill -
   program
     .command('stats')
     .description('weakest answers, what is due, review history')
-    .addOption(new Option('-n, --limit <n>', 'rows in the weakest-questions table (default 10)').argParser(positiveInt('--limit')))
+    .addOption(new Option('-n, --limit <n>', 'rows in the weakest-questions table (default 10)').argParser(wholeNumber('--limit', 1, 20)))
     .addOption(tagOption('only cards with this tag'))
     .addOption(companyOption('only cards for this company'))
     .addOption(new Option('--since <date>', 'only reviews on or after this date (YYYY-MM-DD)'))

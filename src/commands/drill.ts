@@ -7,7 +7,6 @@
  */
 import path from 'node:path';
 import { filterCards } from '../core/deck.js';
-import { UsageError } from '../core/errors.js';
 import { nextDue, pickCards, DEFAULT_NEW_PER_DAY, DEFAULT_REVIEWS_PER_DAY, RECENT_MS } from '../core/pick.js';
 import { reconcile } from '../core/reconcile.js';
 import { parseRetention, Scheduler } from '../core/schedule.js';
@@ -44,8 +43,6 @@ const CURSOR_SHOW = '\x1b[?25h';
 
 export async function run(options: DrillOptions, io: CommandIO): Promise<number> {
   const retention = parseRetention(options.retention);
-  if (options.time !== undefined && options.time < 1) throw new UsageError('--time takes a number of seconds above 0; for example --time 90');
-  if (options.limit !== undefined && options.limit < 1) throw new UsageError('--limit takes a number of cards above 0; for example --limit 5');
   const stdin = process.stdin;
   if (!stdin.isTTY || !io.term.isTTY) {
     io.stderr.write(

@@ -52,7 +52,11 @@ describe('usage errors exit 2', () => {
     [['check', '--nope'], /unknown option '--nope'/],
     [['list', '--tag'], /argument missing/],
     [['nosuch'], /unknown command 'nosuch'/],
-    [['drill', '--limit', 'ten'], /--limit takes a whole number/],
+    [['drill', '--limit', 'ten'], /--limit takes a whole number of 1 or more, not "ten"/],
+    [['drill', '--limit', '0'], /--limit takes a whole number of 1 or more, not "0"/],
+    [['drill', '--time', '-1'], /--time takes a whole number of 1 or more, not "-1"/],
+    [['stats', '--limit', '0'], /--limit takes a whole number of 1 or more, not "0"/],
+    [['drill', '--new', '-1'], /--new takes a whole number of 0 or more, not "-1"/],
   ])('prep %j', (args, message) => {
     const { code, stderr, stdout } = prep(args);
     expect(code).toBe(2);
