@@ -171,6 +171,18 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     process.exit(process.exitCode ?? 0);
   });
   const program = buildProgram();
+  const args = argv.slice(2);
+  // Bare `prep` asks what prep can do: the help, on stdout, exit 0 (commander would print it as an error).
+  if (args.length === 0) {
+    program.outputHelp();
+    return;
+  }
+  // `prep help nosuch`: commander would show the general help and exit 0, as if nosuch were known.
+  if (args[0] === 'help' && args[1] !== undefined && !args[1].startsWith('-') && !program.commands.some((c) => c.name() === args[1] || c.aliases().includes(args[1]!))) {
+    process.stderr.write(`error: unknown command '${safeText(args[1])}'; the commands are ${program.commands.map((c) => c.name()).join(', ')}\n`);
+    process.exitCode = 2;
+    return;
+  }
   program.exitOverride();
   // Subcommands copy settings when created, so they need it too: a bad option must exit 2, not 1.
   for (const command of program.commands) command.exitOverride();

@@ -31,6 +31,20 @@ describe('prep --help', () => {
     expect(stdout).toContain(`$ prep ${command}`);
   });
 
+  it('bare prep prints the same help on stdout and exits 0', () => {
+    const { code, stdout, stderr } = prep([]);
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    expect(stdout).toBe(prep(['--help']).stdout);
+  });
+
+  it('prep help nosuch is a usage error naming the commands', () => {
+    const { code, stdout, stderr } = prep(['help', 'nosuch']);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/unknown command 'nosuch'; the commands are drill, add, list, stats, check, import/);
+  });
+
   it('prep help list is the same help', () => {
     expect(prep(['help', 'list']).stdout).toBe(prep(['list', '--help']).stdout);
   });
