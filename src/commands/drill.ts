@@ -104,6 +104,7 @@ export async function run(options: DrillOptions, io: CommandIO): Promise<number>
     const summary = summarize(state, nextDue(cards, state.records, state.now));
     if (state.ended === 'interrupted') io.stdout.write(`${oneLineSummary(summary, state.now)}\n`);
     else printLines(io, renderSummary(summary, state.now, c));
+    store.close(); // folds the session into progress.json; what went wrong there is among the warnings
     for (const warning of store.warnings) io.stderr.write(`prep: ${warning}\n`);
     const errors = deck.errors;
     if (errors > 0) io.stderr.write(`${errors === 1 ? 'A problem in a file kept' : `${errors} problems in files kept`} cards out of this drill; run \`prep check\` to see ${errors === 1 ? 'it' : 'them'}.\n`);

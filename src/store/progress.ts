@@ -69,7 +69,7 @@ export interface ProgressStore {
   append(event: ProgressEvent): void;
   /** Folds the journal into the snapshot now (atomic). */
   compact(): void;
-  /** Compacts when worthwhile and releases the lock; idempotent; never throws (safe in a SIGINT handler). */
+  /** Compacts when worthwhile and releases the lock; idempotent; never throws (safe in a SIGINT handler): a failed compaction becomes a warning. */
   close(): void;
   /** Things the user may want to know that did not stop the store from opening (e.g. a backup that failed). */
   readonly warnings: readonly string[];
@@ -553,8 +553,9 @@ class Store implements ProgressStore {
     if (this.closed) return;
     try {
       if (this.broken === null && this.worthCompacting()) this.compact();
-    } catch {
-      // Every grade is already durable in the journal; the next open folds it in.
+    } catch (error) {
+      // Every grade is already durable in the journal and the next open folds it in; the user is told.
+      this.warn(error instanceof Error ? error.message : String(error));
     }
     this.closed = true;
     try {

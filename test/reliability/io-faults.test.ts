@@ -103,8 +103,10 @@ describe('a failing compaction leaves progress.json byte-identical and every gra
         expect(readFileSync(file)).toEqual(before.snapshot);
         expect(readProgress(file).reviews.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5]);
         expect(readdirSync(path.dirname(file)).filter((n) => n.includes('.tmp-'))).toEqual([]);
-        // close tries to compact again, fails quietly (the grades are durable) and releases the lock
+        // close tries to compact again, does not throw (the grades are durable), says why and releases the lock
+        expect(store.warnings).toEqual([]);
         store.close();
+        expect(store.warnings).toEqual([expect.stringMatching(new RegExp(`could not rewrite .*progress\\.json \\(${code}\\); it is unchanged and your grades are safe in .*progress\\.journal`))]);
         expect(existsSync(`${file}.lock`)).toBe(false);
         expect(readFileSync(file)).toEqual(before.snapshot);
         const reopened = openProgress(file, { now: NOW });
