@@ -55,7 +55,8 @@ function header(state: SessionState, screen: Screen): string {
   const total = state.queue.length;
   const parts = [`prep drill`, `${Math.min(state.position + 1, total)}/${total}`];
   if (item?.mode === 'cram') parts.push('cram');
-  if (item?.again) parts.push('again');
+  // Not "again": that is a grade, and a card graded Good can come back (its learning steps).
+  if (item?.again) parts.push(item.mode === 'cram' ? 'once more' : 'learning step');
   else if (item && recordOf(state.records, item.card.id) === undefined) parts.push('new');
   return c.dim(truncate(parts.join(' · '), screen.columns));
 }

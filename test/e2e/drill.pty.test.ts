@@ -205,7 +205,7 @@ describe('prep drill in a terminal', () => {
     await t.waitFor(/YOU TYPED/);
     t.type('\r'); // accept the suggestion
     // Good on a new card is a 10-minute learning step: the card comes back in this session (as in Anki).
-    await t.waitFor(/prep drill · 2\/2 · again/);
+    await t.waitFor(/prep drill · 2\/2 · learning step/);
     t.type('\t'); // Tab skips in typing mode
     await t.waitFor(/Session done: 1 card graded in \S+, 1 skipped/);
     expect((await t.exited).exitCode).toBe(0);

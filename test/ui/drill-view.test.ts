@@ -235,3 +235,23 @@ describe('"Next card due" in the machine\'s own zone', () => {
     }
   });
 });
+
+describe('header', () => {
+  // A grade, then its review on disk (drill sends `persisted` once the journal line is fsynced).
+  const gradeKey = (state: SessionState, key: string, ms: number) =>
+    step(step(state, { type: 'key', key: { type: 'text', text: key }, now: at(ms) }, config).state, { type: 'persisted', now: at(ms) }, config).state;
+  const headerOf = (state: SessionState) => renderQuestion(state, config, screen).lines[0]!;
+
+  it('a card back for a learning step says so, not "again" (a grade: Good on a new card brings it back too)', () => {
+    const state = gradeKey(revealed(makeCard('a'), 30_000), '3', 31_000);
+    expect(headerOf(state)).toBe('prep drill · 2/2 · learning step');
+  });
+
+  it('a crammed card graded Again comes back "once more"', () => {
+    let state = startSession([{ card: makeCard('a'), mode: 'cram', kind: 'new' }], {}, t0);
+    expect(headerOf(state)).toBe('prep drill · 1/1 · cram · new');
+    state = step(state, { type: 'key', key: { type: 'key', name: 'enter' }, now: at(30_000) }, config).state;
+    state = gradeKey(state, '1', 31_000);
+    expect(headerOf(state)).toBe('prep drill · 2/2 · cram · once more');
+  });
+});
