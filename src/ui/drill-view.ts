@@ -84,13 +84,13 @@ export function renderQuestion(state: SessionState, config: Pick<SessionConfig, 
   const timerRow = lines.length;
   lines.push(timerLine(timerMs(state), limit, columns, c), '');
   if (config.typing) {
-    lines.push(c.dim(truncate('  Type your answer; Enter checks it against the key points, Tab skips, Ctrl-C quits.', columns)));
+    lines.push(...hint('Type your answer; Enter checks it against the key points, Tab skips, Ctrl-C quits.', columns, c));
     // Only the end of a long answer fits under the timer; the timer row must stay on screen.
     const room = Math.max(1, screen.rows - lines.length - 4);
     const typed = wrap(`${safeText(state.typed)}▌`, Math.max(10, columns - 4)).slice(-room);
     lines.push(...typed.map((l, i) => `${i === 0 ? c.cyan('> ') : '  '}${l}`));
   } else {
-    lines.push(c.dim(truncate('  Say your answer out loud, then press Enter or Space to reveal.', columns)), c.dim(truncate(`  ${KEYS_HINT}`, columns)));
+    lines.push(...hint('Say your answer out loud, then press Enter or Space to reveal.', columns, c), ...hint(KEYS_HINT, columns, c));
   }
   if (state.notice) lines.push('', c.yellow(truncate(`  ${state.notice}`, columns)));
   return { lines, timerRow };
@@ -181,7 +181,7 @@ export function renderReveal(state: SessionState, config: Pick<SessionConfig, 't
   }
   if (body.length === 0) body.push(c.dim('  (this card has no answer text)'));
 
-  const bottom = ['', ...gradeBar(state.intervals, state.suggested, reason(state, limit), columns, c), c.dim(truncate(`  ${REVEAL_HINT}`, columns))];
+  const bottom = ['', ...gradeBar(state.intervals, state.suggested, reason(state, limit), columns, c), ...hint(REVEAL_HINT, columns, c)];
   if (state.notice) bottom.push(c.yellow(truncate(`  ${state.notice}`, columns)));
   const room = rows - top.length - bottom.length;
   if (!Number.isFinite(room) || body.length <= room) return { lines: [...top, ...body, ...bottom], maxScroll: 0 };
@@ -212,15 +212,31 @@ function gradeColours(c: ChalkInstance): Record<Grade, ChalkInstance> {
 /** "1 Again <1m  2 Hard 6m  3 Good 1d  4 Easy 4d", the suggested grade highlighted. */
 export function gradeBar(intervals: Record<Grade, string> | null, suggested: Grade | null, why: string, columns: number, c: ChalkInstance): string[] {
   const colours = gradeColours(c);
-  const cells = GRADES.map((g) => {
+  // Each cell is its text and two columns (spaces, or brackets without colour); as many per row as fit.
+  const lines: string[] = [];
+  let row: string[] = [];
+  let rowWidth = 1;
+  for (const g of GRADES) {
     const text = `${g} ${GRADE_NAMES[g]}${intervals ? ` ${intervals[g]}` : ''}`;
-    if (g !== suggested) return ` ${colours[g](text)} `;
-    return c.level > 0 ? colours[g].inverse.bold(` ${text} `) : `[${text}]`; // without colour, brackets mark it
-  });
-  const lines = [` ${cells.join(' ')}`];
-  if (suggested !== null) lines.push(c.dim(truncate(`  Enter = ${GRADE_NAMES[suggested]} (suggested: ${why || 'no hints'}); you decide`, columns)));
-  if (!intervals) lines.push(c.dim(truncate('  cram: this review is recorded, the schedule is kept', columns)));
+    const cell = g !== suggested ? ` ${colours[g](text)} ` : c.level > 0 ? colours[g].inverse.bold(` ${text} `) : `[${text}]`; // without colour, brackets mark it
+    const width = displayWidth(text) + 2 + (row.length > 0 ? 1 : 0);
+    if (row.length > 0 && rowWidth + width > columns) {
+      lines.push(` ${row.join(' ')}`);
+      row = [];
+      rowWidth = 1;
+    }
+    row.push(cell);
+    rowWidth += displayWidth(text) + 2 + (row.length > 1 ? 1 : 0);
+  }
+  lines.push(` ${row.join(' ')}`);
+  if (suggested !== null) lines.push(...hint(`Enter = ${GRADE_NAMES[suggested]} (suggested: ${why || 'no hints'}); you decide`, columns, c));
+  if (!intervals) lines.push(...hint('cram: this review is recorded, the schedule is kept', columns, c));
   return lines;
+}
+
+/** A dimmed instruction, indented and wrapped to the terminal (a narrow one must not cut off what to press). */
+function hint(text: string, columns: number, c: ChalkInstance): string[] {
+  return wrap(text, Math.max(10, columns - 2)).map((line) => c.dim(`  ${line}`));
 }
 
 export interface Summary {

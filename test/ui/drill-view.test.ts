@@ -255,3 +255,23 @@ describe('header', () => {
     expect(headerOf(state)).toBe('prep drill · 2/2 · cram · once more');
   });
 });
+
+describe('instructions in a narrow terminal', () => {
+  it('wrap instead of being cut off, on the question and under the grade bar', () => {
+    const narrow = { columns: 36, rows: 40, c: plain };
+    const question = renderQuestion(startSession([{ card: makeCard('a'), mode: 'scheduled', kind: 'new' }], {}, t0), config, narrow).lines;
+    for (const line of question) expect(displayWidth(line), line).toBeLessThanOrEqual(36);
+    const text = question.map((l) => l.trim()).join(' ');
+    expect(text).toContain('Say your answer out loud, then press Enter or Space to reveal.');
+    expect(text).toContain('q quit');
+    const cram = gradeBar(null, 3, 'within the time limit', 36, plain);
+    for (const line of cram) expect(displayWidth(line), line).toBeLessThanOrEqual(36);
+    const text2 = cram.map((l) => l.trim()).join(' ');
+    expect(text2).toContain('Enter = Good (suggested: within the time limit); you decide');
+    expect(text2).toContain('cram: this review is recorded, the schedule is kept');
+    // the grades themselves go on two rows rather than past the edge
+    const bar = gradeBar({ 1: '1m', 2: '6m', 3: '10m', 4: '7d' }, 3, 'within time', 36, plain);
+    for (const line of bar) expect(displayWidth(line), line).toBeLessThanOrEqual(36);
+    expect(bar.slice(0, 2).join(' ')).toMatch(/1 Again 1m .*2 Hard 6m .*\[3 Good 10m\] .*4 Easy 7d/);
+  });
+});
