@@ -5,7 +5,8 @@
  * questions (src/import), skips those already in the deck or earlier in this import, and writes
  * each new card with serializeAnswer after checking that the deck's own parser reads it back to
  * the same question and sections. Files are created exclusively inside the deck; nothing is
- * overwritten. Text that belongs to no question is reported with file:line, never dropped silently.
+ * overwritten. Text that belongs to no question is reported with file:line, never dropped silently,
+ * and so is a title-like line the importer kept inside the answer above it.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -66,6 +67,12 @@ interface Unplaced {
   lines: NotesLine[];
 }
 
+/** Title-like lines the importer kept inside the answer above them, in cards this import makes. */
+interface Kept {
+  source: string;
+  lines: Array<NotesLine & { question: string }>;
+}
+
 interface Plan {
   card: ImportedCard;
   slug: string;
@@ -102,6 +109,7 @@ export async function run(options: ImportOptions, io: CommandIO): Promise<number
   const plans: Plan[] = [];
   const skipped: Skipped[] = [];
   const unplaced: Unplaced[] = [];
+  const kept: Kept[] = [];
   const taken = new Set<string>();
   let readable = 0;
   let found = 0;
@@ -123,6 +131,7 @@ export async function run(options: ImportOptions, io: CommandIO): Promise<number
     const notes = importNotes(decoded.text);
     found += notes.questions.length;
     if (notes.unplaced.length > 0) unplaced.push({ source: source.shown, lines: notes.unplaced });
+    const planned: typeof notes.questions = [];
 
     for (const q of notes.questions) {
       const inDeck = findSimilarQuestion(q.question, existing);
@@ -165,7 +174,11 @@ export async function run(options: ImportOptions, io: CommandIO): Promise<number
           written: false,
         },
       });
+      planned.push(q);
     }
+    // Only for the cards this import makes: a skipped question's answer is not imported at all.
+    const keptLines = notes.keptInAnswers.filter((k) => planned.some((q) => q.lines.includes(k.line)));
+    if (keptLines.length > 0) kept.push({ source: source.shown, lines: keptLines });
   }
   if (readable === 0) throw new PrepError(`none of the notes could be read; save ${files.length === 1 ? 'the file' : 'them'} as UTF-8 text and try again`);
 
@@ -179,7 +192,7 @@ export async function run(options: ImportOptions, io: CommandIO): Promise<number
     }
   }
 
-  const report = reportLines(skipped, unplaced, c);
+  const report = reportLines(skipped, unplaced, kept, c);
   if (options.json) {
     printJson(io, plans.map((p) => p.card));
     if (report.length > 0) io.stderr.write(`${report.join('\n')}\n`);
@@ -269,7 +282,7 @@ function metaSummary(cards: ImportedCard[]): string | undefined {
   return parts.length > 0 ? `With ${parts.join('; ')}.` : undefined;
 }
 
-function reportLines(skipped: Skipped[], unplaced: Unplaced[], c: ReturnType<typeof paint>): string[] {
+function reportLines(skipped: Skipped[], unplaced: Unplaced[], kept: Kept[], c: ReturnType<typeof paint>): string[] {
   const lines: string[] = [];
   if (skipped.length > 0) {
     lines.push(`Skipped ${skipped.length} question${skipped.length === 1 ? '' : 's'} (already in the deck, or asked twice in these notes):`);
@@ -284,6 +297,17 @@ function reportLines(skipped: Skipped[], unplaced: Unplaced[], c: ReturnType<typ
         const where = range.first === range.last ? `${u.source}:${range.first}` : `${u.source}:${range.first}-${range.last}`;
         lines.push(`  ${c.bold(safeLine(where))}: ${safeLine(clip(range.text, 60))}`);
       }
+    }
+    lines.push('');
+  }
+  const keptTotal = kept.reduce((n, k) => n + k.lines.length, 0);
+  if (keptTotal > 0) {
+    const one = keptTotal === 1;
+    lines.push(
+      `Kept ${keptTotal} title-like line${one ? '' : 's'} inside ${one ? 'an answer' : 'answers'} (if ${one ? 'it is a question' : 'one is a question'} of its own, put two blank lines before it or make it a heading, then import again):`,
+    );
+    for (const k of kept) {
+      for (const l of k.lines) lines.push(`  ${c.bold(safeLine(`${k.source}:${l.line}`))}: ${safeLine(clip(l.text, 40))} (in "${safeLine(clip(l.question, 50))}")`);
     }
   }
   return trimBlank(lines);

@@ -83,6 +83,20 @@ export function isTopicForm(text: string): boolean {
 const ASK_THEM =
   /^(?:(?:my\s+)?questions?\s+(?:to\s+ask(?:\s+(?:them|the\s+interviewers?|the\s+team))?|for\s+(?:them|the\s+(?:interviewers?|team|company|hiring\s+manager)))|(?:my\s+)?questions\s+i\s+(?:want\s+to\s+|will\s+|can\s+|could\s+)?ask|reverse\s+questions?|things\s+to\s+ask(?:\s+them)?|反问|反問|反问环节|反問環節|提问环节|提問環節|我的问题|我的問題|我想问的|我想問的)\s*[:：]?$/iu;
 
+const LEAD_IN_EN =
+  /^(?:for|e\.?g\.?|i\.?e\.?|such|also|and|but|so|then|plus|another|other|more|besides|moreover|furthermore|additionally|in|on|at|with|because|since|as|to|finally|first(?:ly)?|second(?:ly)?|third(?:ly)?|last(?:ly)?|overall|examples?|my|our|the|a|an|this|these|those|that|some|several|many|few|two|three|four|five|here|there)\b/iu;
+const LEAD_IN_ZH =
+  /^(?:比如|例如|譬如|举例|舉例|举个例子|舉個例子|另外|还有|還有|此外|而且|并且|並且|同时|同時|首先|其次|然后|然後|最后|最後|总之|總之|总结|總結|总的来说|總的來說|所以|因此|因为|因為|包括|主要|具体|具體|例子|第[一二三四五六七八九十\d]|[一二三四五六七八九十]是|另一|以下|如下|我的|我们|我們)/u;
+
+/**
+ * A line that leads into what follows rather than titling it: "For example", "Three reasons:",
+ * "Example: the billing migration", "比如", "主要有以下几点", "as follows".
+ */
+export function isLeadIn(text: string): boolean {
+  const t = cleanTitle(text);
+  return /[:：]/u.test(t) || LEAD_IN_EN.test(t) || LEAD_IN_ZH.test(t) || /(?:\b(?:follows?|following|below)|如下|以下\S{0,4})$/iu.test(t);
+}
+
 /** A title over the questions the candidate means to ask ("Questions to ask them", "反问"). */
 export function isAskThemTitle(text: string): boolean {
   return ASK_THEM.test(stripNumbering(cleanTitle(text)));

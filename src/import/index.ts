@@ -46,6 +46,12 @@ export interface NotesImport {
   company: string | null;
   /** Tags named by a `Tags:` line or the front matter, if any. */
   tags: string[];
+  /**
+   * Short title-like lines kept inside the answer above them ("靠谱 Reliable" after one blank line,
+   * over its own bullets), with the question whose answer took them, in file order: the user may
+   * mean a question of its own.
+   */
+  keptInAnswers: Array<NotesLine & { question: string }>;
 }
 
 export function importNotes(text: string): NotesImport {
@@ -57,7 +63,7 @@ export function importNotes(text: string): NotesImport {
     front?.company !== undefined ? [front.company] : [],
   );
   const scanned = front?.question
-    ? { drafts: [answerFileDraft(front.question, lines)], unplaced: [], structure: [] }
+    ? { drafts: [answerFileDraft(front.question, lines)], unplaced: [], structure: [], kept: [] }
     : scanHeadings(lines, { tags: [], company: null, depth: 0, employer });
   if (front) scanned.structure.push(...front.lines.map((line) => ({ line, role: 'meta' as const })));
   if (scanned.drafts.length === 0) {
@@ -66,6 +72,7 @@ export function importNotes(text: string): NotesImport {
       scanned.drafts.push(story);
       scanned.unplaced = [];
       scanned.structure = [];
+      scanned.kept = [];
     }
   }
   const structure: Structure[] = [...scanned.structure];
@@ -118,6 +125,7 @@ export function importNotes(text: string): NotesImport {
   }
 
   const questions: ImportedQuestion[] = [];
+  const questionOf = new Map<Draft, ImportedQuestion>();
   for (const draft of scanned.drafts) {
     const question = questionText(draft);
     if (question === '') {
@@ -142,7 +150,7 @@ export function importNotes(text: string): NotesImport {
     // A card whose company its own part of the notes names ("Meta — phone screen" further down)
     // takes its round from there, not from the notes' title.
     const draftTags = [...new Set([...draft.tags, ...(draft.company ? [] : roundTags), ...tags])];
-    questions.push({
+    const imported: ImportedQuestion = {
       question,
       line: draft.questionLines[0]!.no,
       tags: draftTags,
@@ -150,7 +158,9 @@ export function importNotes(text: string): NotesImport {
       ...(front?.timeSec !== undefined ? { timeSec: front.timeSec } : {}),
       sections,
       lines: [...new Set([...draft.questionLines, ...draft.context, ...draft.content].filter((l) => !l.blank).map((l) => l.no))].sort((a, b) => a - b),
-    });
+    };
+    questions.push(imported);
+    questionOf.set(draft, imported);
   }
   questions.sort((a, b) => a.line - b.line);
 
@@ -169,6 +179,13 @@ export function importNotes(text: string): NotesImport {
       .sort(byLine),
     company,
     tags,
+    // Only lines that did end up in that question's card (not moved out as an aside, say).
+    keptInAnswers: dedupe(scanned.kept
+      .flatMap(({ line, draft }) => {
+        const q = questionOf.get(draft);
+        return q && q.lines.includes(line.no) ? [{ line: line.no, text: line.raw.trim(), question: q.question }] : [];
+      }))
+      .sort(byLine),
   };
 }
 
@@ -237,7 +254,7 @@ function answerFileDraft(question: { text: string; line: Line }, body: Line[]): 
   return { question: question.text, questionLines: [question.line], tags: [], company: null, content: body, context: [], kind: 'q' };
 }
 
-function dedupe(lines: NotesLine[]): NotesLine[] {
+function dedupe<T extends NotesLine>(lines: T[]): T[] {
   const seen = new Set<number>();
   return lines.filter((l) => (seen.has(l.line) ? false : (seen.add(l.line), true)));
 }

@@ -6,7 +6,8 @@
  * - a question title: a line worded as a question ("Why Acme?", "Tell me about…", "为什么…")
  *   starting a paragraph, or a short topic line ("Weakness", "Teamwork or individual work")
  *   directly followed by its answer, when it is a known interview topic, opens the block, or
- *   follows two blank lines;
+ *   follows two blank lines (one after a single blank line, heading a list of its own, stays in
+ *   the answer open above it, and is reported as `kept`);
  * - a `Q:` line (its answer after `A:`), or a <details> block (<summary> is the question);
  * - an item of a question list: a run of list items (1. 2. 3., a. b. c., - - -) most of which
  *   are questions; every item of the run is one, and what follows it at the same indent or
@@ -16,7 +17,7 @@
  *   (a tag when short); else it is reported as "could not place". When a nested block has
  *   exactly one question, the text before it is kept as that question's context.
  */
-import { aLine, calloutRole, cleanTitle, isAskThemTitle, isInterviewTopic, isQuestionForm, isStarStep, isStrongQuestion, isTopicForm, isWordQuestion, qLine, sectionLabel } from './cues.js';
+import { aLine, calloutRole, cleanTitle, isAskThemTitle, isInterviewTopic, isLeadIn, isQuestionForm, isStarStep, isStrongQuestion, isTopicForm, isWordQuestion, qLine, sectionLabel } from './cues.js';
 import { isRule, type Line } from './lines.js';
 import { companySwitch, tagFromTitle } from './meta.js';
 import { withText } from './sections.js';
@@ -44,10 +45,22 @@ export interface Structure {
   role: 'category' | 'label' | 'marker' | 'title' | 'meta';
 }
 
+/**
+ * A short topic line ("靠谱 Reliable", "Curious") that would have been a question title but was
+ * kept in the answer open above it, because it follows only one blank line: a guess the user
+ * should hear about.
+ */
+export interface Kept {
+  line: Line;
+  /** The question whose answer it joined. */
+  draft: Draft;
+}
+
 export interface ScanResult {
   drafts: Draft[];
   unplaced: Line[];
   structure: Structure[];
+  kept: Kept[];
 }
 
 export interface ScanContext {
@@ -109,13 +122,14 @@ function questionOfQ(line: Line): string {
 }
 
 export function emptyResult(): ScanResult {
-  return { drafts: [], unplaced: [], structure: [] };
+  return { drafts: [], unplaced: [], structure: [], kept: [] };
 }
 
 export function mergeInto(target: ScanResult, source: ScanResult): void {
   target.drafts.push(...source.drafts);
   target.unplaced.push(...source.unplaced);
   target.structure.push(...source.structure);
+  target.kept.push(...source.kept);
 }
 
 const hasText = (lines: readonly Line[]) => lines.some((l) => !l.blank && /[\p{L}\p{N}]/u.test(l.text));
@@ -211,7 +225,12 @@ function followedDirectly(list: Unit[], i: number): Line | undefined {
   return next && next.blankBefore === 0 ? next.head : undefined;
 }
 
-function titleKind(list: Unit[], i: number, open: Open | undefined): Draft['kind'] | undefined {
+/**
+ * How the plain unit `list[i]` opens a question, if it does. 'kept': it has a topic title's shape
+ * and heads a list of its own, but an answer is open above it and only one blank line comes before
+ * it, so it stays in that answer (the caller reports it).
+ */
+function titleKind(list: Unit[], i: number, open: Open | undefined): Draft['kind'] | 'kept' | undefined {
   const unit = list[i]!;
   if (unit.kind !== 'plain') return undefined;
   const text = cleanTitle(unit.head.text);
@@ -235,7 +254,9 @@ function titleKind(list: Unit[], i: number, open: Open | undefined): Draft['kind
   // "We delivered the feature within\none week…": a wrapped sentence, not a title.
   if (!next.item && /^[a-z]/u.test(next.text)) return undefined;
   if (isInterviewTopic(text) || open === undefined || unit.blankBefore >= 2) return 'topic';
-  return undefined;
+  // Worth reporting only when it heads a list of its own ("靠谱 Reliable\n* 做事放心") and does not
+  // lead into it ("For example", "Three reasons:", "比如"); a prose paragraph is just more answer.
+  return next.item && !isLeadIn(text) ? 'kept' : undefined;
 }
 
 /**
@@ -483,7 +504,10 @@ export function scanBlock(lines: readonly Line[], ctx: ScanContext): ScanResult 
           break;
         }
         const kind = titleKind(list, i, open);
-        if (kind) {
+        if (kind === 'kept') {
+          // Only when the answer above has begun: a first paragraph is that answer, not a guess.
+          if (open!.hasContent) result.kept.push({ line: unit.head, draft: open!.draft });
+        } else if (kind) {
           openDraft(unit, unit.head.text, kind);
           break;
         }

@@ -133,6 +133,22 @@ describe('prep import', () => {
     expect(check.stdout).toContain('4 cards: 0 errors');
   });
 
+  it('reports a title-like line it kept inside the answer above it, on stderr with --json, and not for a skipped question', () => {
+    writeFileSync(path.join(cwd, 'strengths.txt'), 'Strengths\n- Calm under pressure\n\n靠谱 Reliable\n* 做事放心\n\n\nWhy Acme?\nThe product.\n');
+    const dry = prep(['import', 'strengths.txt', '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain(
+      'Kept 1 title-like line inside an answer (if it is a question of its own, put two blank lines before it or make it a heading, then import again):\n  strengths.txt:4: 靠谱 Reliable (in "Strengths")',
+    );
+    const json = prep(['import', 'strengths.txt', '--dry-run', '--json']);
+    expect((JSON.parse(json.stdout) as JsonCard[]).map((c) => c.question)).toEqual(['Strengths', 'Why Acme?']);
+    expect(json.stderr).toContain('strengths.txt:4: 靠谱 Reliable (in "Strengths")');
+    expect(prep(['import', 'strengths.txt']).code).toBe(0);
+    const again = prep(['import', 'strengths.txt']);
+    expect(again.stdout).toContain('Skipped 2 questions');
+    expect(again.stdout).not.toContain('Kept');
+  });
+
   it('--company and --tag win over what the notes name', () => {
     const file = notes('mixed-notes.txt');
     const r = prep(['import', file, '--json', '--dry-run', '--company', 'Hooli', '--tag', 'hr']);
@@ -223,6 +239,9 @@ describe.skipIf(!existsSync(SEEDS))('prep import on the user notes in ../shared/
       const dry = prep(['import', name, '--dry-run', '--json']);
       expect(dry.code, name).toBe(0);
       expect((JSON.parse(dry.stdout) as JsonCard[]).length, name).toBe(expected[i]);
+      // Seed 000 keeps "靠谱 Reliable" (one blank line above, its own bullets) in the strengths, and says so.
+      if (name.startsWith('000')) expect(dry.stderr, name).toContain(`${name}:70: 靠谱 Reliable (in "Strength (Elaborate with a good story)")`);
+      else expect(dry.stderr, name).not.toContain('title-like');
       const real = prep(['import', name]);
       expect(real.code, name).toBe(0);
     });

@@ -81,6 +81,8 @@ describe('importer fixtures', () => {
       const expected = JSON.parse(readFileSync(path.join(here, dir, 'expected.json'), 'utf8')) as {
         questions: { question: string; line: number; tags: string[]; company: string | null; sections: Record<string, string> }[];
         unplaced: number[];
+        /** Title-like lines kept inside the answer above them; none when absent. */
+        keptInAnswers?: { line: number; text: string; question: string }[];
       };
       const result = importNotes(text);
 
@@ -89,6 +91,9 @@ describe('importer fixtures', () => {
       });
       it('reports the text that belongs to no question', () => {
         expect(result.unplaced.map((u) => u.line)).toEqual(expected.unplaced);
+      });
+      it('reports the title-like lines it kept inside an answer, and no others', () => {
+        expect(result.keptInAnswers ?? []).toEqual(expected.keptInAnswers ?? []);
       });
       it('loses no text', () => {
         expect(lostLines(text, result)).toEqual([]);
@@ -229,8 +234,10 @@ describe.skipIf(!existsSync(seedsDir))('the user notes in ../shared/seeds', () =
     expect(result.questions).toHaveLength(9);
     expect(result.unplaced).toEqual([]);
     const strength = result.questions.find((q) => q.question.startsWith('Strength'))!;
-    // The "Reliable" block after one blank line is part of the strengths, not a question.
+    // The "Reliable" block after one blank line is part of the strengths, not a question; but the
+    // report says so, since the user may mean a card of its own.
     expect(strength.sections.answer).toMatch(/Reliable/u);
+    expect(result.keptInAnswers).toEqual([{ line: 70, text: '靠谱 Reliable', question: 'Strength (Elaborate with a good story)' }]);
     expect(result.questions.map((q) => q.question)).toContain('Weakness');
     expect(result.questions.map((q) => q.question)).toContain('why our company');
     expect(result.questions.every((q) => q.sections.answer !== undefined)).toBe(true);
