@@ -115,13 +115,34 @@ export function markdownLines(markdown: string, width: number, c: ChalkInstance,
       continue;
     }
     if (/^\s*(?:\*\*\*+|---+|___+)\s*$/.test(raw)) continue;
-    wrap(raw, width - indent.length).forEach((l, i) => out.push(indent + emphasis(i === 0 ? l.replace(/^(\s*)[*+-](\s+)/, '$1•$2') : l, c)));
+    const bullet = raw.replace(/^(\s*)[*+-](\s+)/, '$1•$2');
+    out.push(...emphasized(wrap(markEmphasis(bullet), width - indent.length), c).map((l) => indent + l));
   }
   return out;
 }
 
-function emphasis(line: string, c: ChalkInstance): string {
-  return line.replace(/\*\*([^*]+)\*\*|__([^_]+)__/g, (_m, a: string | undefined, b: string | undefined) => c.bold(a ?? b ?? ''));
+// Bold spans are marked before wrapping, so their ** do not count towards the width and a span
+// broken across lines stays bold on both. safeText has already made any control character in the
+// card visible, so these two cannot come from the text.
+const BOLD_ON = '\u0001';
+const BOLD_OFF = '\u0002';
+
+function markEmphasis(text: string): string {
+  return text.replace(/\*\*([^*]+)\*\*|__([^_]+)__/g, (_m, a: string | undefined, b: string | undefined) => `${BOLD_ON}${a ?? b ?? ''}${BOLD_OFF}`);
+}
+
+/** Wrapped lines of markEmphasis'd text, with the marks turned into bold. */
+function emphasized(lines: readonly string[], c: ChalkInstance): string[] {
+  let bold = false;
+  return lines.map((line) => {
+    let out = '';
+    for (const part of line.split(/([\u0001\u0002])/u)) {
+      if (part === BOLD_ON) bold = true;
+      else if (part === BOLD_OFF) bold = false;
+      else if (part !== '') out += bold ? c.bold(part) : part;
+    }
+    return out;
+  });
 }
 
 function keyPointLines(card: Card, coverage: Coverage | null, width: number, c: ChalkInstance): string[] {
@@ -131,8 +152,8 @@ function keyPointLines(card: Card, coverage: Coverage | null, width: number, c: 
   card.keyPoints.forEach((point, i) => {
     const check = coverage?.points[i];
     const mark = !check || check.total === 0 ? c.dim('•') : check.covered ? c.green('✓') : c.red('✗');
-    const wrapped = wrap(safeLine(point), width - 6);
-    wrapped.forEach((l, j) => out.push(`  ${j === 0 ? mark : ' '} ${check && !check.covered && check.total > 0 ? c.red(emphasis(l, c)) : emphasis(l, c)}`));
+    const wrapped = emphasized(wrap(markEmphasis(safeLine(point)), width - 6), c);
+    wrapped.forEach((l, j) => out.push(`  ${j === 0 ? mark : ' '} ${check && !check.covered && check.total > 0 ? c.red(l) : l}`));
   });
   return out;
 }

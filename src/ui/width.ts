@@ -89,7 +89,7 @@ export function wrap(text: string, width: number): string[] {
   if (width <= 0 || !Number.isFinite(width)) return text.split('\n');
   const lines: string[] = [];
   for (const paragraph of text.split('\n')) {
-    const indent = /^\s*(?:[-*+]\s+|\d+[.)]\s+)?/.exec(paragraph)?.[0] ?? '';
+    const indent = /^\s*(?:[-*+•]\s+|\d+[.)]\s+)?/.exec(paragraph)?.[0] ?? '';
     const hanging = ' '.repeat(Math.min(displayWidth(indent), Math.floor(width / 2)));
     let line = '';
     let lineWidth = 0;
@@ -101,8 +101,10 @@ export function wrap(text: string, width: number): string[] {
       pendingSpace = '';
     };
     // Tokens: spaces; runs of non-space non-CJK characters; single CJK/wide characters. Marks,
-    // variation selectors and joiners stay with the character before them.
-    for (const token of paragraph.match(/\s+|(?:[^\s\u2E80-\uFFEF]|[\uFE00-\uFE0F\u200D])+|.[\p{M}\uFE00-\uFE0F]*/gu) ?? []) {
+    // variation selectors and joiners stay with the character before them; as in CJK line breaking,
+    // closing punctuation (，。」…) stays with the character before it and opening brackets with the one after.
+    // Controls \u0001-\u0008 are zero-width marks callers put in the text (drill's bold), never card text.
+    for (const token of paragraph.match(/\s+|(?:[^\s\u2E80-\uFFEF]|[\uFE00-\uFE0F\u200D])+|[（「『【《〈〔［｛]*.[\p{M}\uFE00-\uFE0F\u0001-\u0008]*(?:[，。、；：！？」』）】》〉〕］｝・ー][\u0001-\u0008]*)*/gu) ?? []) {
       if (/^\s+$/.test(token)) {
         pendingSpace = lineWidth > 0 ? ' ' : token;
         continue;

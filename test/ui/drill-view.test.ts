@@ -180,6 +180,19 @@ describe('grade bar', () => {
 });
 
 describe('markdown for the terminal', () => {
+  it('does not count ** towards the width, and a bold phrase broken across lines is bold on both', () => {
+    const text = '我们在上线新的支付系统时，采用了**灰度发布的方式和自动回滚脚本**，先把百分之五的流量切到新系统';
+    const lines = markdownLines(text, 24, colour);
+    const plainLines = lines.map((l) => l.replace(ANSI, ''));
+    expect(plainLines.join('').replace(/\s/g, '')).toBe(text.replace(/\*\*/g, ''));
+    for (const line of plainLines) expect(displayWidth(line), line).toBeLessThanOrEqual(24);
+    for (const line of plainLines) expect(line).not.toMatch(/^\s*，/u);
+    expect(displayWidth(plainLines[1]!)).toBe(24); // 2 indent + 11 characters: the markers took no room
+    const boldLines = lines.filter((l) => l.includes('\u001b[1m'));
+    expect(boldLines.length).toBe(2);
+    expect(boldLines.map((l) => l.replace(ANSI, '')).join('')).toContain('灰度');
+  });
+
   it('drops comments and rules, shows bullets and bold, keeps the hanging indent', () => {
     const lines = markdownLines('<!-- hidden -->\n***\n- **Bold** point that is long enough to wrap onto the next line here', 40, plain);
     expect(lines.join('\n')).not.toContain('hidden');

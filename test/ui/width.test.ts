@@ -64,6 +64,22 @@ describe('truncate, padEnd and wrap', () => {
     }
   });
 
+  it('never starts a line with closing CJK punctuation, nor ends one with an opening bracket', () => {
+    const text = '我们先把百分之五的流量切到新系统，观察错误率和延迟。确认没有问题之后（大约一周）再逐步扩大到「全部流量」。';
+    // from 6 columns: 量」。 must stay together
+    for (let width = 6; width <= 60; width++) {
+      const lines = wrap(text, width);
+      expect(lines.join(''), `width ${width}`).toBe(text);
+      for (const line of lines) {
+        expect(line, `width ${width}`).not.toMatch(/^[，。、；：！？」』）】》]/u);
+        expect(line, `width ${width}`).not.toMatch(/[（「『【《]$/u);
+        expect(displayWidth(line)).toBeLessThanOrEqual(width);
+      }
+    }
+    // the 17th character is the comma: the line before gives up its last character instead
+    expect(wrap(text, 32)[1]!.startsWith('统，')).toBe(true);
+  });
+
   it('cuts between characters, never inside one', () => {
     expect(truncate('你的优点是什么', 7)).toBe('你的优…');
     expect(truncate('cafe\u0301 au lait', 5)).toBe('cafe\u0301…');
