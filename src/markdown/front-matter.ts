@@ -5,11 +5,17 @@
  */
 import matter from 'gray-matter';
 import { parseDuration } from '../core/text.js';
+import { explainYamlError, type YamlErrorLike } from './yaml-error.js';
 
 export interface FrontMatter {
   question?: string;
   /** File line of `question:`, for messages and for `prep list`. */
   questionLine?: number;
+  /**
+   * File line of a `question:` with nothing after it (or `""`, `~`): the file is then read like one
+   * without `question:`, and this line is where "no question found" points.
+   */
+  emptyQuestionLine?: number;
   id?: string;
   /** File line of `id:`. */
   idLine?: number;
@@ -57,14 +63,15 @@ export function readFrontMatter(text: string): FrontMatterResult {
     if (error instanceof CodeInFrontMatter) {
       return { ok: false, line: 1, message: 'front matter written as JavaScript is never run; use YAML front matter (a line with just ---)' };
     }
-    const mark = (error as { mark?: { line?: number } }).mark;
-    const reason = (error as { reason?: string }).reason ?? (error as Error).message.split('\n')[0];
     if (/engine .* is not registered/.test(String((error as Error).message))) {
       return { ok: false, line: 1, message: 'front matter must be YAML; remove the language name after the opening ---' };
     }
-    // The YAML buffer starts with the rest of the opening `---` line, so its line 0 is file line 1.
-    const line = typeof mark?.line === 'number' ? mark.line + 1 : 1;
-    return { ok: false, line, message: `front matter is not valid YAML (${reason}); fix the YAML between the --- lines` };
+    // The YAML text as gray-matter cuts it: from the end of the opening `---` line up to the
+    // closing one, so its line 0 is file line 1 and js-yaml's offsets index it.
+    const rest = text.slice(opening[0].length);
+    const close = rest.indexOf('\n---');
+    const yaml = close === -1 ? rest : rest.slice(0, close);
+    return { ok: false, ...explainYamlError(yaml, error as YamlErrorLike, (error as Error).message.split('\n')[0] ?? '') };
   }
   const bodyStart = text.length - parsed.content.length;
   const bodyLineOffset = countNewlines(text, bodyStart);
@@ -87,12 +94,14 @@ function checkFields(
   const data: FrontMatter = { tags: [] };
 
   const question = get('question');
-  if (question !== undefined && question !== null) {
-    if (typeof question !== 'string' && typeof question !== 'number') return fail('question', '`question:` must be text; put the question in quotes');
-    const text = String(question).trim();
-    if (text === '') return fail('question', '`question:` is empty; write the interview question after it');
-    data.question = text;
-    data.questionLine = lineOf('question');
+  if (question !== undefined) {
+    if (question !== null && typeof question !== 'string' && typeof question !== 'number') return fail('question', '`question:` must be text; put the question in quotes');
+    const text = question === null ? '' : String(question).trim();
+    if (text === '') data.emptyQuestionLine = lineOf('question');
+    else {
+      data.question = text;
+      data.questionLine = lineOf('question');
+    }
   }
 
   const id = get('id');
@@ -143,6 +152,8 @@ function countNewlines(text: string, end: number): number {
 /** 1-based file line of `key:` in the front matter (which starts on file line 2). */
 function keyLine(matterText: string, key: string): number {
   const lines = matterText.split('\n');
-  const index = lines.findIndex((l) => l.startsWith(`${key}:`) || l.startsWith(`"${key}":`));
+  // `key:`, `"key":`, `'key':`, `key :` (keys are fixed lowercase words, safe in a pattern).
+  const pattern = new RegExp(`^(?:${key}|"${key}"|'${key}')[ \t]*:(?:[ \t]|$)`);
+  const index = lines.findIndex((l) => pattern.test(l));
   return index === -1 ? 1 : index + 1;
 }

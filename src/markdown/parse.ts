@@ -2,7 +2,8 @@
  * One answer file's text → cards, plus the problems found in it. Pure: no file system.
  *
  * Rules (documented in README, "Answer files"):
- * - Front matter `question:` → the whole file is one question.
+ * - Front matter `question:` → the whole file is one question. An empty `question:` counts as
+ *   none (the headings are the questions); with no question heading either, it is the error.
  * - Otherwise every heading at the file's shallowest heading level is a question, except
  *   section names and STAR step names; text under it, down to the next such heading, is its answer.
  * - Within an answer, a heading that names a section (Key points, Short version, 完整版, …)
@@ -121,6 +122,9 @@ export function parseAnswerFile(text: string, file: string): ParsedFile {
     // Each heading classified once (names are normalized for it).
     const candidates = root.children.filter(isQuestionCandidate);
     if (candidates.length === 0) {
+      if (fm.data.emptyQuestionLine !== undefined) {
+        return { cards: [], problems: [{ file, line: fm.data.emptyQuestionLine, severity: 'error', message: '`question:` is empty; write the interview question after it' }] };
+      }
       const message = fm.hasFrontMatter
         ? 'no question found; add `question: ...` to the front matter'
         : 'no question found; start the file with front matter `question: ...` or a heading `# Your question?`';

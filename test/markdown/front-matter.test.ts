@@ -101,6 +101,47 @@ describe('YAML front matter', () => {
     expect(result).toMatchObject({ ok: false, line: 4 });
   });
 
+  // js-yaml notices these at a later line (the end of the front matter, or the next key); the
+  // error points at the line to fix. Lines are file lines (the opening --- is line 1).
+  it.each([
+    ['unclosed [ at the end', 'question: q\ntags: [a, b', 3, 'the [ after `tags:` is never closed'],
+    ['unclosed [ before a key', 'tags: [a, b\nquestion: q\ntime: 90s', 2, 'the [ after `tags:` is never closed'],
+    ['unclosed { before a key', 'question: q\ncompany: {name: Acme\ntime: 90s', 3, 'the { after `company:` is never closed'],
+    ['unclosed [ in a list item', 'question: q\ntags:\n  - [a, b\n  - c', 4, 'the [ on this line is never closed'],
+    ['unclosed " swallowing a quoted value', 'question: "Why us?\ntags: [a]\ncompany: "Acme"', 2, 'the " after `question:` is never closed'],
+    ["unclosed ' at the end", "tags: [a]\nquestion: 'Why us?", 3, "the ' after `question:` is never closed"],
+    ['missing comma on a continued list', 'question: q\ntags: ["a",\n  "b"\n  "c"]', 5, 'the `tags:` list has two entries with no comma between them'],
+    ['" inside double quotes', 'question: "Why "us"?"\ntags: [a]', 2, 'the value of `question:` has text after its closing "'],
+    ['a value starting with [', 'question: [Team] how do you lead?\ntags: [a]', 2, 'the value of `question:` has text after its closing ]'],
+    ['no space after the colon', 'question:Why us?\ntags: [a]', 2, '`question:` has no space after the colon'],
+    ['a value continued without indenting', 'question: Tell me about\na time you failed\ntags: [a]', 3, 'this line has no `key:`'],
+    ['an indented first key', '  question: q\ntags: [a]', 2, 'the first key is indented but the keys after it are not'],
+    ['an indented key', 'question: q\n tags: [a]', 3, '`tags:` is indented differently from the keys before it'],
+    ['a misaligned list item', 'question: q\ntags:\n    - a\n  - b', 5, 'this - item is indented differently from the items before it'],
+    ['a colon in a question', 'question: Tell me: why?', 2, 'the value of `question:` contains a colon and a space'],
+    ['a duplicated key', 'question: a\ntags: [x]\nquestion: b', 4, '`question:` appears twice'],
+  ] as const)('%s is reported on the line to fix', (_name, yaml, line, what) => {
+    const result = readFrontMatter(`---\n${yaml}\n---\n\nAnswer.\n`);
+    expect(result).toMatchObject({ ok: false, line });
+    if (!result.ok) expect(result.message).toContain(`front matter is not valid YAML (${what}); `);
+  });
+
+  it('keeps the generic message where there is nothing clearer to say', () => {
+    expect(readFrontMatter('---\nquestion: q\ntags: [intro]: oops\n---\n')).toEqual({
+      ok: false,
+      line: 3,
+      message: 'front matter is not valid YAML (incomplete explicit mapping pair; a key node is missed; or followed by a non-tabulated empty line); fix the YAML between the --- lines',
+    });
+  });
+
+  it.each(['question:', 'question: ""', "question: ''", 'question: ~', 'question :  '])('`%s` is an empty question on its line', (line) => {
+    const text = `---\ntags: [a]\n${line}\n---\n\nAnswer.\n`;
+    expect(readFrontMatter(text)).toMatchObject({ ok: true, data: { emptyQuestionLine: 3 } });
+    expect(parseAnswerFile(text, 'a.md').problems).toEqual([
+      { file: 'a.md', line: 3, severity: 'error', message: '`question:` is empty; write the interview question after it' },
+    ]);
+  });
+
   it('reads tags as a list or a comma-separated line, without duplicates', () => {
     const a = readFrontMatter('---\nquestion: q\ntags: behavioural, star, behavioural\n---\n');
     const b = readFrontMatter('---\nquestion: q\ntags: [behavioural, star]\n---\n');
