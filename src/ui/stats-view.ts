@@ -198,16 +198,22 @@ export function renderHeatmap(history: readonly HistoryDay[], { columns, c }: St
   };
 
   const lines = [heading('Review history', `last ${weeks} ${weeks === 1 ? 'week' : 'weeks'}, days start at 4 a.m.`, columns, c)];
-  // Month names above the first week whose Monday falls in that month.
+  // Month names above the first week whose Monday falls in that month. The first week shown may
+  // be the tail of a month: its label gives way when the next month's would not fit beside it.
   const monthOf = (w: number) => Number(shown[w * 7]!.day.slice(5, 7)) - 1;
-  let monthRow = '';
+  const labels: { at: number; name: string }[] = [];
   for (let w = 0; w < weeks; w++) {
     if (w > 0 && monthOf(w) === monthOf(w - 1)) continue;
     const at = w * 2;
-    if (monthRow !== '' && displayWidth(monthRow) + 1 > at) continue;
     if (at + 3 > weeks * 2) continue;
-    monthRow = padEnd(monthRow, at) + MONTHS[monthOf(w)]!;
+    const previous = labels.at(-1);
+    if (previous && previous.at + 4 > at) {
+      if (previous.at !== 0) continue;
+      labels.pop();
+    }
+    labels.push({ at, name: MONTHS[monthOf(w)]! });
   }
+  const monthRow = labels.reduce((row, { at, name }) => padEnd(row, at) + name, '');
   lines.push(`${INDENT}${' '.repeat(labelWidth)}${monthRow}`.trimEnd());
   for (let row = 0; row < 7; row++) {
     let line = `${INDENT}${padEnd(WEEKDAYS[row]!, labelWidth)}`;

@@ -73,6 +73,18 @@ describe('renderHeatmap', () => {
     for (const line of narrow) expect(displayWidth(line)).toBeLessThanOrEqual(30);
   });
 
+  it('names every month whose first week is shown, even when the first week shown is the tail of the month before', () => {
+    // Mondays from 2026-05-25 (the last week of May) to 2026-08-31: June starts one week in.
+    const start = Date.parse('2026-05-25T00:00:00Z');
+    const history = Array.from({ length: 15 * 7 }, (_, i) => ({ day: new Date(start + i * 86_400_000).toISOString().slice(0, 10), reviews: i % 3, again: 0, seconds: 0 }));
+    const months = renderHeatmap(history, { columns: 100, c: plain })[1]!.trim().split(/\s+/);
+    expect(months).toEqual(['Jun', 'Jul', 'Aug']);
+    const fromMonday = renderHeatmap(history.slice(7), { columns: 100, c: plain })[1]!.trim().split(/\s+/);
+    expect(fromMonday).toEqual(['Jun', 'Jul', 'Aug']);
+    const withMay = renderHeatmap([...Array.from({ length: 21 }, (_, i) => ({ day: new Date(start - (21 - i) * 86_400_000).toISOString().slice(0, 10), reviews: 1, again: 0, seconds: 0 })), ...history], { columns: 100, c: plain })[1]!.trim().split(/\s+/);
+    expect(withMay).toEqual(['May', 'Jun', 'Jul', 'Aug']);
+  });
+
   it('shades by the busiest day: the busiest day is full, a quiet one is light', () => {
     const history = [
       { day: '2026-11-09', reviews: 8, again: 0, seconds: 0 },
