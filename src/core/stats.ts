@@ -16,7 +16,10 @@ import { normalizeTag } from './time-limits.js';
 export const RECENT_REVIEWS = 5;
 /** Lapses at which the lapse part of the score is full. */
 export const LAPSE_CAP = 5;
-/** Weights of the weakness score; they add up to 1, so the score runs from 0 to 100. */
+/**
+ * Weights of the weakness score; they add up to 1, so the score runs from 0 to 100. Without a recall
+ * estimate the other three parts are divided by their own sum (0.60), so that score runs from 0 to 100 too.
+ */
 export const WEAKNESS_WEIGHTS = { forgetting: 0.4, lapses: 0.2, againHard: 0.25, overtime: 0.15 } as const;
 export const FORECAST_DAYS = 14;
 export const HISTORY_WEEKS = 26;
@@ -48,8 +51,11 @@ export interface WeakCard {
   company: string | null;
   /** Weakness score, 0 (solid) to 100 (weakest), one decimal. */
   score: number;
-  /** Probability of recalling it now (0–1, three decimals). */
-  retrievability: number;
+  /**
+   * Probability of recalling it now (0–1, three decimals); null when prep has no estimate: the card
+   * has no FSRS memory state (rehearsed only with `drill --cram`, so still new to the scheduler).
+   */
+  retrievability: number | null;
   lapses: number;
   /** Rehearsals counted (scheduled and cram, on or after --since). */
   reviews: number;
@@ -153,9 +159,10 @@ export interface Stats {
   byCompany: GroupStats[];
 }
 
-/** The inputs of the weakness score, each from 0 (good) to 1 (bad). */
+/** The inputs of the weakness score, each from 0 (good) to 1 (bad); lapses a count. */
 export interface WeaknessParts {
-  retrievability: number;
+  /** Recall probability now; null when unknown (no FSRS memory state): the forgetting part is left out. */
+  retrievability: number | null;
   lapses: number;
   againHardShare: number;
   overtime: number;
@@ -164,21 +171,31 @@ export interface WeaknessParts {
 /**
  * Weakness score, 0–100:
  * 100 × (0.40 × (1 − retrievability) + 0.20 × min(lapses, 5) / 5 + 0.25 × again/hard share + 0.15 × overtime).
+ * With retrievability unknown (null): 100 × (0.20 × min(lapses, 5) / 5 + 0.25 × again/hard share + 0.15 × overtime) / 0.60.
  */
 export function weaknessScore(parts: WeaknessParts): number {
   return scoreOf(parts.retrievability, parts.lapses, parts.againHardShare, parts.overtime);
 }
 
-/** weaknessScore on plain numbers (10,000 cards a run: no object each). */
-function scoreOf(retrievability: number, lapses: number, againHardShare: number, overtime: number): number {
+/** weaknessScore on plain numbers (10,000 cards a run: no object each); null: recall unknown. */
+function scoreOf(retrievability: number | null, lapses: number, againHardShare: number, overtime: number): number {
   // clamp01 and round(…, 1) written out: the same arithmetic, without four calls per card.
-  const r = Number.isFinite(retrievability) ? Math.min(1, Math.max(0, retrievability)) : 0;
   const a = Number.isFinite(againHardShare) ? Math.min(1, Math.max(0, againHardShare)) : 0;
   const o = Number.isFinite(overtime) ? Math.min(1, Math.max(0, overtime)) : 0;
-  const value = WEIGHT_FORGETTING * (1 - r) + WEIGHT_LAPSES * (Math.min(Math.max(lapses, 0), LAPSE_CAP) / LAPSE_CAP) + WEIGHT_AGAIN_HARD * a + WEIGHT_OVERTIME * o;
+  const l = Math.min(Math.max(lapses, 0), LAPSE_CAP) / LAPSE_CAP;
+  let value: number;
+  if (retrievability === null) {
+    // No recall estimate: the other three parts, scaled to the whole range.
+    value = (WEIGHT_LAPSES * l + WEIGHT_AGAIN_HARD * a + WEIGHT_OVERTIME * o) / WEIGHT_WITHOUT_FORGETTING;
+  } else {
+    const r = Number.isFinite(retrievability) ? Math.min(1, Math.max(0, retrievability)) : 0;
+    value = WEIGHT_FORGETTING * (1 - r) + WEIGHT_LAPSES * l + WEIGHT_AGAIN_HARD * a + WEIGHT_OVERTIME * o;
+  }
   return Math.round(100 * value * 10) / 10;
 }
 const { forgetting: WEIGHT_FORGETTING, lapses: WEIGHT_LAPSES, againHard: WEIGHT_AGAIN_HARD, overtime: WEIGHT_OVERTIME } = WEAKNESS_WEIGHTS;
+/** 0.60: the weights of the parts a score without recall has (summed in their order, so that all three full make exactly 100). */
+const WEIGHT_WITHOUT_FORGETTING = WEIGHT_LAPSES + WEIGHT_AGAIN_HARD + WEIGHT_OVERTIME;
 
 /** Overtime part: 0 when the answers fit the limit on average, 1 at twice the limit or more. */
 export function overtimeOf(reviews: readonly Pick<Review, 'elapsedMs' | 'timeLimitSec'>[]): number {
@@ -765,7 +782,7 @@ export type ViewCard = Pick<CardSummary, 'id' | 'question' | 'file' | 'line' | '
 export const VIEW_NUM = {
   /** Due time (scheduled cards). */
   due: 0,
-  /** The record's last review and its stability as the forgetting curve takes it (FLAG.recallable). */
+  /** The record's last review and its stability as the forgetting curve takes it (FLAG.recallable: the record has a memory state; without it recall is unknown). */
   lastReview: 1,
   curveStability: 2,
   /** The weakness score's recent parts, and the mean answer time of the recent reviews (FLAG.average), seconds. */
@@ -1082,10 +1099,13 @@ export function statsFromView(view: StatsView, options: StatsOptions): Stats {
     }
     const f = flags[i]!;
     if ((f & FLAG.rehearsed) !== 0) {
-      // Scheduler.retrievability, clamped to 0–1 (see recallAt).
-      const r = (f & FLAG.recallable) !== 0 ? recallFrom(num[ov + VIEW_NUM.lastReview]!, num[ov + VIEW_NUM.curveStability]!, nowMs) : 0;
+      // Scheduler.retrievability, clamped to 0–1 (see recallAt). A card without a memory state (only
+      // crammed: still new to the scheduler) has no recall estimate: its score leaves recall out, and
+      // it is shown as unknown (null); for ties in the ranking it counts as 0, as it always did.
+      const recallable = (f & FLAG.recallable) !== 0;
+      const r = recallable ? recallFrom(num[ov + VIEW_NUM.lastReview]!, num[ov + VIEW_NUM.curveStability]!, nowMs) : 0;
       recall[i] = r;
-      scores[i] = scoreOf(r, num[ov + VIEW_NUM.lapses]!, num[ov + VIEW_NUM.againHard]!, num[ov + VIEW_NUM.overtime]!);
+      scores[i] = scoreOf(recallable ? r : null, num[ov + VIEW_NUM.lapses]!, num[ov + VIEW_NUM.againHard]!, num[ov + VIEW_NUM.overtime]!);
     } else {
       scores[i] = NaN;
     }
@@ -1115,7 +1135,7 @@ export function statsFromView(view: StatsView, options: StatsOptions): Stats {
       tags: [...card.tags],
       company: card.company,
       score: scores[i]!,
-      retrievability: recall3(i),
+      retrievability: (f & FLAG.recallable) !== 0 ? recall3(i) : null,
       lapses: lapsesOf(i),
       reviews: num[ov + VIEW_NUM.counted]!,
       againHardShare: round(num[ov + VIEW_NUM.againHard]!, 3),

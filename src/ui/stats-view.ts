@@ -56,7 +56,7 @@ function renderWeakest(weakest: readonly WeakCard[], today: string, { columns, c
     { key: 'reviews', header: 'REVS', align: 'right', cell: (w) => String(w.reviews) },
     { key: 'lapses', header: 'LAPSES', align: 'right', cell: (w) => String(w.lapses) },
     { key: 'time', header: 'TIME/LIMIT', align: 'right', cell: (w) => `${w.averageSec === null ? '-' : formatDuration(w.averageSec)}/${formatDuration(w.limitSec)}` },
-    { key: 'recall', header: 'RECALL', align: 'right', cell: (w) => percent(w.retrievability) },
+    { key: 'recall', header: 'RECALL', align: 'right', cell: (w) => (w.retrievability === null ? '-' : percent(w.retrievability)) }, // '-': no estimate (only crammed)
     { key: 'score', header: 'SCORE', align: 'right', cell: (w) => String(Math.round(w.score)) },
   ];
   // Narrow terminals lose the least useful columns first.

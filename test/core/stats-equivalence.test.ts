@@ -138,6 +138,18 @@ describe('columnar stats against the plain version', () => {
     });
   }
 
+  it('covers cards without a memory state (recall unknown) as well as scheduled ones', () => {
+    const { cards, data } = generate(1, 300);
+    const options = { timeZone: 'UTC', limit: 500, now: new Date(NOW) };
+    const digest = digestFor(cards, data, options);
+    const weakest = statsFromDigest(cards, digest, options).weakest;
+    const unknown = weakest.filter((w) => w.retrievability === null);
+    expect(unknown.length).toBeGreaterThan(5);
+    expect(weakest.length - unknown.length).toBeGreaterThan(50);
+    for (const w of unknown) expect(w.phase === 'new' || data.cards[w.id]?.memory.lastReview === null).toBe(true);
+    expect(weakest).toEqual(referenceStatsFromDigest(cards, digest, options).weakest);
+  });
+
   it('keeps every value through columns and back', () => {
     const { cards, data } = generate(7, 200);
     const digest = digestFor(cards, data, { timeZone: 'UTC' });

@@ -37,7 +37,8 @@ interface CardFacts {
   scheduled: boolean;
   rehearsed: boolean;
   dueOffset: number | null;
-  retrievability: number;
+  /** null: no recall estimate (no FSRS memory state: no record, a new one, or one never reviewed). */
+  retrievability: number | null;
   digest: CardDigest | undefined;
   score: number | null;
   edited: boolean;
@@ -70,7 +71,8 @@ export function referenceStatsFromDigest(allCards: readonly StatsCard[], digest:
     const rehearsed = (history?.reviews ?? 0) > 0 || (record?.memory.lastReview ?? null) !== null;
     const edited = history !== undefined && history.lastHash !== card.contentHash;
     const dueOffset = scheduled ? dueOffsetOf(record.memory.due) : null;
-    const retrievability = record ? safeRetrievability(scheduler, record, now) : 0;
+    const hasMemory = scheduled && record.memory.lastReview !== null;
+    const retrievability = hasMemory ? safeRetrievability(scheduler, record, now) : null;
     let score: number | null = null;
     if (rehearsed) {
       const recent = history?.recent ?? [];
@@ -87,8 +89,9 @@ export function referenceStatsFromDigest(allCards: readonly StatsCard[], digest:
   // Ranked on the sort keys alone; the full rows (dates formatted, tags copied) are built for the ones shown only.
   const ranked = facts
     .filter((f) => f.rehearsed)
-    .map((f) => ({ f, score: f.score!, retrievability: round(f.retrievability, 3), lapses: f.record?.memory.lapses ?? 0 }))
-    .sort((a, b) => b.score - a.score || a.retrievability - b.retrievability || b.lapses - a.lapses) // ties keep deck order (a stable sort)
+    .map((f) => ({ f, score: f.score!, retrievability: f.retrievability === null ? null : round(f.retrievability, 3), lapses: f.record?.memory.lapses ?? 0 }))
+    // Ties keep deck order (a stable sort); an unknown recall counts as 0 among equal scores.
+    .sort((a, b) => b.score - a.score || (a.retrievability ?? 0) - (b.retrievability ?? 0) || b.lapses - a.lapses)
     .slice(0, options.limit ?? DEFAULT_WEAKEST_LIMIT);
   const weakest = ranked.map(({ f, score, retrievability, lapses }, i): WeakCard => {
     const recent = f.digest?.recent ?? [];

@@ -319,3 +319,71 @@ describe('computeStats: true retention against a full FSRS replay', () => {
     expect(s.overview.retention.last30.passed).toBe(expectedPassed);
   });
 });
+
+describe('weaknessScore without a recall estimate', () => {
+  it('leaves the forgetting part out and scales the other three to 0–100', () => {
+    expect(weaknessScore({ retrievability: null, lapses: 0, againHardShare: 0, overtime: 0 })).toBe(0);
+    expect(weaknessScore({ retrievability: null, lapses: 9, againHardShare: 1, overtime: 1 })).toBe(100);
+    expect(weaknessScore({ retrievability: null, lapses: 0, againHardShare: 1, overtime: 0 })).toBe(41.7); // 0.25 / 0.60
+    expect(weaknessScore({ retrievability: null, lapses: 5, againHardShare: 0, overtime: 0 })).toBe(33.3); // 0.20 / 0.60
+    expect(weaknessScore({ retrievability: null, lapses: 0, againHardShare: 0, overtime: 1 })).toBe(25); // 0.15 / 0.60
+    // A known recall of 0 still counts in full.
+    expect(weaknessScore({ retrievability: 0, lapses: 0, againHardShare: 0, overtime: 0 })).toBe(40);
+  });
+});
+
+describe('stats: cards rehearsed only in cram mode (no FSRS memory state)', async () => {
+  const { Scheduler } = await import('../../src/core/schedule.js');
+  const { columnsFromDigest, digestFor, statsFromView, statsView } = await import('../../src/core/stats.js');
+  const { referenceStatsFromDigest } = await import('./stats-reference.js');
+  const scheduler = new Scheduler();
+  // What drill --cram leaves: the review, and a record whose memory is still the scheduler's new one.
+  const crammed = (id: string): CardRecord => ({ id, question: `Question ${id}?`, file: `${id}.md`, contentHash: `hash-${id}`, memory: scheduler.newMemory(daysAgo(2)) });
+  const cards = [card('cram-good'), card('cram-again'), card('scheduled'), card('cram-no-record')];
+  const data = progress(
+    [crammed('cram-good'), crammed('cram-again'), record('scheduled', { stability: 4, lastReview: daysAgo(6), due: daysAgo(2), lapses: 3 })],
+    [
+      review('cram-good', daysAgo(2), 3, { mode: 'cram' }),
+      review('cram-good', daysAgo(1), 3, { mode: 'cram' }),
+      review('cram-again', daysAgo(2), 1, { mode: 'cram' }),
+      review('scheduled', daysAgo(6), 2),
+      review('cram-no-record', daysAgo(1), 4, { mode: 'cram' }),
+    ],
+  );
+  const options = { now: NOW, timeZone: TZ };
+  const full = computeStats(cards, data, options);
+  const fromView = statsFromView(statsView(cards, columnsFromDigest(digestFor(cards, data, options)), options), options);
+  const reference = referenceStatsFromDigest(cards, digestFor(cards, data, options), options);
+  const byId = (s: typeof full, id: string) => s.weakest.find((w) => w.id === id)!;
+
+  for (const [name, stats] of [
+    ['computeStats', full],
+    ['statsFromView', fromView],
+    ['the reference', reference],
+  ] as const) {
+    it(`${name}: a card crammed with Good has unknown recall and score 0`, () => {
+      expect(byId(stats, 'cram-good')).toMatchObject({ retrievability: null, score: 0, phase: 'new', due: null, reviews: 2 });
+      expect(byId(stats, 'cram-no-record')).toMatchObject({ retrievability: null, score: 0 });
+    });
+
+    it(`${name}: a card crammed with Again scores from its other parts, scaled to 0–100`, () => {
+      expect(byId(stats, 'cram-again')).toMatchObject({ retrievability: null, score: 41.7, againHardShare: 1 });
+    });
+
+    it(`${name}: a scheduled card keeps its recall and full score; the crammed Good card is not the weakest`, () => {
+      const scheduled = byId(stats, 'scheduled');
+      const recall = scheduler.retrievability(data.cards.scheduled!.memory, NOW);
+      expect(scheduled.retrievability).toBe(Math.round(recall * 1000) / 1000);
+      expect(scheduled.retrievability).toBeGreaterThan(0);
+      expect(scheduled.score).toBe(Math.round(100 * (0.4 * (1 - recall) + 0.2 * (3 / 5) + 0.25 * 1) * 10) / 10);
+      expect(stats.weakest.map((w) => w.id)).toEqual(['scheduled', 'cram-again', 'cram-good', 'cram-no-record']);
+    });
+  }
+
+  it('all paths agree', () => {
+    expect(fromView).toEqual(full);
+    expect(JSON.stringify(full)).toBe(JSON.stringify(reference));
+    // What `prep stats --json` prints.
+    expect(JSON.parse(JSON.stringify(full)).weakest.find((w: { id: string }) => w.id === 'cram-good').retrievability).toBeNull();
+  });
+});

@@ -52,6 +52,38 @@ describe('renderStats', () => {
   });
 });
 
+describe('renderStats: recall unknown', () => {
+  /** The last two cells of a weakest-table row: RECALL and SCORE. */
+  const recallAndScore = (line: string) => line.match(/\s(\S+)\s+(\S+)$/)!.slice(1);
+
+  it('shows - in the RECALL column for a card rehearsed only in cram mode', async () => {
+    const { Scheduler } = await import('../../src/core/schedule.js');
+    const data = buildSampleProgress(deck.cards);
+    const rehearsed = new Set(stats.weakest.map((w) => w.id));
+    const card = deck.cards.find((c) => !rehearsed.has(c.id))!;
+    // What drill --cram leaves for a card never scheduled: a review graded Good and a record with a new memory state.
+    const at = new Date(SAMPLE_NOW.getTime() - 86_400_000);
+    data.reviews.push({ seq: data.lastSeq + 1, cardId: card.id, at, grade: 3, elapsedMs: 20_000, timeLimitSec: card.timeLimitSec, mode: 'cram', typed: false, contentHash: card.contentHash });
+    data.lastSeq += 1;
+    data.cards[card.id] = { id: card.id, question: card.question, file: card.file, contentHash: card.contentHash, memory: new Scheduler().newMemory(at) };
+    const withCram = computeStats(deck.cards, data, { now: SAMPLE_NOW, timeZone: 'UTC' });
+    const row = withCram.weakest.find((w) => w.id === card.id)!;
+    expect(row).toMatchObject({ retrievability: null, score: 0 });
+    expect(withCram.weakest.at(-1)!.id).toBe(card.id); // answered well: not ranked as weak
+    const lines = renderStats(withCram, { columns: 120, c: plain });
+    expect(lines[1]).toMatch(/RECALL\s+SCORE$/);
+    const rows = lines.slice(2, 2 + withCram.weakest.length);
+    expect(rows.map(recallAndScore)).toEqual(withCram.weakest.map((w) => [w.id === card.id ? '-' : `${Math.round(w.retrievability! * 100)}%`, String(Math.round(w.score))]));
+    expect(recallAndScore(rows.at(-1)!)).toEqual(['-', '0']);
+  });
+
+  it('shows a known recall of 0 as 0%, not -', () => {
+    const zero: Stats = { ...stats, weakest: stats.weakest.map((w, i) => (i === 0 ? { ...w, retrievability: 0 } : i === 1 ? { ...w, retrievability: null } : w)) };
+    const rows = renderStats(zero, { columns: 120, c: plain }).slice(2, 4);
+    expect(rows.map((l) => recallAndScore(l)[0])).toEqual(['0%', '-']);
+  });
+});
+
 describe('renderHeatmap', () => {
   it('reads without colour: shading characters and a legend', () => {
     const lines = renderHeatmap(stats.history, { columns: 80, c: plain });
