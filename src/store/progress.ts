@@ -71,7 +71,7 @@ export interface ProgressStore {
   compact(): void;
   /** Compacts when worthwhile and releases the lock; idempotent; never throws (safe in a SIGINT handler): a failed compaction becomes a warning. */
   close(): void;
-  /** Things the user may want to know that did not stop the store from opening (e.g. a backup that failed). */
+  /** Things the user may want to know that did not stop the store: a backup that failed on open, a compaction that failed on close. */
   readonly warnings: readonly string[];
   /**
    * The reviews since `since` and whether a card had a scheduled review before, without reading
