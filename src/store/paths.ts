@@ -53,8 +53,14 @@ export function journalFileFor(progressFile: string): string {
   return progressFile.endsWith('.json') ? `${progressFile.slice(0, -'.json'.length)}.journal` : `${progressFile}.journal`;
 }
 
-/** Path to show the user: relative to where they are, when that is shorter. */
+/**
+ * Path to show the user: relative to where they are when it stays near (inside, or up to two
+ * folders up: `../.prep/progress.json` from inside the deck), else absolute.
+ */
 export function displayPath(absolute: string, cwd: string = process.cwd()): string {
   const relative = path.relative(cwd, absolute);
-  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : absolute;
+  if (relative === '' || path.isAbsolute(relative)) return absolute;
+  const parts = relative.split(path.sep);
+  const up = parts.findIndex((part) => part !== '..');
+  return up === -1 || up > 2 ? absolute : relative;
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultProgressFile, journalFileFor, locationsFor } from '../../src/store/paths.js';
+import { defaultProgressFile, displayPath, journalFileFor, locationsFor } from '../../src/store/paths.js';
 
 describe('where prep keeps its files', () => {
   it('keeps .prep beside the deck folder, and progress.json in it', () => {
@@ -14,5 +14,15 @@ describe('where prep keeps its files', () => {
     expect(journalFileFor('/a/p.json.json')).toBe('/a/p.json.journal');
     expect(journalFileFor('/a/progress')).toBe('/a/progress.journal');
     expect(journalFileFor('/a/b.JSON')).toBe('/a/b.JSON.journal');
+  });
+
+  it('shows paths relative to where the user is when that stays near, else absolute', () => {
+    const cwd = '/home/me/interview/answers';
+    expect(displayPath('/home/me/interview/answers/why.md', cwd)).toBe('why.md');
+    expect(displayPath('/home/me/interview/.prep/progress.json', cwd)).toBe(path.join('..', '.prep', 'progress.json'));
+    expect(displayPath('/home/me/other/notes.md', cwd)).toBe(path.join('..', '..', 'other', 'notes.md'));
+    expect(displayPath('/srv/decks/answers/why.md', cwd)).toBe('/srv/decks/answers/why.md');
+    expect(displayPath(cwd, cwd)).toBe(cwd);
+    expect(displayPath('/home/me/interview', cwd)).toBe('/home/me/interview'); // a bare .. says less than the path
   });
 });
