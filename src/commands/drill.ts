@@ -62,6 +62,7 @@ export async function run(options: DrillOptions, io: CommandIO): Promise<number>
     // Edited answers keep their schedule; renamed cards get their history back (logged, never dropped).
     for (const event of reconcile(deck.cards, store.data, startedAt)) store.append(event);
     const cards = filterCards(deck.cards, { tags: options.tag, company: options.company });
+    const filtered = (options.tag?.length ?? 0) > 0 || options.company !== undefined;
     const scheduler = new Scheduler(retention);
     const newPerDay = options.new ?? DEFAULT_NEW_PER_DAY;
     const reviewsPerDay = options.maxReviews ?? DEFAULT_REVIEWS_PER_DAY;
@@ -89,7 +90,7 @@ export async function run(options: DrillOptions, io: CommandIO): Promise<number>
             newPerDay,
             reviewsPerDay,
             nextDue: nextDue(cards, store.data.cards, startedAt),
-            filtered: (options.tag?.length ?? 0) > 0 || options.company !== undefined,
+            filtered,
           },
           startedAt,
           c,
@@ -101,7 +102,7 @@ export async function run(options: DrillOptions, io: CommandIO): Promise<number>
     // Each card's answer is read from the cache when the session first needs it (the reveal).
     const queue = picked.queue.map((p) => ({ ...p, card: deck.fullCard(p.card) }));
     const state = await interactive(startSession(queue, store.data.cards, now()), config, store, locations.deckDir, io, now);
-    const summary = summarize(state, nextDue(cards, state.records, state.now));
+    const summary = summarize(state, nextDue(cards, state.records, state.now), filtered);
     if (state.ended === 'interrupted') io.stdout.write(`${oneLineSummary(summary, state.now)}\n`);
     else printLines(io, renderSummary(summary, state.now, c));
     store.close(); // folds the session into progress.json; what went wrong there is among the warnings

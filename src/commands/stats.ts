@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { UsageError } from '../core/errors.js';
+import { studyDay } from '../core/study-day.js';
 import { columnsFromDigest, digestFor, isStudyDay, statsFromView, statsView, type DigestColumns, type Stats } from '../core/stats.js';
 import { cacheDirFor, listAnswerFiles, loadDeckSummary, withDeckList, type DeckSummary } from '../store/deck-cache.js';
 import { defaultProgressFile, findDeck } from '../store/paths.js';
@@ -27,6 +28,8 @@ export async function run(options: StatsCommandOptions, io: CommandIO): Promise<
     throw new UsageError(`--since takes a date written YYYY-MM-DD, not "${options.since}"; for example --since 2026-11-01`);
   }
   const now = pinnedNow(io.env) ?? new Date();
+  const today = studyDay(now);
+  if (since !== undefined && since > today) throw new UsageError(`--since ${since} is after today (${today}), so no review would count; give a day up to today`);
   const locations = findDeck({ deck: options.deck, cwd: io.cwd, env: io.env });
   const file = options.progress !== undefined ? path.resolve(io.cwd, options.progress) : defaultProgressFile(locations);
   const scope = { since, tags: options.tag, company: options.company };

@@ -261,18 +261,25 @@ function hint(text: string, columns: number, c: ChalkInstance): string[] {
 }
 
 export interface Summary {
+  /** Grades given (a card back for a learning step is graded again). */
   graded: number;
+  /** Distinct cards graded. */
+  cards: number;
   skipped: number;
   spentMs: number;
   grades: Record<Grade, number>;
   /** When the next card in this deck selection falls due; null when none is scheduled. */
   nextDue: Date | null;
+  /** The selection is narrowed by --tag or --company: "next card" means the next matching one. */
+  filtered: boolean;
   ended: 'finished' | 'quit' | 'interrupted';
 }
 
-export function summarize(state: SessionState, nextDue: Date | null): Summary {
+export function summarize(state: SessionState, nextDue: Date | null, filtered = false): Summary {
   return {
     graded: state.history.length,
+    cards: new Set(state.history.map((entry) => entry.cardId)).size,
+    filtered,
     skipped: state.skipped,
     spentMs: Math.max(0, state.now.getTime() - state.startedAt.getTime()),
     grades: gradeCounts(state),
@@ -310,23 +317,25 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 
 export function renderSummary(summary: Summary, now: Date, c: ChalkInstance, timeZone?: string): string[] {
   const title = summary.ended === 'finished' ? 'Session done' : 'Session stopped';
-  const lines = [c.bold(`${title}: ${plural(summary.graded, 'card')} graded in ${formatDuration(summary.spentMs / 1000)}${summary.skipped > 0 ? `, ${summary.skipped} skipped` : ''}.`)];
+  const grades = summary.graded !== summary.cards ? ` (${plural(summary.graded, 'grade')})` : '';
+  const lines = [c.bold(`${title}: ${plural(summary.cards, 'card')} graded${grades} in ${formatDuration(summary.spentMs / 1000)}${summary.skipped > 0 ? `, ${summary.skipped} skipped` : ''}.`)];
   if (summary.graded > 0) {
     const colours = gradeColours(c);
     lines.push(`  ${GRADES.map((g) => colours[g](`${GRADE_NAMES[g]} ${summary.grades[g]}`)).join('  ')}`);
   }
-  lines.push(nextDueLine(summary.nextDue, now, timeZone));
+  lines.push(nextDueLine(summary, now, timeZone));
   return lines;
 }
 
-function nextDueLine(nextDue: Date | null, now: Date, timeZone?: string): string {
-  return nextDue ? `Next card due ${whenDue(now, nextDue, timeZone)}.` : 'No card is scheduled yet; new cards are introduced each day.';
+function nextDueLine({ nextDue, filtered }: Pick<Summary, 'nextDue' | 'filtered'>, now: Date, timeZone?: string): string {
+  const card = filtered ? 'card matching --tag/--company' : 'card';
+  return nextDue ? `Next ${card} due ${whenDue(now, nextDue, timeZone)}.` : `No ${card} is scheduled yet; new cards are introduced each day.`;
 }
 
 /** The line printed on Ctrl-C. */
 export function oneLineSummary(summary: Summary, now: Date, timeZone?: string): string {
   const saved = summary.graded === 0 ? 'nothing graded' : `${plural(summary.graded, 'grade')} saved`;
-  return `Stopped: ${saved} in ${formatDuration(summary.spentMs / 1000)}. ${nextDueLine(summary.nextDue, now, timeZone)}`;
+  return `Stopped: ${saved} in ${formatDuration(summary.spentMs / 1000)}. ${nextDueLine(summary, now, timeZone)}`;
 }
 
 export interface NothingDueInfo {
@@ -351,7 +360,8 @@ export function renderNothingDue(info: NothingDueInfo, now: Date, c: ChalkInstan
   const lines = [c.bold('Nothing is due right now.')];
   if (info.newHeldBack > 0) lines.push(`Today's new cards are done (limit ${info.newPerDay}); ${plural(info.newHeldBack, 'new card waits', 'new cards wait')} for tomorrow (the day starts at 4 a.m.), or raise the limit with \`--new ${info.newPerDay + 10}\`.`);
   if (info.dueHeldBack > 0) lines.push(`Today's review limit (${info.reviewsPerDay}) is reached; ${plural(info.dueHeldBack, 'due card waits', 'due cards wait')}. Raise it with \`--max-reviews ${info.reviewsPerDay + 50}\`.`);
-  lines.push(info.nextDue ? `The next card is due ${whenDue(now, info.nextDue, timeZone)}.` : 'No card is scheduled yet.');
+  const card = info.filtered ? 'card matching --tag/--company' : 'card';
+  lines.push(info.nextDue ? `The next ${card} is due ${whenDue(now, info.nextDue, timeZone)}.` : `No ${card} is scheduled yet.`);
   lines.push(`To rehearse anyway (e.g. the night before an interview), run ${c.cyan('`prep drill --cram`')}.`);
   return lines;
 }

@@ -233,5 +233,10 @@ describe('prep stats usage errors', () => {
     expect(since.stderr).toContain('--since takes a date written YYYY-MM-DD');
     expect(prep(['--since', '2026-02-30']).code).toBe(2);
     expect(prep(['--limit', 'ten']).code).toBe(2);
+    // after today (PREP_NOW is 2026-11-14 at noon UTC): no review could count
+    const future = prep(['--since', '2026-11-15']);
+    expect(future.code).toBe(2);
+    expect(future.stderr).toContain('--since 2026-11-15 is after today (2026-11-14)');
+    expect(prep(['--since', '2026-11-14']).code).toBe(0);
   });
 });

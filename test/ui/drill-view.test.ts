@@ -215,6 +215,22 @@ describe('summaries', () => {
     expect(oneLineSummary({ ...summary, ended: 'interrupted' }, at(95_000), 'UTC')).toBe('Stopped: 1 grade saved in 1m35s. Next card due in 58m (11:00).');
   });
 
+  it('counts cards, not grades, and says how many grades when a card came back for a learning step', () => {
+    let state = revealed(makeCard('s'), 30_000);
+    state = step(state, { type: 'key', key: { type: 'text', text: '3' }, now: at(31_000) }, config).state;
+    state = step(state, { type: 'persisted', now: at(31_000) }, config).state;
+    // Good on a new card: it comes back for a learning step and is graded again.
+    state = step(state, { type: 'key', key: { type: 'key', name: 'enter' }, now: at(60_000) }, config).state;
+    state = step(state, { type: 'key', key: { type: 'text', text: '3' }, now: at(61_000) }, config).state;
+    state = step(state, { type: 'persisted', now: at(95_000) }, config).state;
+    const summary = summarize(state, null, true);
+    expect([summary.cards, summary.graded]).toEqual([1, 2]);
+    const text = renderSummary(summary, at(95_000), plain, 'UTC').join('\n');
+    expect(text).toContain('1 card graded (2 grades) in 1m35s');
+    // with --tag or --company, "next card" is the next matching one
+    expect(text).toContain('No card matching --tag/--company is scheduled yet');
+  });
+
   it('when nothing is due, says when the next card is and how to cram', () => {
     const lines = renderNothingDue({ matching: 5, toPrepare: 0, newHeldBack: 3, dueHeldBack: 0, newPerDay: 10, reviewsPerDay: 100, nextDue: at(2 * 86_400_000), filtered: false }, t0, plain, 'UTC');
     const text = lines.join('\n');
