@@ -10,7 +10,13 @@ export function slugify(question: string): string {
     .replace(/['’]/g, '')
     .replace(/[^\p{L}\p{N}\p{M}]+/gu, '-')
     .replace(/^-+|-+$/g, '');
-  let slug = [...words].slice(0, MAX_SLUG_CHARS).join('').replace(/-+$/g, '');
+  const chars = [...words];
+  let slug = chars.slice(0, MAX_SLUG_CHARS).join('');
+  // A long question is cut between words when there is a break in the second half (not mid-word:
+  // "…working-on-it-i"); Chinese has none and is cut between characters.
+  const lastBreak = slug.lastIndexOf('-');
+  if (chars.length > MAX_SLUG_CHARS && chars[MAX_SLUG_CHARS] !== '-' && lastBreak >= slug.length / 2) slug = slug.slice(0, lastBreak);
+  slug = slug.replace(/-+$/g, '');
   if (slug === '') slug = 'question';
   if (RESERVED.test(slug)) slug = `${slug}-question`;
   return slug;

@@ -39,6 +39,13 @@ describe('slugify', () => {
     expect(slug).not.toMatch(/-$/);
     expect([...slugify('很'.repeat(500))].length).toBe(60);
   });
+
+  it('cuts a long question between words, not inside one', () => {
+    expect(slugify("What's your greatest weakness and how are you working on it in your current role?")).toBe('whats-your-greatest-weakness-and-how-are-you-working-on-it');
+    expect(slugify('Why do you want to work as an integration Support Engineer (explain how your experience will help)')).toBe('why-do-you-want-to-work-as-an-integration-support-engineer');
+    // a word that ends exactly at the limit is kept whole
+    expect(slugify(`${'a'.repeat(55)} bcde fgh`)).toBe(`${'a'.repeat(55)}-bcde`);
+  });
   it('is always a single safe file name (property)', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (question) => {
