@@ -263,6 +263,12 @@ describe.skipIf(!existsSync(seedsDir))('the user notes in ../shared/seeds', () =
     // The paragraph after the last component (one blank line) closes the design and introduces the
     // diagram the question asks for: both are the answer, not text to report.
     expect(design.sections.answer).toMatch(/With the durability of Message Queue[\s\S]*\| Elasticsearch \|/u);
+    // The Python snippet and the ASCII diagram are fenced code, not lines a viewer runs together;
+    // "1. Functionality" keeps its paragraph inside the item.
+    expect(design.sections.notes).toContain('```\n# Update MySQL\ncursor.execute(');
+    expect(design.sections.answer).toMatch(/```\n\+-+\+ \+-+\+\n[\s\S]*\| Elasticsearch \|\n\| \|\n```$/u);
+    const review = result.questions.find((q) => q.question.includes('code review'))!;
+    expect(review.sections.answer).toMatch(/^1\. Functionality\n\n {3}First of all/u);
     // Narrative outside the questions is reported, not attached to question 7.
     expect(result.questions[6]!.sections).toEqual({});
     expect(result.unplaced.length).toBeGreaterThan(5);
