@@ -117,6 +117,8 @@ export function isInterviewTopic(text: string): boolean {
 const STAR = /^(?:situation|task|actions?|results?|reflections?|learnings?|lessons?(?:\s+learned)?|outcome|impact|context|background|s|t|a|r|情境|情景|背景|任务|任務|行动|行動|结果|結果|反思|总结|總結|收获|收穫)$/iu;
 
 export function isStarStep(text: string): boolean {
+  // A step is a word or two; the patterns below would take quadratic time on a long run of spaces.
+  if (text.length > 200) return false;
   const t = cleanTitle(text)
     .replace(/^[\s\d.)、#*-]+/u, '')
     .replace(/\s*[:：]?\s*$/u, '')
@@ -143,8 +145,10 @@ export function sectionLabel(text: string, isHeading: boolean): { name: SectionN
 }
 
 // "Q1:", "问题2：", "问题一：", "題目三、": the number may be written in Chinese numerals.
-const Q_LINE = /^(?:\*\*|__)?(?:q|question|问题|問題|问|問|题目|題目)\s*(?:\d{1,3}|[一二三四五六七八九十]{1,3})?\s*(?:\*\*|__)?\s*(?:[:：]|(?<=[\d一二三四五六七八九十])\s*[.、)])\s*(?:\*\*|__)?\s*/iu;
-const A_LINE = /^(?:\*\*|__)?(?:a|ans|answer|答|回答|答案)\s*\d{0,3}\s*(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?\s*/iu;
+// Every \s* is followed by something that is not a space (or ends the label), so that a long run of
+// spaces cannot be split between them in many ways: `a\s*\d{0,3}\s*(\*\*)?\s*:` took cubic time.
+const Q_LINE = /^(?:\*\*|__)?(?:q|question|问题|問題|问|問|题目|題目)\s*(?:(?:\d{1,3}|[一二三四五六七八九十]{1,3})\s*(?:[.、)]|(?:(?:\*\*|__)\s*)?[:：])|(?:(?:\*\*|__)\s*)?[:：])\s*(?:(?:\*\*|__)\s*)?/iu;
+const A_LINE = /^(?:\*\*|__)?(?:a|ans|answer|答|回答|答案)\s*(?:\d{1,3}\s*)?(?:(?:\*\*|__)\s*)?[:：]\s*(?:(?:\*\*|__)\s*)?/iu;
 
 /** "**Q1. Why…?**" → "Q1. Why…?": a label line written wholly in bold. */
 function unwrapBold(text: string): string {
@@ -185,11 +189,12 @@ const PLACEHOLDER_WORD =
  * the placeholder word ('' for a bare one), or undefined for a real answer.
  */
 export function placeholder(text: string): string | undefined {
-  const t = text
-    .trim()
-    .replace(/^(?:[-*+•]\s+)?(?:\[[ xX]\]\s+)?/u, '')
-    .replace(/^(?:\*\*|__|\*|_|`)+|(?:\*\*|__|\*|_|`)+$/gu, '')
-    .replace(/^[(（[【]\s*|\s*[)）\]】]$/gu, '')
+  // Emphasis and code marks at either end are stripped by hand: `(?:\*\*|__|\*|_)+$` took time
+  // exponential in a run of underscores, and even `[*_`]+$` is quadratic in one. Then a bracket
+  // around it, the bracket before the spaces for the same reason (`\s*[)）]$` is quadratic in spaces).
+  const t = trimChars(text.trim().replace(/^(?:[-*+•]\s+)?(?:\[[ xX]\]\s+)?/u, ''), '*_`')
+    .replace(/^[(（[【]\s*/u, '')
+    .replace(/[)）\]】]$/u, '')
     .trim();
   if (t === '' || t.includes('\n')) return undefined;
   if (/^[.。…?？!！\-—–_~·、]+$/u.test(t)) return '';
@@ -198,4 +203,13 @@ export function placeholder(text: string): string | undefined {
   // "TODO think of one" is a placeholder; "Todo lists: I write one…" is an answer.
   if (/^\s/u.test(t.slice(m[0].length)) && (m[0] !== m[0].toUpperCase() || !/[A-Z]/u.test(m[0]))) return undefined;
   return t.slice(m[0].length).replace(/^[\s:：\-—–,，.。!！()（）]+/u, '').trim();
+}
+
+/** `text` without any of `chars` at its start or end. Linear, unlike a regular expression anchored at the end. */
+function trimChars(text: string, chars: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && chars.includes(text[start]!)) start++;
+  while (end > start && chars.includes(text[end - 1]!)) end--;
+  return text.slice(start, end);
 }

@@ -35,7 +35,8 @@ export function roundFromTitle(text: string): string | undefined {
 
 function titleParts(text: string): { company?: string; round?: string } {
   const t = cleanTitle(text.replace(/^#+\s*/u, ''));
-  if (t === '' || isQuestionForm(t)) return {};
+  // A title naming a company and a round is short; the patterns below are quadratic in a long one.
+  if (t === '' || t.length > 120 || isQuestionForm(t)) return {};
   const explicit = COMPANY_LINE.exec(t);
   if (explicit) return { company: cleanCompany(explicit[1]!, true) };
   const roundAfter = NAME_THEN_ROUND.exec(t);
