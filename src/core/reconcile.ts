@@ -64,13 +64,14 @@ export function reconcile(cards: readonly ReconcileCard[], data: ProgressData, n
       found[i] = { orphan, reason: 'same-question' };
       taken.add(orphan);
     });
-    // What is left, one to one by file.
+    // What is left, one to one by file: the file's only orphan to the file's only card, when that card has no history yet.
     const orphansIn = groupBy(orphans.filter((o) => !taken.has(o)), (o) => o.file);
-    const waitingIn = groupBy(firsts.map((_, i) => i).filter((i) => records[i] === undefined && found[i] === undefined), (i) => firsts[i]!.file);
-    const cardsIn = groupBy(firsts, (card) => card.file);
+    const cardsIn = groupBy(firsts.map((_, i) => i), (i) => firsts[i]!.file);
     for (const [file, left] of orphansIn) {
-      const waiting = waitingIn.get(file);
-      if (left.length === 1 && waiting?.length === 1 && cardsIn.get(file)!.length === 1) found[waiting[0]!] = { orphan: left[0]!, reason: 'same-file' };
+      const only = cardsIn.get(file);
+      if (left.length !== 1 || only?.length !== 1) continue;
+      const i = only[0]!;
+      if (records[i] === undefined && found[i] === undefined) found[i] = { orphan: left[0]!, reason: 'same-file' };
     }
   }
 

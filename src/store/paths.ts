@@ -55,12 +55,14 @@ export function journalFileFor(progressFile: string): string {
 
 /**
  * Path to show the user: relative to where they are when it stays near (inside, or up to two
- * folders up: `../.prep/progress.json` from inside the deck), else absolute.
+ * folders up and below a folder other than the root: `../.prep/progress.json` from inside the
+ * deck, not `../../work/notes.txt` from /tmp/x), else absolute.
  */
 export function displayPath(absolute: string, cwd: string = process.cwd()): string {
   const relative = path.relative(cwd, absolute);
   if (relative === '' || path.isAbsolute(relative)) return absolute;
-  const parts = relative.split(path.sep);
-  const up = parts.findIndex((part) => part !== '..');
-  return up === -1 || up > 2 ? absolute : relative;
+  const up = relative.split(path.sep).findIndex((part) => part !== '..');
+  if (up === -1 || up > 2) return absolute;
+  const common = path.resolve(cwd, ...new Array<string>(up).fill('..'));
+  return common === path.parse(common).root ? absolute : relative;
 }

@@ -240,14 +240,14 @@ export function gradeBar(intervals: Record<Grade, string> | null, suggested: Gra
   for (const g of GRADES) {
     const text = `${g} ${GRADE_NAMES[g]}${intervals ? ` ${intervals[g]}` : ''}`;
     const cell = g !== suggested ? ` ${colours[g](text)} ` : c.level > 0 ? colours[g].inverse.bold(` ${text} `) : `[${text}]`; // without colour, brackets mark it
-    const width = displayWidth(text) + 2 + (row.length > 0 ? 1 : 0);
-    if (row.length > 0 && rowWidth + width > columns) {
+    const width = displayWidth(text) + 2;
+    if (row.length > 0 && rowWidth + 1 + width > columns) {
       lines.push(` ${row.join(' ')}`);
       row = [];
       rowWidth = 1;
     }
+    rowWidth += (row.length > 0 ? 1 : 0) + width;
     row.push(cell);
-    rowWidth += displayWidth(text) + 2 + (row.length > 1 ? 1 : 0);
   }
   lines.push(` ${row.join(' ')}`);
   if (suggested !== null) lines.push(...hint(`Enter = ${GRADE_NAMES[suggested]} (suggested: ${why || 'no hints'}); you decide`, columns, c));
@@ -327,8 +327,11 @@ export function renderSummary(summary: Summary, now: Date, c: ChalkInstance, tim
   return lines;
 }
 
+/** "card", or with --tag/--company, the card that is meant: the next matching one. */
+const cardWord = (filtered: boolean) => (filtered ? 'card matching --tag/--company' : 'card');
+
 function nextDueLine({ nextDue, filtered }: Pick<Summary, 'nextDue' | 'filtered'>, now: Date, timeZone?: string): string {
-  const card = filtered ? 'card matching --tag/--company' : 'card';
+  const card = cardWord(filtered);
   return nextDue ? `Next ${card} due ${whenDue(now, nextDue, timeZone)}.` : `No ${card} is scheduled yet; new cards are introduced each day.`;
 }
 
@@ -360,7 +363,7 @@ export function renderNothingDue(info: NothingDueInfo, now: Date, c: ChalkInstan
   const lines = [c.bold('Nothing is due right now.')];
   if (info.newHeldBack > 0) lines.push(`Today's new cards are done (limit ${info.newPerDay}); ${plural(info.newHeldBack, 'new card waits', 'new cards wait')} for tomorrow (the day starts at 4 a.m.), or raise the limit with \`--new ${info.newPerDay + 10}\`.`);
   if (info.dueHeldBack > 0) lines.push(`Today's review limit (${info.reviewsPerDay}) is reached; ${plural(info.dueHeldBack, 'due card waits', 'due cards wait')}. Raise it with \`--max-reviews ${info.reviewsPerDay + 50}\`.`);
-  const card = info.filtered ? 'card matching --tag/--company' : 'card';
+  const card = cardWord(info.filtered);
   lines.push(info.nextDue ? `The next ${card} is due ${whenDue(now, info.nextDue, timeZone)}.` : `No ${card} is scheduled yet.`);
   lines.push(`To rehearse anyway (e.g. the night before an interview), run ${c.cyan('`prep drill --cram`')}.`);
   return lines;

@@ -22,6 +22,8 @@ describe('where prep keeps its files', () => {
     expect(displayPath('/home/me/interview/.prep/progress.json', cwd)).toBe(path.join('..', '.prep', 'progress.json'));
     expect(displayPath('/home/me/other/notes.md', cwd)).toBe(path.join('..', '..', 'other', 'notes.md'));
     expect(displayPath('/srv/decks/answers/why.md', cwd)).toBe('/srv/decks/answers/why.md');
+    // two folders up is the root: nothing near in common
+    expect(displayPath('/work/shared/notes.txt', '/tmp/kc')).toBe('/work/shared/notes.txt');
     expect(displayPath(cwd, cwd)).toBe(cwd);
     expect(displayPath('/home/me/interview', cwd)).toBe('/home/me/interview'); // a bare .. says less than the path
   });
