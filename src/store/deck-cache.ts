@@ -55,6 +55,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { MessagePort, Worker } from 'node:worker_threads';
 import { SECTION_NAMES, SPOKEN_VERSIONS, summarizeCard, type Card, type CardSummary, type Section, type SectionName, type SpokenVersion } from '../core/card.js';
 import { assembleDeck, type Deck } from '../core/deck.js';
 import { PrepError } from '../core/errors.js';
@@ -63,6 +64,7 @@ import { jsonText } from '../ui/json.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { sha256Hex } from './checksum.js';
 import { nodeFs } from './fs-layer.js';
+import { shareJobs } from './parse-pool.js';
 import { locationsFor } from './paths.js';
 
 /** Bumped whenever the layout below changes (6: the header counts the errors; summaries have keyPointsSource). */
@@ -202,6 +204,18 @@ export async function loadDeckAsync(root: string, listing?: Listing): Promise<De
  */
 const WORKER_PARSE_FILES = 500;
 const WORKER_YOUNG_GENERATION_MB = 12;
+/**
+ * Helper threads a cold parse starts at most, with a second core. Each costs memory (an isolate
+ * with the parser loaded, its heap): a cold list of 10,000 files peaked at 158 MB RSS with the
+ * worker alone, 181-183 MB with one helper and 243 MB with three, over the 200 MB prep keeps to.
+ */
+const PARSE_HELPERS_MAX = 1;
+/**
+ * A helper keeps nothing between files (about 8 MB live), yet V8 let its old generation grow to
+ * 35-45 MB between full collections; capped at 24 MB it collects sooner, for the same time. A file
+ * too big for that makes the helper run out of memory: its port closes and the worker parses its files.
+ */
+const HELPER_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 24 };
 
 /**
  * `read` of the index (the summary and lazy loads); when it has nothing and there is no usable index
@@ -222,9 +236,11 @@ export function hasUsableIndex(root: string): boolean {
 
 /**
  * Runs the deck's parse in a worker thread (src/store/parse-worker.ts), which writes the cache as a
- * load in this thread would. False when it could not: no built worker (the TypeScript sources under
- * test), a cache folder prep may not write (the worker's work would be lost), or the worker failed;
- * the caller then parses here, as before.
+ * load in this thread would, with a helper thread that parses files too when there is a second
+ * core (PARSE_HELPERS_MAX; see parse-pool.ts). False when it could not: no built worker (the TypeScript
+ * sources under test), a cache folder prep may not write (the worker's work would be lost), or the
+ * worker failed; the caller then parses here, as before. A helper that fails only leaves its files
+ * to the worker.
  */
 async function cachedByWorker(root: string): Promise<boolean> {
   if (BUILD_ID === 'source' || workerFailed) return false;
@@ -237,16 +253,31 @@ async function cachedByWorker(root: string): Promise<boolean> {
   } catch {
     return false;
   }
-  const { Worker } = await import('node:worker_threads');
+  const [{ Worker, MessageChannel }, { availableParallelism }] = await Promise.all([import('node:worker_threads'), import('node:os')]);
+  const helpers: { helper: Worker; port: MessagePort }[] = [];
+  for (let k = Math.min(availableParallelism() - 1, PARSE_HELPERS_MAX); k > 0; k--) {
+    const { port1, port2 } = new MessageChannel();
+    try {
+      const helper = new Worker(workerFile, { workerData: { role: 'helper', root, port: port2 }, transferList: [port2], resourceLimits: HELPER_LIMITS });
+      // A helper that fails or ends closes its end (if it never got it, this does), and the worker parses its files.
+      helper.on('error', () => {});
+      helper.once('exit', () => port2.close());
+      helpers.push({ helper, port: port1 });
+    } catch {
+      break;
+    }
+  }
+  const ports = helpers.map((h) => h.port);
   return new Promise<boolean>((resolve) => {
     let done = false;
-    const worker = new Worker(workerFile, { workerData: { root }, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
+    const worker = new Worker(workerFile, { workerData: { role: 'lead', root, ports }, transferList: ports, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
     worker.once('message', (message) => {
       done = message === 'cached'; // the worker says so only when it left a usable index
     });
     worker.once('error', () => resolve(false));
     worker.once('exit', (code) => resolve(done && code === 0));
   }).then((cached) => {
+    for (const { helper } of helpers) void helper.terminate();
     workerFailed ||= !cached;
     return cached;
   });
@@ -416,25 +447,70 @@ function reuseParses(plan: Plan): Miss[] {
 }
 
 function finish(plan: Plan, toParse: Miss[], parse: ParseBytes | undefined): Deck {
-  const base = plan.root.endsWith(path.sep) ? plan.root : plan.root + path.sep;
-  for (const miss of toParse) {
-    if (!parse) throw new Error('deck cache: a file needs parsing but no parser was given');
-    const bytes = miss.bytes ?? readAnswerBytes(base + miss.file, miss.file);
-    miss.bytes = undefined;
-    if (!(bytes instanceof Uint8Array)) {
-      plan.results[miss.index] = bytes;
-      continue;
-    }
-    const parsed = parse(bytes, miss.file);
-    const compact = miss.stamp ? compactParse(miss.file, parsed, plan.bodies) : undefined;
-    if (compact) {
-      // Only bytes are kept (outside the JS heap); the parse, the file's text and its tree can go.
-      const text = Buffer.from(JSON.stringify(compact), 'utf8');
-      plan.fresh.set(miss.index, { stamp: miss.stamp!, hash: miss.hash || hashBytes(bytes), offset: plan.entryTexts.add(text), length: text.length });
-    } else {
-      plan.results[miss.index] = parsed; // a shape this version cannot store: used as parsed, not cached
-    }
+  if (toParse.length > 0 && !parse) throw new Error('deck cache: a file needs parsing but no parser was given');
+  const base = baseOf(plan.root);
+  for (const miss of toParse) takeParse(plan, miss, parseForCache(base, miss, parse!));
+  return complete(plan, parse);
+}
+
+/**
+ * The deck with its misses parsed here and, at the same time, by helper threads (src/store/parse-pool.ts):
+ * a cold load of a big deck on several cores. The same result, and the same cache, as `loadDeckWith`.
+ */
+export async function loadDeckWithHelpers(root: string, parse: ParseBytes, helpers: readonly MessagePort[]): Promise<Deck> {
+  const plan = planLoad(root);
+  const toParse = reuseParses(plan);
+  const base = baseOf(root);
+  await shareJobs<string, ParsedBytes>(toParse.length, helpers, {
+    here: (i) => takeParse(plan, toParse[i]!, parseForCache(base, toParse[i]!, parse)),
+    describe: (i) => {
+      toParse[i]!.bytes = undefined; // the helper reads the file itself
+      return toParse[i]!.file;
+    },
+    take: (i, result) => takeParse(plan, toParse[i]!, result),
+  });
+  return complete(plan, parse);
+}
+
+/** What a helper thread does with one file of a cold load: read, hash and parse it (see `loadDeckWithHelpers`). */
+export function parseFileForCache(root: string, file: string, parse: ParseBytes): ParsedBytes {
+  return parseForCache(baseOf(root), { file, bytes: undefined, hash: '' }, parse);
+}
+
+/** A file's parse and the hash of the bytes parsed; hash '' when the file could not be read (the parse is then its problem). */
+export interface ParsedBytes {
+  parsed: ParsedFile;
+  hash: string;
+}
+
+const baseOf = (root: string) => (root.endsWith(path.sep) ? root : root + path.sep);
+
+function parseForCache(base: string, miss: Pick<Miss, 'file' | 'bytes' | 'hash'>, parse: ParseBytes): ParsedBytes {
+  const bytes = miss.bytes ?? readAnswerBytes(base + miss.file, miss.file);
+  miss.bytes = undefined;
+  if (!(bytes instanceof Uint8Array)) return { parsed: bytes, hash: '' };
+  return { parsed: parse(bytes, miss.file), hash: miss.hash || hashBytes(bytes) };
+}
+
+/** One parsed miss into the plan: as its compact entry (only bytes are kept), or as parsed when it cannot be cached. */
+function takeParse(plan: Plan, miss: Miss, { parsed, hash }: ParsedBytes): void {
+  if (hash === '') {
+    plan.results[miss.index] = parsed; // unreadable: not cached, its problem is its result
+    return;
   }
+  const compact = miss.stamp ? compactParse(miss.file, parsed, plan.bodies) : undefined;
+  if (compact) {
+    // Only bytes are kept (outside the JS heap); the parse, the file's text and its tree can go.
+    const text = Buffer.from(JSON.stringify(compact), 'utf8');
+    plan.fresh.set(miss.index, { stamp: miss.stamp!, hash, offset: plan.entryTexts.add(text), length: text.length });
+  } else {
+    plan.results[miss.index] = parsed; // a shape this version cannot store: used as parsed, not cached
+  }
+}
+
+/** After the parse: the fresh entries revived, the deck assembled, the cache written when anything changed. */
+function complete(plan: Plan, parse: ParseBytes | undefined): Deck {
+  const base = baseOf(plan.root);
   // Cards are revived only now, from the compact text (fresh flat strings, never slices of a file's
   // text): while files were parsed the heap held none of them, and the live heap then is what lets
   // V8 grow the heap amid the parser's garbage (the peak RSS of a cold load).

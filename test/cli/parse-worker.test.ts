@@ -1,10 +1,12 @@
 /**
  * A cold load of a big deck parses in a worker thread with a capped young generation (peak RSS, see
- * `cachedByWorker` in src/store/deck-cache.ts). Through the real built binary: the worker is used
- * only from WORKER_PARSE_FILES files to parse, its cache serves the run that started it and the next,
- * and whatever it does, the cards are those a parse in the main thread gives.
+ * `cachedByWorker` in src/store/deck-cache.ts), helped by a helper thread when there is a second
+ * core. Through the real built binary: the workers are used only from WORKER_PARSE_FILES files to
+ * parse, their cache serves the run that started them and the next, and whatever they do (helpers
+ * failing included), the cards are those a parse in the main thread gives.
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PREP_BIN, REPO, assertBuilt, inheritedEnv, runPrep } from '../helpers/cli.js';
@@ -30,7 +32,11 @@ function writeDeck(count: number): void {
 }
 
 const prep = (args: string[], env: Record<string, string> = {}) => runPrep(args, { cwd, env: { PREP_TEST_WORKER_LOG: log, ...env }, nodeArgs: ['--import', SPY], timeoutMs: 60_000 });
-const workersStarted = () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { file: string; resourceLimits: Record<string, number> | null }) : []);
+type Started = { file: string; role: 'lead' | 'helper' | null; resourceLimits: Record<string, number> | null };
+const workersStarted = (): Started[] => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Started) : []);
+const leadsStarted = () => workersStarted().filter((w) => w.role === 'lead');
+/** What prep starts on this machine: a helper when there is a second core. */
+const HELPERS = Math.min(availableParallelism() - 1, 1);
 const dropCache = () => rmSync(path.join(cwd, '.prep', 'cache'), { recursive: true, force: true });
 
 let logs = 0;
@@ -53,7 +59,7 @@ describe('a cold load of a big deck', () => {
     dropCache();
     const check = prep(['check', '--json'], { PREP_TEST_WORKER_FAIL: '1' });
     inMainThread = { stdout: list.stdout, check: check.stdout };
-    failedWorkers = workersStarted().length;
+    failedWorkers = leadsStarted().length;
     dropCache();
   });
   beforeEach(newLog);
@@ -67,20 +73,34 @@ describe('a cold load of a big deck', () => {
     expect(inMainThread.check).toContain('broken.md');
   });
 
-  it('parses in one worker with a capped young generation, and gives the same cards and problems', () => {
+  it('parses in one worker with a capped young generation and its helpers, and gives the same cards and problems', () => {
     const list = prep(['list', '--json']);
     expect(list.code).toBe(0);
     expect(list.stderr).toBe('');
     expect(list.stdout).toBe(inMainThread.stdout);
     const started = workersStarted();
-    expect(started).toHaveLength(1);
-    expect(path.basename(started[0]!.file)).toBe('parse-worker.js');
-    expect(started[0]!.resourceLimits).toEqual({ maxYoungGenerationSizeMb: 12 });
+    expect(started).toHaveLength(1 + HELPERS);
+    for (const worker of started) expect(path.basename(worker.file)).toBe('parse-worker.js');
+    expect(leadsStarted().map((w) => w.resourceLimits)).toEqual([{ maxYoungGenerationSizeMb: 12 }]);
+    for (const helper of started.filter((w) => w.role === 'helper')) expect(helper.resourceLimits).toEqual({ maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 24 });
     // The worker wrote the cache: check reads it (no worker, no parse) and reports the same problems.
     expect(existsSync(path.join(cwd, '.prep', 'cache', 'deck-index'))).toBe(true);
     const check = prep(['check', '--json']);
     expect(check.stdout).toBe(inMainThread.check);
-    expect(workersStarted()).toHaveLength(1);
+    expect(workersStarted()).toHaveLength(1 + HELPERS);
+  });
+
+  it('gives the same cards and problems when every helper fails: the worker parses their files', () => {
+    dropCache();
+    const list = prep(['list', '--json'], { PREP_TEST_WORKER_FAIL: 'helper' });
+    expect(list.code).toBe(0);
+    expect(list.stderr).toBe('');
+    expect(list.stdout).toBe(inMainThread.stdout);
+    expect(leadsStarted()).toHaveLength(1);
+    expect(workersStarted()).toHaveLength(1 + HELPERS);
+    const check = prep(['check', '--json']);
+    expect(check.stdout).toBe(inMainThread.check);
+    expect(workersStarted()).toHaveLength(1 + HELPERS); // the worker's cache serves the next run
   });
 
   it('parses a few changed files in the main thread', () => {
@@ -102,7 +122,7 @@ describe('a cold load of a big deck', () => {
     await t.waitFor(new RegExp(`Answer ${/\d+/.exec(question)![0]}: situation, task, action, result`));
     t.type('q');
     expect((await t.exited).exitCode).toBe(0);
-    expect(workersStarted()).toHaveLength(1);
+    expect(leadsStarted()).toHaveLength(1);
   });
 
   it('serves a cold stats too', () => {
@@ -110,6 +130,6 @@ describe('a cold load of a big deck', () => {
     const stats = prep(['stats', '--json']);
     expect(stats.code).toBe(0);
     expect((JSON.parse(stats.stdout) as { overview: { cards: { total: number } } }).overview.cards.total).toBe(FILES);
-    expect(workersStarted()).toHaveLength(1);
+    expect(leadsStarted()).toHaveLength(1);
   });
 });
