@@ -41,14 +41,17 @@ function timed(args, { cwd = work, env = {}, rss = false } = {}) {
   const result = spawnSync(process.execPath, nodeArgs, { cwd, env: fullEnv, maxBuffer: 1 << 30, encoding: 'utf8' });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   let rssKb;
-  if (rss && existsSync(rssFile)) rssKb = Number(readFileSync(rssFile, 'utf8'));
-  return { ms, status: result.status, stdout: result.stdout ?? '', stderr: result.stderr ?? '', rssKb };
+  let cpuMs;
+  if (rss && existsSync(rssFile)) [rssKb, cpuMs] = readFileSync(rssFile, 'utf8').split(' ').map(Number).map((n, i) => (i === 1 ? n / 1000 : n));
+  return { ms, status: result.status, stdout: result.stdout ?? '', stderr: result.stderr ?? '', rssKb, cpuMs };
 }
 
 const baselineSamples = [];
 /** `node -e 0`, sampled next to every measurement so both see the same machine load. */
 function baselineSample() {
-  baselineSamples.push(timed(['-e', '0']).ms);
+  const ms = timed(['-e', '0']).ms;
+  baselineSamples.push(ms);
+  return ms;
 }
 
 const notBuilt = (r) => r.status !== 0 && /not available yet|not built/i.test(r.stderr);
@@ -61,26 +64,33 @@ const notBuilt = (r) => r.status !== 0 && /not available yet|not built/i.test(r.
 function measureInTurns(name, args, { runs, before, rss = false, env, reference } = {}) {
   const times = [];
   const referenceTimes = [];
+  const cpu = [];
+  const referenceCpu = [];
+  const local = []; // node -e 0 beside each run: the ratio's baseline
   let last;
   let rssKb;
   let referenceRssKb;
   for (let i = 0; i < runs; i++) {
     before?.();
-    baselineSample();
+    local.push(baselineSample());
     last = timed([bin, ...args], { rss, env });
     if (notBuilt(last)) return [{ name, status: 'not built' }];
     if (last.status !== 0) return [{ name, status: `failed (exit ${last.status}): ${last.stderr.trim().split('\n')[0]}` }];
     times.push(last.ms);
+    if (last.cpuMs !== undefined) cpu.push(last.cpuMs);
     if (last.rssKb) rssKb = Math.max(rssKb ?? 0, last.rssKb);
     if (reference) {
       const r = timed(reference.args, { rss });
       referenceTimes.push(r.ms);
+      if (r.cpuMs !== undefined) referenceCpu.push(r.cpuMs);
       if (r.rssKb) referenceRssKb = Math.max(referenceRssKb ?? 0, r.rssKb);
     }
   }
   log(`  ${name}: ${median(times).toFixed(0)} ms${reference ? `; ${reference.name}: ${median(referenceTimes).toFixed(0)} ms` : ''}`);
-  const row = { name, ms: median(times), samples: times, rssKb, outputBytes: Buffer.byteLength(last.stdout) };
-  return reference ? [row, { name: reference.name, ms: median(referenceTimes), samples: referenceTimes, rssKb: referenceRssKb, reference: true }] : [row];
+  // CPU time (every thread) beside the wall time: a cold parse runs on two threads when it can.
+  const baselineMs = median(local);
+  const row = { name, ms: median(times), samples: times, baselineMs, cpuMs: cpu.length ? median(cpu) : undefined, rssKb, outputBytes: Buffer.byteLength(last.stdout) };
+  return reference ? [row, { name: reference.name, ms: median(referenceTimes), samples: referenceTimes, baselineMs, cpuMs: referenceCpu.length ? median(referenceCpu) : undefined, rssKb: referenceRssKb, reference: true }] : [row];
 }
 
 const measure = (name, args, options) => measureInTurns(name, args, options)[0];
@@ -102,8 +112,9 @@ async function firstQuestion(deckDir, runs) {
   }
   const spawnPty = pty.spawn ?? pty.default?.spawn;
   const times = [];
+  const local = [];
   for (let i = 0; i < runs; i++) {
-    baselineSample();
+    local.push(baselineSample());
     const result = await new Promise((resolve) => {
       let out = '';
       const start = process.hrtime.bigint();
@@ -144,7 +155,7 @@ async function firstQuestion(deckDir, runs) {
     await new Promise((r) => setTimeout(r, 200));
   }
   log(`  drill first question: ${median(times).toFixed(0)} ms`);
-  return { ms: median(times), samples: times };
+  return { ms: median(times), samples: times, baselineMs: median(local) };
 }
 
 /** Median and p95 of one grade persisted (append + fsync) with `reviews` reviews stored. */
@@ -286,7 +297,10 @@ results.modules = loads;
 
 const baseline = median(baselineSamples);
 results.baseline = { name: 'node -e 0', ms: baseline, samples: baselineSamples.length };
-for (const row of rows) if (row.ms !== undefined) row.ratio = row.ms / baseline;
+// Each ratio is to the median of the node -e 0 runs made in turns with that measurement's runs, so
+// both saw the machine at the same moment (this VM's speed drifts by 20 % within minutes); rows
+// without such runs (none so far) would use the median of all.
+for (const row of rows) if (row.ms !== undefined) row.ratio = row.ms / (row.baselineMs ?? baseline);
 
 // targets
 const get = (id) => rows.find((r) => r.id === id);
@@ -297,7 +311,15 @@ target(`warm prep stats --json at ${BIG} cards`, get(`stats-warm-${BIG}`)?.ratio
 target(`first question of prep drill at ${drillSize} cards`, get(`drill-first-${drillSize}`)?.ratio, 2.5, '× node');
 const coldList = get(`list-cold-${BIG}`)?.ms;
 const remarkOnly = get(`remark-only-${BIG}`)?.ms;
-target(`cold load of ${BIG} cards (prep list --json, no cache) vs remark-parse alone`, coldList && remarkOnly ? coldList / remarkOnly : undefined, 1.2, '× remark');
+const coldCpu = get(`list-cold-${BIG}`)?.cpuMs;
+const remarkCpu = get(`remark-only-${BIG}`)?.cpuMs;
+target(
+  `cold load of ${BIG} cards (prep list --json, no cache) vs remark-parse alone`,
+  coldList && remarkOnly ? coldList / remarkOnly : undefined,
+  1.2,
+  '× remark',
+  coldCpu && remarkCpu ? `wall time; CPU time (every thread: prep parses on two when it can, remark alone on one) ${(coldCpu / remarkCpu).toFixed(2)} × remark's` : undefined,
+);
 target('one grade persisted, 100,000 reviews stored (median)', grade.median, 10, 'ms', grade.p95 !== undefined ? `p95 ${grade.p95.toFixed(2)} ms` : undefined);
 const rss = rows.filter((r) => r.id?.endsWith(`-${BIG}`) && !r.reference && r.rssKb).map((r) => r.rssKb / 1024);
 target(`peak RSS at ${BIG} cards (list, stats; cold and warm)`, rss.length ? Math.max(...rss) : undefined, 200, 'MB');
@@ -311,12 +333,13 @@ for (const [name, bad] of Object.entries(forbidden)) {
 const fmt = (row) => (row.ms === undefined ? `n/a (${row.status ?? 'not built'})` : `${row.ms.toFixed(row.ms < 20 ? 2 : 0)} ms`);
 const lines = [];
 lines.push(`prep bench · ${results.machine.cpus} cores · ${results.machine.model} · node ${process.version} · ${WARM_RUNS} warm / ${COLD_RUNS} cold runs, median`);
-lines.push(`baseline: node -e 0 = ${baseline.toFixed(0)} ms (median of ${baselineSamples.length}, sampled next to every run)`);
+lines.push(`baseline: node -e 0, run in turns with each measurement's runs; each ratio is to the median of those (all ${baselineSamples.length}: median ${baseline.toFixed(0)} ms)`);
 lines.push('');
 const width = Math.max(...rows.map((r) => r.name.length)) + 2;
-lines.push(`${'measurement'.padEnd(width)}${'median'.padStart(12)}${'× node'.padStart(9)}${'peak RSS'.padStart(11)}`);
+lines.push(`${'measurement'.padEnd(width)}${'median'.padStart(12)}${'node -e 0'.padStart(11)}${'× node'.padStart(9)}${'peak RSS'.padStart(11)}`);
 for (const row of rows) {
-  lines.push(`${row.name.padEnd(width)}${fmt(row).padStart(12)}${(row.ratio ? row.ratio.toFixed(2) : '').padStart(9)}${(row.rssKb ? `${(row.rssKb / 1024).toFixed(0)} MB` : '').padStart(11)}${row.p95 !== undefined ? `   p95 ${row.p95.toFixed(2)} ms` : ''}`);
+  const cpuNote = row.cpuMs !== undefined && row.ms >= 1000 ? `   CPU ${(row.cpuMs / 1000).toFixed(1)} s` : '';
+  lines.push(`${row.name.padEnd(width)}${fmt(row).padStart(12)}${(row.baselineMs ? `${row.baselineMs.toFixed(0)} ms` : '').padStart(11)}${(row.ratio ? row.ratio.toFixed(2) : '').padStart(9)}${(row.rssKb ? `${(row.rssKb / 1024).toFixed(0)} MB` : '').padStart(11)}${row.p95 !== undefined ? `   p95 ${row.p95.toFixed(2)} ms` : ''}${cpuNote}`);
 }
 lines.push('');
 lines.push('targets');
