@@ -95,4 +95,14 @@ describe('retrievability and recallProbability', () => {
     expect(recallProbability(0, 5)).toBe(1);
     expect(recallProbability(10, 5)).toBeLessThan(recallProbability(1, 5));
   });
+
+  it('recallProbability is exactly ts-fsrs forgetting_curve with the default weights', async () => {
+    const { forgetting_curve, generatorParameters } = await import('ts-fsrs');
+    const { w } = generatorParameters();
+    for (const stability of [0.001, 0.1, 0.4, 1, 2.5, 3.17349, 10, 33.3, 100, 365.25, 36500]) {
+      for (let days = 0; days <= 2000; days += days < 40 ? 1 : 37) {
+        expect(recallProbability(days, stability)).toBe(forgetting_curve(w, days, stability));
+      }
+    }
+  });
 });
