@@ -87,8 +87,8 @@ function measureInTurns(name, args, { runs, before, rss = false, env, reference 
     }
   }
   log(`  ${name}: ${median(times).toFixed(0)} ms${reference ? `; ${reference.name}: ${median(referenceTimes).toFixed(0)} ms` : ''}`);
-  // CPU time (every thread) beside the wall time: a cold parse runs on two threads when it can.
   const baselineMs = median(local);
+  // CPU time (every thread) beside the wall time: a cold parse runs on two threads when it can.
   const row = { name, ms: median(times), samples: times, baselineMs, cpuMs: cpu.length ? median(cpu) : undefined, rssKb, outputBytes: Buffer.byteLength(last.stdout) };
   return reference ? [row, { name: reference.name, ms: median(referenceTimes), samples: referenceTimes, baselineMs, cpuMs: referenceCpu.length ? median(referenceCpu) : undefined, rssKb: referenceRssKb, reference: true }] : [row];
 }
@@ -298,8 +298,8 @@ results.modules = loads;
 const baseline = median(baselineSamples);
 results.baseline = { name: 'node -e 0', ms: baseline, samples: baselineSamples.length };
 // Each ratio is to the median of the node -e 0 runs made in turns with that measurement's runs, so
-// both saw the machine at the same moment (this VM's speed drifts by 20 % within minutes); rows
-// without such runs (none so far) would use the median of all.
+// both saw the machine at the same moment (this VM's speed drifts by 20 % within minutes). The one
+// row without such runs (a grade persisted, measured in this process) uses the median of all.
 for (const row of rows) if (row.ms !== undefined) row.ratio = row.ms / (row.baselineMs ?? baseline);
 
 // targets
