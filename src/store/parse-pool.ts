@@ -20,10 +20,21 @@ interface Batch {
   jobs: number[];
 }
 
+/** What goes to a helper, and what comes back: one message per batch, results in the batch's order. */
+interface Request<J> {
+  id: number;
+  jobs: { i: number; job: J }[];
+}
 interface Reply<R> {
   id: number;
-  results: R[];
+  results: { i: number; result: R }[];
 }
+
+/** Stops listening to a helper and closes this end. */
+const release = (port: MessagePort) => {
+  port.removeAllListeners();
+  port.close();
+};
 
 /**
  * Runs jobs 0 to `count - 1`: `here(i)` in this thread, or `describe(i)` sent to a helper whose result
@@ -49,7 +60,8 @@ export async function shareJobs<J, R>(count: number, helpers: readonly MessagePo
     for (let i = from; i < tail; i++) batch.jobs.push(i);
     tail = from;
     held.get(port)!.set(batch.id, batch);
-    port.postMessage({ id: batch.id, jobs: batch.jobs.map((i) => ({ i, job: work.describe(i) })) });
+    const request: Request<J> = { id: batch.id, jobs: batch.jobs.map((i) => ({ i, job: work.describe(i) })) };
+    port.postMessage(request);
     return true;
   };
   const drop = (port: MessagePort) => {
@@ -57,14 +69,13 @@ export async function shareJobs<J, R>(count: number, helpers: readonly MessagePo
     if (!batches) return;
     held.delete(port);
     for (const batch of batches.values()) returned.push(...batch.jobs);
-    port.removeAllListeners();
-    port.close();
+    release(port);
     wakeUp();
   };
 
   for (const port of helpers) {
     held.set(port, new Map());
-    port.on('message', (reply: Reply<{ i: number; result: R }>) => {
+    port.on('message', (reply: Reply<R>) => {
       const batches = held.get(port);
       const batch = batches?.get(reply.id);
       if (!batches || !batch) return;
@@ -98,15 +109,13 @@ export async function shareJobs<J, R>(count: number, helpers: readonly MessagePo
       break;
     }
   }
-  for (const port of helpers) {
-    port.removeAllListeners();
-    port.close();
-  }
+  for (const port of helpers) release(port);
 }
 
 /** The helper's side: answers every batch that comes through `port` with `work`'s results, in order. */
 export function serveJobs<J, R>(port: MessagePort, work: (job: J) => R): void {
-  port.on('message', ({ id, jobs }: { id: number; jobs: { i: number; job: J }[] }) => {
-    port.postMessage({ id, results: jobs.map(({ i, job }) => ({ i, result: work(job) })) });
+  port.on('message', ({ id, jobs }: Request<J>) => {
+    const reply: Reply<R> = { id, results: jobs.map(({ i, job }) => ({ i, result: work(job) })) };
+    port.postMessage(reply);
   });
 }
