@@ -1,6 +1,7 @@
 /** `prep list`: the deck as a table, or JSON. */
 import { filterCards } from '../core/deck.js';
-import { compactListJson, listAnswerFiles, loadDeckListJson, loadDeckSummary } from '../store/deck-cache.js';
+import { cacheDirFor, compactListJson, loadDeckListJson, loadDeckSummary } from '../store/deck-cache.js';
+import { listDeck } from '../store/deck-walk.js';
 import { findDeck } from '../store/paths.js';
 import { printJson, printLines, type CommandIO } from './io.js';
 
@@ -16,7 +17,7 @@ export async function run(options: ListOptions, io: CommandIO): Promise<number> 
   if (options.json) {
     // The whole deck to a script: the compact text the cache keeps, checked against the index (stamps and hash).
     const whole = !options.tag?.length && options.company === undefined;
-    const listing = listAnswerFiles(deckDir); // walked once, whichever path below answers
+    const listing = listDeck(deckDir, cacheDirFor(deckDir)); // listed once, whichever path below answers
     const stored = whole && !io.term.isTTY ? loadDeckListJson(deckDir, listing) : undefined;
     if (stored !== undefined) {
       io.stdout.write(stored);

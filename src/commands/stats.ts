@@ -7,7 +7,8 @@ import path from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { studyDay } from '../core/study-day.js';
 import { columnsFromDigest, digestFor, isStudyDay, statsFromView, statsView, type DigestColumns, type Stats } from '../core/stats.js';
-import { cacheDirFor, listAnswerFiles, loadDeckSummary, withDeckList, type DeckSummary } from '../store/deck-cache.js';
+import { cacheDirFor, loadDeckSummary, withDeckList, type DeckSummary } from '../store/deck-cache.js';
+import { listDeck } from '../store/deck-walk.js';
 import { defaultProgressFile, findDeck } from '../store/paths.js';
 import { loadStatsDigest, loadStatsView, saveStatsView } from '../store/stats-cache.js';
 import { pinnedNow, printJson, printLines, type CommandIO } from './io.js';
@@ -35,7 +36,7 @@ export async function run(options: StatsCommandOptions, io: CommandIO): Promise<
   const scope = { since, tags: options.tag, company: options.company };
   const whole = since === undefined && (options.tag?.length ?? 0) === 0 && options.company === undefined;
   const cacheDir = cacheDirFor(locations.deckDir);
-  const listing = listAnswerFiles(locations.deckDir);
+  const listing = listDeck(locations.deckDir, cacheDir);
   let fresh: DeckSummary | undefined;
   if (whole) {
     // The whole deck's view (deck joined with the history's digest) from .prep/cache, when neither the

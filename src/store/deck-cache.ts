@@ -47,10 +47,8 @@ import {
   readdirSync,
   readFileSync,
   readSync,
-  realpathSync,
   statSync,
   unlinkSync,
-  type Dirent,
   type Stats,
 } from 'node:fs';
 import path from 'node:path';
@@ -64,6 +62,8 @@ import { jsonText } from '../ui/json.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { sha256Hex } from './checksum.js';
 import { nodeFs } from './fs-layer.js';
+import { BUILD_ID } from './build-id.js';
+import { codeOf, isRacy, listAnswerFiles, listDeck, type Listing } from './deck-walk.js';
 import { shareJobs } from './parse-pool.js';
 import { locationsFor } from './paths.js';
 
@@ -77,86 +77,8 @@ const LIST_NAME = 'deck-list-json';
 /** The header line is at most this long. */
 const MAX_HEADER_BYTES = 4096;
 
-declare const __PREP_BUILD_ID__: string | undefined;
-/**
- * Identifies the parser that produced a cache: the build script sets it to a hash of the parser's
- * and the card model's sources and versions, so a new prep never trusts an old prep's parses.
- */
-export const BUILD_ID: string = typeof __PREP_BUILD_ID__ === 'string' ? __PREP_BUILD_ID__ : 'source';
+export { BUILD_ID };
 
-/** A file changed this close (ms) to the moment its cache entry was written is verified by hash. */
-const RACY_MS = 3000;
-
-const ANSWER_FILE = /\.(md|markdown)$/i;
-
-// ---------------------------------------------------------------------------------------------
-// Walking the deck
-
-/** The answer files of a deck and the folders that could not be read (listAnswerFiles). */
-export interface Listing {
-  files: string[];
-  problems: Problem[];
-}
-
-/** Answer files under `root` (deck-relative, forward slashes, sorted), and folders that could not be read. */
-export function listAnswerFiles(root: string): Listing {
-  const files: string[] = [];
-  const problems: Problem[] = [];
-  const seen = new Set<string>();
-
-  const walk = (dir: string, relative: string) => {
-    let real: string;
-    try {
-      real = realpathSync.native(dir); // one system call; the JS realpath lstats every component
-    } catch {
-      return;
-    }
-    if (seen.has(real)) return; // a symlink loop, or the same folder linked twice
-    seen.add(real);
-    let entries: Dirent[];
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch (error) {
-      problems.push({ file: relative || '.', line: 1, severity: 'error', message: `folder cannot be read (${codeOf(error)}); fix its permissions` });
-      return;
-    }
-    for (const entry of entries) {
-      // Hidden folders hold tools' state (.prep, .git, .obsidian), never answers.
-      if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
-      let isFile = entry.isFile();
-      if (isFile) {
-        if (ANSWER_FILE.test(entry.name)) files.push(relative ? `${relative}/${entry.name}` : entry.name);
-        continue;
-      }
-      const rel = relative ? `${relative}/${entry.name}` : entry.name;
-      let isDir = entry.isDirectory();
-      const absolute = dir + path.sep + entry.name; // path.join costs at 10,000 files; dir is already normal
-      if (entry.isSymbolicLink()) {
-        try {
-          const target = statSync(absolute);
-          isDir = target.isDirectory();
-          isFile = target.isFile();
-        } catch {
-          if (ANSWER_FILE.test(entry.name)) problems.push({ file: rel, line: 1, severity: 'error', message: 'is a link to a file that does not exist; fix or remove the link' });
-          continue;
-        }
-      }
-      if (isDir) walk(absolute, rel);
-      else if (isFile && ANSWER_FILE.test(entry.name)) files.push(rel);
-    }
-  };
-  walk(root, '');
-  files.sort();
-  return { files, problems };
-}
-
-function codeOf(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'ENOENT') return 'it no longer exists';
-  if (code === 'EISDIR') return 'it is a folder';
-  return code ?? (error as Error).message;
-}
 
 /** The bytes of the answer file `file` (deck-relative) at `absolute`, or, when it cannot be read, its result: no cards and that problem. */
 export function readAnswerBytes(absolute: string, file: string): Uint8Array | ParsedFile {
@@ -552,11 +474,6 @@ function stampOf(stats: Stats): Stamp {
 
 function sameStamp(entry: RawEntry, stamp: Stamp): boolean {
   return entry[E.SIZE] === stamp.size && entry[E.MTIME] === stamp.mtimeMs && entry[E.CTIME] === stamp.ctimeMs && entry[E.INO] === stamp.ino;
-}
-
-/** Whether a file with these times changed so close to `since` that a further change could keep the same stamp. */
-function isRacy(mtimeMs: number, ctimeMs: number, since: number): boolean {
-  return mtimeMs >= since - RACY_MS || ctimeMs >= since - RACY_MS;
 }
 
 function hashBytes(bytes: Uint8Array): string {
@@ -1391,7 +1308,7 @@ function summaryOf(index: IndexReader, listing: Listing): DeckSummary | undefine
  * unchanged (one stat per file; no card revived, no section text read, no parser loaded), else
  * from a full load through the cache (which rewrites it). Same result as summarising `loadDeckAsync`.
  */
-export async function loadDeckSummary(root: string, listing: Listing = listAnswerFiles(root)): Promise<DeckSummary> {
+export async function loadDeckSummary(root: string, listing: Listing = listDeck(root, cacheDirFor(root))): Promise<DeckSummary> {
   const cached = await fromIndexOrWorker(root, listing, () => withFreshIndex(root, listing.files, (index) => summaryOf(index, listing)));
   if (cached) return cached;
   const deck = await loadDeckAsync(root, listing);
@@ -1417,7 +1334,7 @@ export interface LazyDeck extends DeckSummary {
  * unchanged (no card revived, no parser loaded; the entries part is kept unparsed for `fullCard`),
  * else from a full load through the cache. Same cards as `loadDeckAsync`.
  */
-export async function loadDeckLazily(root: string, listing: Listing = listAnswerFiles(root)): Promise<LazyDeck> {
+export async function loadDeckLazily(root: string, listing: Listing = listDeck(root, cacheDirFor(root))): Promise<LazyDeck> {
   const cached = await fromIndexOrWorker(root, listing, () =>
     withFreshIndex(root, listing.files, (index, stamps) => {
       const entries = index.part(ENTRIES);
@@ -1549,7 +1466,7 @@ function withFreshIndex<T>(root: string, files: readonly string[], use: (index: 
  * the cache when every answer file is unchanged and the stored text has the hash the index
  * records; undefined otherwise (the caller then uses `loadDeckSummary`, which rebuilds the cache).
  */
-export function loadDeckListJson(root: string, listing: Listing = listAnswerFiles(root)): Buffer | undefined {
+export function loadDeckListJson(root: string, listing: Listing = listDeck(root, cacheDirFor(root))): Buffer | undefined {
   return withDeckList(root, listing, (list) => list.bytes);
 }
 

@@ -10,7 +10,7 @@ import { decodeAnswerFile } from '../markdown/decode.js';
 import { parseAnswerFile, type ParsedFile } from '../markdown/parse.js';
 import { loadDeckWith, readAnswerBytes, registerFallbackParser } from './deck-cache.js';
 
-export { listAnswerFiles } from './deck-cache.js';
+export { listAnswerFiles } from './deck-walk.js';
 
 /** Decodes and parses one answer file's bytes; every failure becomes a problem, never an exception. */
 export function parseAnswerBytes(bytes: Uint8Array, file: string): ParsedFile {

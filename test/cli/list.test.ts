@@ -1,13 +1,14 @@
 /** `prep list` through the real built binary, on copies of test/fixtures/decks in temp folders. */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import stringWidth from 'string-width';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PREP_BIN, assertBuilt, inheritedEnv, runPrep } from '../helpers/cli.js';
+import { PREP_BIN, REPO, assertBuilt, inheritedEnv, runPrep } from '../helpers/cli.js';
 import { copyFixture, tempDir, writeTree } from '../helpers/files.js';
 
 const ESC = '\u001b';
+const STAT_COUNT = path.join(REPO, 'test', 'helpers', 'stat-count.cjs');
 let cwd: string;
 
 const prep = (args: string[], env: Record<string, string> = {}) => runPrep(args, { cwd, env });
@@ -139,6 +140,40 @@ describe('prep list', () => {
     expect(cards.find((c) => c.file === 'motivation/离职原因.md')).toMatchObject({ tags: ['motivation', '中文'], company: '字节跳动', timeLimitSec: 90, versions: ['short', 'full'] });
     expect(cards.find((c) => c.file === 'technical/index.md')).toMatchObject({ company: 'Globex', status: 'to-prepare', versions: [], timeLimitSec: 180 });
   });
+
+  it('reads no folder when none changed, and sees answers added, removed, moved and edited at once', async () => {
+    useDeck('good');
+    // Folders changed in the last seconds are walked every time (the racy rule): let them settle.
+    await new Promise((resolve) => setTimeout(resolve, 3_100));
+    const counted = () => {
+      const log = path.join(cwd, `readdir-${Math.random()}`);
+      const run = runPrep(['list', '--json'], { cwd, env: { PREP_TEST_READDIR_LOG: log }, nodeArgs: ['--require', STAT_COUNT] });
+      expect(run.code).toBe(0);
+      return { files: (JSON.parse(run.stdout) as Summary[]).map((c) => `${c.file} ${c.question}`).sort(), folders: Number(readFileSync(log, 'utf8')) };
+    };
+    const first = counted(); // walks the deck's 4 folders and records them
+    expect(first.folders).toBe(4);
+    expect(counted()).toEqual({ ...first, folders: 0 });
+
+    const answers = path.join(cwd, 'answers');
+    writeFileSync(path.join(answers, 'technical', 'caching.md'), '---\nquestion: How would you cache this?\n---\n\nClosest to the reader.\n');
+    rmSync(path.join(answers, 'motivation', 'why-us.md'));
+    renameSync(path.join(answers, 'behavioural', 'conflict.md'), path.join(answers, 'conflict.md'));
+    const changed = counted();
+    expect(changed.folders).toBe(4);
+    expect(changed.files).toEqual(
+      [...first.files.filter((f) => !f.startsWith('motivation/why-us.md') && !f.startsWith('behavioural/conflict.md')), 'technical/caching.md How would you cache this?', first.files.find((f) => f.startsWith('behavioural/conflict.md'))!.replace('behavioural/', '')].sort(),
+    );
+
+    // Edited in place: no folder changes, and the file's own stamp shows the new question.
+    await new Promise((resolve) => setTimeout(resolve, 3_100));
+    counted(); // records the settled folders
+    const index = path.join(answers, 'technical', 'index.md');
+    writeFileSync(index, readFileSync(index, 'utf8').replace('What is a database index?', 'What is a B-tree index?'));
+    const edited = counted();
+    expect(edited.folders).toBe(0);
+    expect(edited.files).toContain('technical/index.md What is a B-tree index?');
+  }, 30_000);
 
   it('--tag keeps cards with any of the tags, ignoring case', () => {
     useDeck('good');

@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { assembleDeck } from '../../src/core/deck.js';
-import { cacheDirFor, INDEX_NAME, listAnswerFiles, loadDeckWith } from '../../src/store/deck-cache.js';
+import { cacheDirFor, INDEX_NAME, loadDeckWith } from '../../src/store/deck-cache.js';
+import { listAnswerFiles } from '../../src/store/deck-walk.js';
 import { parseAnswerBytes, readAnswerFile } from '../../src/store/deck-files.js';
 
 /** Writes `content` to `rel` inside `deck`, creating folders. */

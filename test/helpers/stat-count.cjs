@@ -1,15 +1,20 @@
 // Loaded with `node --require` by CLI tests: counts the fs.statSync calls on answer files (*.md)
-// and writes the count to $PREP_TEST_STAT_LOG when the process exits. prep's bundle looks
-// statSync up on the fs module at each call, so the wrapper sees them all.
+// and writes the count to $PREP_TEST_STAT_LOG when the process exits; with $PREP_TEST_READDIR_LOG,
+// counts the fs.readdirSync calls on answer folders (any folder but .prep's) the same way. prep's bundle looks these functions up
+// on the fs module at each call, so the wrappers see them all.
 'use strict';
 const fs = require('node:fs');
 
-if (process.env.PREP_TEST_STAT_LOG) {
-  const real = fs.statSync;
+function counted(name, log, counts) {
+  if (!log) return;
+  const real = fs[name];
   let count = 0;
-  fs.statSync = function statSync(file, ...rest) {
-    if (String(file).endsWith('.md')) count++;
+  fs[name] = function (file, ...rest) {
+    if (counts(file)) count++;
     return real.call(this, file, ...rest);
   };
-  process.on('exit', () => fs.writeFileSync(process.env.PREP_TEST_STAT_LOG, String(count)));
+  process.on('exit', () => fs.writeFileSync(log, String(count)));
 }
+
+counted('statSync', process.env.PREP_TEST_STAT_LOG, (file) => String(file).endsWith('.md'));
+counted('readdirSync', process.env.PREP_TEST_READDIR_LOG, (dir) => !String(dir).split(/[\\/]/).includes('.prep'));
