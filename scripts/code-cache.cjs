@@ -57,11 +57,15 @@ async function main() {
     script.runInThisContext().call(cli.exports, cli.exports, createRequire(file), cli, file, path.dirname(file));
     process.chdir(work);
     Object.assign(process.env, env);
+    // list and stats end the process once their output is written (src/cli.ts): not this one.
+    const exit = process.exit;
+    process.exit = () => undefined;
     for (const args of TRAINING) {
       process.exitCode = undefined;
       await cli.exports.main([process.execPath, 'prep', ...args]);
       if ((process.exitCode ?? 0) !== 0) throw new Error(`prep ${args.join(' ')} exited ${process.exitCode}`);
     }
+    process.exit = exit;
     process.exitCode = undefined;
     process.chdir(repo);
 

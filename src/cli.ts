@@ -34,13 +34,34 @@ function stopQuietlyOnCtrlC(): void {
   });
 }
 
+interface ActionOptions {
+  /** drill and add: they handle Ctrl-C themselves (save, restore the terminal). */
+  handlesCtrlC?: boolean;
+  /** list, stats, check: done once their output is written (see exitWhenWritten). */
+  exitWhenWritten?: boolean;
+}
+
 /** Runs a command module's `run` and records its exit code. */
-function action(load: () => Promise<{ run: Runner }>, prepare: (...args: unknown[]) => unknown = (opts) => opts, handlesCtrlC = false) {
+function action(load: () => Promise<{ run: Runner }>, prepare: (...args: unknown[]) => unknown = (opts) => opts, options: ActionOptions = {}) {
   return async (...args: unknown[]) => {
-    if (!handlesCtrlC) stopQuietlyOnCtrlC();
+    if (!options.handlesCtrlC) stopQuietlyOnCtrlC();
     const { run } = await load();
-    process.exitCode = await run(prepare(...args) as never, processIO());
+    const io = processIO();
+    process.exitCode = await run(prepare(...args) as never, io);
+    if (options.exitWhenWritten) await exitWhenWritten(io.stderrUsed() ? [process.stdout, process.stderr] : [process.stdout]);
   };
+}
+
+/**
+ * Ends the process as soon as everything written to `streams` has reached them. A command that has
+ * printed its result and has nothing open has no use for what Node does before exiting on its own:
+ * waiting for V8's background tasks (optimising compiles of the command's loops) and running the
+ * ones they leave (a last garbage collection), 10–15 ms of a warm `stats` at 10,000 cards.
+ */
+async function exitWhenWritten(streams: readonly NodeJS.WriteStream[]): Promise<void> {
+  // An empty write's callback runs once everything before it is flushed (pipes are asynchronous on macOS and Windows).
+  await Promise.all(streams.map((stream) => new Promise<void>((resolve) => stream.write('', () => resolve()))));
+  process.exit();
 }
 
 export function buildProgram(): Command {
@@ -91,7 +112,7 @@ Every grade is saved before the next question. A day starts at 4 a.m. --cram rec
 keeps the schedule, except for cards that are really due (those are reviewed normally).
 ${examples('prep drill', 'prep drill --tag behavioural --limit 5', 'prep drill --company Acme --cram', 'prep drill --type --time 90', 'prep drill --shuffle --seed 7')}`,
     )
-    .action(action(() => import('./commands/drill.js'), undefined, true));
+    .action(action(() => import('./commands/drill.js'), undefined, { handlesCtrlC: true }));
 
   program
     .command('add')
@@ -114,7 +135,7 @@ ${examples('prep drill', 'prep drill --tag behavioural --limit 5', 'prep drill -
         'prep add -q "Why Acme?" -c Acme --dry-run',
       ),
     )
-    .action(action(() => import('./commands/add.js'), undefined, true));
+    .action(action(() => import('./commands/add.js'), undefined, { handlesCtrlC: true }));
 
   program
     .command('list')
@@ -124,7 +145,7 @@ ${examples('prep drill', 'prep drill --tag behavioural --limit 5', 'prep drill -
     .addOption(jsonOption())
     .addOption(deckOption())
     .addHelpText('after', examples('prep list', 'prep list --tag behavioural', 'prep list --json | jq ".[].question"'))
-    .action(action(() => import('./commands/list.js')));
+    .action(action(() => import('./commands/list.js'), undefined, { exitWhenWritten: true }));
 
   program
     .command('stats')
@@ -137,7 +158,7 @@ ${examples('prep drill', 'prep drill --tag behavioural --limit 5', 'prep drill -
     .addOption(deckOption())
     .addOption(progressOption())
     .addHelpText('after', examples('prep stats', 'prep stats --tag behavioural --limit 5', 'prep stats --since 2026-11-01 --json'))
-    .action(action(() => import('./commands/stats.js')));
+    .action(action(() => import('./commands/stats.js'), undefined, { exitWhenWritten: true }));
 
   program
     .command('check')
@@ -146,7 +167,7 @@ ${examples('prep drill', 'prep drill --tag behavioural --limit 5', 'prep drill -
     .addOption(deckOption())
     .addOption(progressOption())
     .addHelpText('after', examples('prep check', 'prep check --deck ~/interview/answers', 'prep check --json'))
-    .action(action(() => import('./commands/check.js')));
+    .action(action(() => import('./commands/check.js'), undefined, { exitWhenWritten: true }));
 
   program
     .command('import')

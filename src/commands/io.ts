@@ -11,13 +11,17 @@ export interface CommandIO {
   env: NodeJS.ProcessEnv;
 }
 
-export function processIO(): CommandIO {
+/** The process's own streams; `stderrUsed` tells whether stderr was asked for (and so made). */
+export function processIO(): CommandIO & { stderrUsed(): boolean } {
+  let stderrUsed = false;
   return {
     stdout: process.stdout,
     // Made on first use: most runs never write to stderr, and making the stream loads net or tty.
     get stderr() {
+      stderrUsed = true;
       return process.stderr;
     },
+    stderrUsed: () => stderrUsed,
     term: detectTerminal(process.stdout),
     cwd: process.cwd(),
     env: process.env,
