@@ -312,7 +312,7 @@ for (const row of rows) if (row.ms !== undefined) row.ratio = row.ms / (row.base
 const get = (id) => rows.find((r) => r.id === id);
 const target = (name, value, limit, unit, note) => results.targets.push({ name, value, limit, unit, pass: value === undefined || Number.isNaN(value) ? null : value <= limit, note });
 const floorRatio = get(`list-floor-${BIG}`)?.ratio;
-target(`warm prep list --json at ${BIG} cards`, get(`list-warm-${BIG}`)?.ratio, 2.0, '× node', floorRatio ? `walking, stat'ing every file and printing the stored list alone: ${floorRatio.toFixed(2)} × node` : undefined);
+target(`warm prep list --json at ${BIG} cards`, get(`list-warm-${BIG}`)?.ratio, 2.0, '× node', floorRatio ? `stat'ing every folder and file and printing the stored list alone: ${floorRatio.toFixed(2)} × node` : undefined);
 target(`warm prep stats --json at ${BIG} cards`, get(`stats-warm-${BIG}`)?.ratio, 2.0, '× node');
 target(`first question of prep drill at ${drillSize} cards`, get(`drill-first-${drillSize}`)?.ratio, 2.5, '× node');
 const coldList = get(`list-cold-${BIG}`)?.ms;
