@@ -9,7 +9,7 @@ import { isToPrepare } from './card.js';
 import { filterCards } from './deck.js';
 import type { CardRecord, FsrsPhase, Grade, ProgressData, Review } from './progress-model.js';
 import { curveDays, curveStability, recallProbability, Scheduler } from './schedule.js';
-import { addDays, DAY_ROLLOVER_HOUR, studyDay } from './study-day.js';
+import { addDays, rolloversBetween, studyDay } from './study-day.js';
 import { normalizeTag } from './time-limits.js';
 
 /** How many of a card's latest rehearsals the "recent" parts of the weakness score look at. */
@@ -1070,13 +1070,22 @@ export function statsFromView(view: StatsView, options: StatsOptions): Stats {
   // Study days until due (0 when overdue). Only 0 to FORECAST_DAYS - 1 are ever shown, and formatting
   // a time in a time zone is slow at 10,000 cards: overdue is 0, and far off is simply far off.
   const todayOrdinal = dayOrdinal(today);
-  const nearOffsets = new Map<number, number>(); // by quarter hour, as studyDayMemo (the rollover never falls inside one)
+  const near = (FORECAST_DAYS + 2) * 86_400_000;
+  // In the machine's zone, a due time's offset counts the rollovers up to it; in another zone, one
+  // date computation per quarter hour (studyDayMemo's rule: the rollover never falls inside one).
+  const rollovers = timeZone === undefined ? rolloversBetween(nowMs, nowMs + near) : undefined;
+  const nearOffsets = new Map<number, number>();
   const dueOffsetOf = (due: number): number => {
     const ahead = due - nowMs;
-    if (ahead > (FORECAST_DAYS + 2) * 86_400_000) return Math.floor(ahead / 86_400_000); // ≥ FORECAST_DAYS study days
+    if (ahead > near) return Math.floor(ahead / 86_400_000); // ≥ FORECAST_DAYS study days
+    if (rollovers) {
+      let offset = 0;
+      while (rollovers[offset]! <= due) offset++;
+      return offset;
+    }
     const quarter = Math.floor(due / 900_000);
     let offset = nearOffsets.get(quarter);
-    if (offset === undefined) nearOffsets.set(quarter, (offset = Math.max(0, studyDayOrdinal(due, timeZone) - todayOrdinal)));
+    if (offset === undefined) nearOffsets.set(quarter, (offset = Math.max(0, dayOrdinal(studyDay(new Date(due), timeZone)) - todayOrdinal)));
     return offset;
   };
 
@@ -1203,17 +1212,21 @@ export function statsFromView(view: StatsView, options: StatsOptions): Stats {
   const groupDue = new Float64Array(groupCount);
   const scoreSum = new Float64Array(groupCount);
   const scored = new Float64Array(groupCount);
-  const addScore = (g: number, i: number) => {
-    if (dueOffsets[i] === 0) groupDue[g]!++;
-    const score = scores[i]!;
-    if (!Number.isNaN(score)) {
-      scoreSum[g]! += score;
-      scored[g]!++;
-    }
-  };
+  const { tagStart, tagList, companyOf } = view;
+  const companyBase = view.tagGroups.length;
   for (let i = 0; i < n; i++) {
-    for (let k = view.tagStart[i]!; k < view.tagStart[i + 1]!; k++) addScore(view.tagList[k]!, i);
-    addScore(view.tagGroups.length + view.companyOf[i]!, i);
+    const dueNow = dueOffsets[i] === 0;
+    const score = scores[i]!;
+    const rated = !Number.isNaN(score);
+    // The card's tag groups, then (k === end) its company's group.
+    for (let k = tagStart[i]!, end = tagStart[i + 1]!; k <= end; k++) {
+      const g = k < end ? tagList[k]! : companyBase + companyOf[i]!;
+      if (dueNow) groupDue[g]!++;
+      if (rated) {
+        scoreSum[g]! += score;
+        scored[g]!++;
+      }
+    }
   }
   const ranks = view.nameRanks;
   const finish = (names: readonly (string | null)[], first: number): GroupStats[] =>
@@ -1318,18 +1331,6 @@ function studyDayMemo(timeZone: string | undefined): (at: Date) => string {
     if (day === undefined) memo.set(key, (day = studyDay(at, timeZone)));
     return day;
   };
-}
-
-/**
- * dayOrdinal(studyDay(new Date(t), timeZone)), without building and parsing day strings in the
- * machine's zone (the local calendar day, one less before the 4 a.m. rollover: studyDay's own rule).
- */
-function studyDayOrdinal(t: number, timeZone: string | undefined): number {
-  const at = new Date(t);
-  const year = at.getFullYear();
-  if (timeZone !== undefined || !(year >= 1000 && year <= 9999)) return dayOrdinal(studyDay(at, timeZone));
-  const ordinal = Math.round(Date.UTC(year, at.getMonth(), at.getDate()) / 86_400_000);
-  return at.getHours() < DAY_ROLLOVER_HOUR ? ordinal - 1 : ordinal;
 }
 
 /** 0 for Monday … 6 for Sunday. */

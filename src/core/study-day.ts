@@ -45,3 +45,21 @@ export function addDays(day: string, days: number): string {
   const t = Date.parse(`${day}T00:00:00Z`) + days * 86_400_000;
   return new Date(t).toISOString().slice(0, 10);
 }
+
+/**
+ * The moments new study days begin (4 a.m. local time, in the machine's zone) after `fromMs`, in
+ * order, up to the first one after `untilMs`. The study days from `fromMs` to a time t up to
+ * `untilMs` are the number of these at or before t: a comparison or two per card where asking the
+ * calendar of each time would cost a date computation (stats, 10,000 due dates).
+ */
+export function rolloversBetween(fromMs: number, untilMs: number): number[] {
+  const from = new Date(fromMs);
+  const out: number[] = [];
+  for (let k = 0; out.length === 0 || out[out.length - 1]! <= untilMs; k++) {
+    // The Date constructor resolves a day's 4 a.m. through daylight-saving changes (and past a gap, to its end).
+    const t = new Date(from.getFullYear(), from.getMonth(), from.getDate() + k, DAY_ROLLOVER_HOUR).getTime();
+    if (!Number.isFinite(t)) break;
+    if (t > fromMs) out.push(t);
+  }
+  return out;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, studyDay, studyDaysBetween } from '../../src/core/study-day.js';
+import { addDays, rolloversBetween, studyDay, studyDaysBetween } from '../../src/core/study-day.js';
 
 describe('studyDay', () => {
   it('rolls over at 4 a.m., not midnight', () => {
@@ -26,5 +26,33 @@ describe('studyDay', () => {
     expect(studyDaysBetween(new Date('2026-11-22T23:00:00Z'), new Date('2026-11-23T03:00:00Z'), 'UTC')).toBe(0);
     expect(studyDaysBetween(new Date('2026-11-22T23:00:00Z'), new Date('2026-11-23T04:00:00Z'), 'UTC')).toBe(1);
     expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
+  });
+});
+
+describe('rolloversBetween', () => {
+  it('counts the study days from now to a time as studyDay does, in the machine zone, across daylight saving', () => {
+    const saved = process.env.TZ;
+    let compared = 0;
+    try {
+      for (const zone of ['UTC', 'America/New_York', 'Europe/London', 'America/Santiago', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Pacific/Chatham']) {
+        process.env.TZ = zone; // node re-reads the zone for Date's local fields
+        for (const clock of ['2026-03-08T06:30:00Z', '2026-03-29T00:59:00Z', '2026-04-05T03:00:00Z', '2026-09-06T04:10:00Z', '2026-10-25T01:00:00Z', '2026-11-01T05:59:00Z', '2026-11-22T16:00:00Z']) {
+          const now = Date.parse(clock);
+          const until = now + 16 * 86_400_000;
+          const rollovers = rolloversBetween(now, until);
+          expect(rollovers.at(-1)!).toBeGreaterThan(until);
+          for (let due = now; due <= until; due += 17 * 60_000 + 13_000) {
+            let offset = 0;
+            while (rollovers[offset]! <= due) offset++;
+            expect(offset, `${zone} ${clock} ${new Date(due).toISOString()}`).toBe(studyDaysBetween(new Date(now), new Date(due)));
+            compared++;
+          }
+        }
+      }
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+    expect(compared).toBeGreaterThan(50_000);
   });
 });
