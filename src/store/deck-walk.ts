@@ -133,7 +133,7 @@ export function codeOf(error: unknown): string {
 export const FOLDERS_NAME = 'deck-folders';
 const FOLDERS_MAGIC = 'prep-deck-folders 1';
 
-/** How `listDeck` answered, for tests and the benchmark: from the record, or by walking. */
+/** How `listDeck` answered, for tests: from the record, or by walking. */
 export type ListingSource = 'record' | 'walk';
 
 /**
