@@ -21,6 +21,7 @@
  *   files of about 4 MB that the index header lists with their sizes. A card's
  *   `sections[name].markdown` is read on first access, checked against a stored checksum.
  * - `deck-list-json`: `prep list --json` of the whole deck (compact), its SHA-256 in the index header.
+ * - `deck-folders`: the record of the last walk of the deck's folders (deck-walk.ts).
  *
  * Trust: the header names the format version, the build (parser) and the deck, and the index must be
  * exactly as long as its header says; every part read must match its SHA-256; every value is
@@ -78,7 +79,6 @@ const LIST_NAME = 'deck-list-json';
 const MAX_HEADER_BYTES = 4096;
 
 export { BUILD_ID };
-
 
 /** The bytes of the answer file `file` (deck-relative) at `absolute`, or, when it cannot be read, its result: no cards and that problem. */
 export function readAnswerBytes(absolute: string, file: string): Uint8Array | ParsedFile {

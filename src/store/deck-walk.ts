@@ -12,8 +12,10 @@
  * folder: that is what the cache's stamp per file is for (deck-cache.ts).
  *
  * Recorded only for a plain walk: no links (a linked folder's changes do not show in the folder that
- * holds the link), no folder that could not be read. Anything unexpected in the record, or any folder
- * changed, means "walk": the record is only ever a shortcut to the walk's own result.
+ * holds the link), no folder that could not be read, every folder on one file system, and that one
+ * seen to move a folder's mtime when an entry is added (stampsFollowEntries). Anything unexpected in
+ * the record, or any folder changed, means "walk": the record is only ever a shortcut to the walk's
+ * own result.
  */
 import { mkdirSync, readdirSync, readFileSync, realpathSync, rmdirSync, statSync, utimesSync, type Dirent } from 'node:fs';
 import path from 'node:path';
