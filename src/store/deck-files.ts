@@ -1,5 +1,5 @@
 /**
- * Reads the answer files of a deck folder into a Deck. With deck-cache.ts, the only deck code that
+ * Reads the answer files of a deck folder into a Deck. With deck-cache.ts and deck-walk.ts, the only deck code that
  * touches the disk. This module holds the parser (remark, YAML); commands that can do without it on
  * a warm cache (list, stats, drill) use `loadDeckAsync` from deck-cache.ts, which imports this
  * module only when a file needs parsing.
