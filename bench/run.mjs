@@ -250,8 +250,7 @@ for (const size of SIZES) {
   add({ id: `list-cold-${size}`, ...cold });
   if (remarkOnly) add({ id: `remark-only-${size}`, ...remarkOnly });
   timed([bin, 'list', '--json', '--deck', deckDir]); // first warm run settles the cache (see README)
-  // Folders changed in the last 3 s are walked every time (the racy rule, src/store/deck-walk.ts); the
-  // decks were written at the start, so by now a warm start should list them from the walk's record.
+  // Settled since they were written (the wait above), the decks' folders should have their record by now.
   if (!existsSync(path.join(decks[size].dir, '.prep', 'cache', 'deck-folders'))) log(`  no record of the walk for the deck of ${size}: warm runs walk its folders`);
   const [warm, floor] = measureInTurns(`prep list --json, warm, ${size} cards`, ['list', '--json', '--deck', deckDir], {
     runs: WARM_RUNS,

@@ -64,7 +64,7 @@ import { writeFileAtomic } from './atomic-write.js';
 import { sha256Hex } from './checksum.js';
 import { nodeFs } from './fs-layer.js';
 import { BUILD_ID } from './build-id.js';
-import { codeOf, isRacy, listAnswerFiles, listDeck, type Listing } from './deck-walk.js';
+import { codeOf, deckBase, isRacy, listAnswerFiles, listDeck, type Listing } from './deck-walk.js';
 import { shareJobs } from './parse-pool.js';
 import { locationsFor } from './paths.js';
 
@@ -274,7 +274,7 @@ function planLoad(root: string, listing: Listing = listAnswerFiles(root)): Plan 
   let needsWrite = cache === undefined;
   let used = 0;
 
-  const base = root.endsWith(path.sep) ? root : root + path.sep;
+  const base = deckBase(root);
   listing.files.forEach((file, index) => {
     const absolute = base + file; // deck-relative paths are already normalised; path.join costs at 10,000 files
     let stamp: Stamp | undefined;
@@ -370,7 +370,7 @@ function reuseParses(plan: Plan): Miss[] {
 
 function finish(plan: Plan, toParse: Miss[], parse: ParseBytes | undefined): Deck {
   if (toParse.length > 0 && !parse) throw new Error('deck cache: a file needs parsing but no parser was given');
-  const base = baseOf(plan.root);
+  const base = deckBase(plan.root);
   for (const miss of toParse) takeParse(plan, miss, parseForCache(base, miss, parse!));
   return complete(plan, parse);
 }
@@ -382,7 +382,7 @@ function finish(plan: Plan, toParse: Miss[], parse: ParseBytes | undefined): Dec
 export async function loadDeckWithHelpers(root: string, parse: ParseBytes, helpers: readonly MessagePort[]): Promise<Deck> {
   const plan = planLoad(root);
   const toParse = reuseParses(plan);
-  const base = baseOf(root);
+  const base = deckBase(root);
   await shareJobs<string, ParsedBytes>(toParse.length, helpers, {
     here: (i) => takeParse(plan, toParse[i]!, parseForCache(base, toParse[i]!, parse)),
     describe: (i) => {
@@ -396,7 +396,7 @@ export async function loadDeckWithHelpers(root: string, parse: ParseBytes, helpe
 
 /** What a helper thread does with one file of a cold load: read, hash and parse it (see `loadDeckWithHelpers`). */
 export function parseFileForCache(root: string, file: string, parse: ParseBytes): ParsedBytes {
-  return parseForCache(baseOf(root), { file, bytes: undefined, hash: '' }, parse);
+  return parseForCache(deckBase(root), { file, bytes: undefined, hash: '' }, parse);
 }
 
 /** A file's parse and the hash of the bytes parsed; hash '' when the file could not be read (the parse is then its problem). */
@@ -404,8 +404,6 @@ export interface ParsedBytes {
   parsed: ParsedFile;
   hash: string;
 }
-
-const baseOf = (root: string) => (root.endsWith(path.sep) ? root : root + path.sep);
 
 function parseForCache(base: string, miss: Pick<Miss, 'file' | 'bytes' | 'hash'>, parse: ParseBytes): ParsedBytes {
   const bytes = miss.bytes ?? readAnswerBytes(base + miss.file, miss.file);
@@ -432,7 +430,7 @@ function takeParse(plan: Plan, miss: Miss, { parsed, hash }: ParsedBytes): void 
 
 /** After the parse: the fresh entries revived, the deck assembled, the cache written when anything changed. */
 function complete(plan: Plan, parse: ParseBytes | undefined): Deck {
-  const base = baseOf(plan.root);
+  const base = deckBase(plan.root);
   // Cards are revived only now, from the compact text (fresh flat strings, never slices of a file's
   // text): while files were parsed the heap held none of them, and the live heap then is what lets
   // V8 grow the heap amid the parser's garbage (the peak RSS of a cold load).
@@ -1083,7 +1081,7 @@ function stampsMatch(root: string, files: readonly string[], bytes: Buffer): Flo
   const numbers =
     bytes.byteOffset % 8 === 0 ? new Float64Array(bytes.buffer, bytes.byteOffset, 1 + STAMP_FIELDS * count) : new Float64Array(new Uint8Array(bytes.subarray(0, numbersLength)).buffer);
   if (numbers[0] !== count || bytes.toString('utf8', numbersLength) !== files.join('\0')) return undefined;
-  const base = root.endsWith(path.sep) ? root : root + path.sep;
+  const base = deckBase(root);
   for (let i = 0, at = 1; i < count; i++, at += STAMP_FIELDS) {
     if (numbers[at + S.RACY] !== 0) return undefined; // checked by hash: not for this path
     const st = statSync(base + files[i]!, { throwIfNoEntry: false });
