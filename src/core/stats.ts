@@ -1076,49 +1076,26 @@ export function statsFromView(view: StatsView, options: StatsOptions): Stats {
   const rollovers = timeZone === undefined ? rolloversBetween(nowMs, nowMs + near) : undefined;
   const nearOffsets = new Map<number, number>();
   const dueOffsetOf = (due: number): number => {
-    const ahead = due - nowMs;
-    if (ahead > near) return Math.floor(ahead / 86_400_000); // ≥ FORECAST_DAYS study days
-    if (rollovers) {
-      let offset = 0;
-      while (rollovers[offset]! <= due) offset++;
-      return offset;
-    }
     const quarter = Math.floor(due / 900_000);
     let offset = nearOffsets.get(quarter);
     if (offset === undefined) nearOffsets.set(quarter, (offset = Math.max(0, dayOrdinal(studyDay(new Date(due), timeZone)) - todayOrdinal)));
     return offset;
   };
 
-  // Per card (in deck order): what the clock makes of it.
+  // Per card (in deck order): what the clock makes of it, and its groups' sums.
   const n = view.count;
-  const dueOffsets = new Float64Array(n); // -1: not scheduled
-  const recall = new Float64Array(n);
-  const scores = new Float64Array(n); // NaN: not rehearsed
-  let dueToday = 0;
-  const dueOn = new Array<number>(FORECAST_DAYS).fill(0);
-  for (let i = 0, ov = 0; i < n; i++, ov += VIEW_NUM_FIELDS) {
-    if (codes[i]! > 1) {
-      const due = num[ov + VIEW_NUM.due]!;
-      const offset = due <= nowMs ? 0 : dueOffsetOf(due);
-      dueOffsets[i] = offset;
-      if (offset === 0) dueToday++;
-      if (offset < FORECAST_DAYS) dueOn[offset]!++;
-    } else {
-      dueOffsets[i] = -1;
-    }
-    const f = flags[i]!;
-    if ((f & FLAG.rehearsed) !== 0) {
-      // Scheduler.retrievability, clamped to 0–1 (see recallAt). A card without a memory state (only
-      // crammed: still new to the scheduler) has no recall estimate: its score leaves recall out, and
-      // it is shown as unknown (null); for ties in the ranking it counts as 0, as it always did.
-      const recallable = (f & FLAG.recallable) !== 0;
-      const r = recallable ? recallFrom(num[ov + VIEW_NUM.lastReview]!, num[ov + VIEW_NUM.curveStability]!, nowMs) : 0;
-      recall[i] = r;
-      scores[i] = scoreOf(recallable ? r : null, num[ov + VIEW_NUM.lapses]!, num[ov + VIEW_NUM.againHard]!, num[ov + VIEW_NUM.overtime]!);
-    } else {
-      scores[i] = NaN;
-    }
-  }
+  const groupCount = view.tagGroups.length + view.companyGroups.length;
+  const pass: ClockPass = {
+    recall: new Float64Array(n),
+    scores: new Float64Array(n), // NaN: not rehearsed
+    dueOn: new Float64Array(FORECAST_DAYS),
+    dueToday: 0,
+    groupDue: new Float64Array(groupCount),
+    scoreSum: new Float64Array(groupCount),
+    scored: new Float64Array(groupCount),
+  };
+  clockPass(view, nowMs, near, rollovers, rollovers ? undefined : dueOffsetOf, pass);
+  const { recall, scores, dueOn, dueToday, groupDue, scoreSum, scored } = pass;
 
   // Weakest first, by numbers only; ties (the score shown to one decimal, recall to three, lapses)
   // keep the deck's order, as `prep list` shows it. Ordering them by question would need a collator,
@@ -1207,27 +1184,7 @@ export function statsFromView(view: StatsView, options: StatsOptions): Stats {
     history.push(x === undefined ? { day, reviews: 0, again: 0, seconds: 0 } : { day, reviews: view.dayNums[x]!, again: view.dayNums[x + 1]!, seconds: Math.round(view.dayNums[x + 2]!) });
   }
 
-  // Groups: due today and the weakness summed card by card in deck order (the mean is the plain one).
-  const groupCount = view.tagGroups.length + view.companyGroups.length;
-  const groupDue = new Float64Array(groupCount);
-  const scoreSum = new Float64Array(groupCount);
-  const scored = new Float64Array(groupCount);
-  const { tagStart, tagList, companyOf } = view;
-  const companyBase = view.tagGroups.length;
-  for (let i = 0; i < n; i++) {
-    const dueNow = dueOffsets[i] === 0;
-    const score = scores[i]!;
-    const rated = !Number.isNaN(score);
-    // The card's tag groups, then (k === end) its company's group.
-    for (let k = tagStart[i]!, end = tagStart[i + 1]!; k <= end; k++) {
-      const g = k < end ? tagList[k]! : companyBase + companyOf[i]!;
-      if (dueNow) groupDue[g]!++;
-      if (rated) {
-        scoreSum[g]! += score;
-        scored[g]!++;
-      }
-    }
-  }
+  // Groups: due today and the weakness summed card by card in deck order (clockPass); the mean is the plain one.
   const ranks = view.nameRanks;
   const finish = (names: readonly (string | null)[], first: number): GroupStats[] =>
     names
@@ -1252,6 +1209,98 @@ export function statsFromView(view: StatsView, options: StatsOptions): Stats {
   const byCompany = finish(view.companyGroups, view.tagGroups.length);
 
   return { weakest, overview, forecast, history, byTag, byCompany };
+}
+
+/** What clockPass fills in: per card, per forecast day, per group. */
+interface ClockPass {
+  recall: Float64Array;
+  scores: Float64Array;
+  dueOn: Float64Array;
+  dueToday: number;
+  groupDue: Float64Array;
+  scoreSum: Float64Array;
+  scored: Float64Array;
+}
+
+/**
+ * The per-card part of statsFromView, in one loop over plain numbers: due counts per study day
+ * (overdue counts as today), recall now, weakness scores, and each card's share of its groups' due count
+ * and score sums (in deck order). A small function of its own, with scoreOf and clamp01 written out:
+ * a run of `prep stats` goes through 10,000 cards once, mostly before V8 has optimised anything, so
+ * every call and property lookup per card shows. Far-off dues count whole days; near ones count the
+ * `rollovers` (the machine's zone) or ask `nearOffset` (another zone). The same numbers as scoreOf
+ * and recallAt, to the bit (test/core/stats-equivalence.test.ts).
+ */
+function clockPass(view: StatsView, nowMs: number, near: number, rollovers: readonly number[] | undefined, nearOffset: ((due: number) => number) | undefined, out: ClockPass): void {
+  const { codes, flags, num, tagStart, tagList, companyOf } = view;
+  const n = view.count;
+  const companyBase = view.tagGroups.length;
+  const { recall, scores, dueOn, groupDue, scoreSum, scored } = out;
+  const wForgetting = WEIGHT_FORGETTING;
+  const wLapses = WEIGHT_LAPSES;
+  const wAgainHard = WEIGHT_AGAIN_HARD;
+  const wOvertime = WEIGHT_OVERTIME;
+  const wWithoutForgetting = WEIGHT_WITHOUT_FORGETTING;
+  const lapseCap = LAPSE_CAP;
+  const forecastDays = FORECAST_DAYS;
+  let dueToday = 0;
+  for (let i = 0, ov = 0; i < n; i++, ov += VIEW_NUM_FIELDS) {
+    let dueNow = false;
+    if (codes[i]! > 1) {
+      const due = num[ov + VIEW_NUM.due]!;
+      let offset = 0;
+      if (due > nowMs) {
+        const ahead = due - nowMs;
+        if (ahead > near) offset = Math.floor(ahead / 86_400_000); // ≥ FORECAST_DAYS study days
+        else if (rollovers) while (rollovers[offset]! <= due) offset++;
+        else offset = nearOffset!(due);
+      }
+      if (offset === 0) {
+        dueToday++;
+        dueNow = true;
+      }
+      if (offset < forecastDays) dueOn[offset]!++;
+    }
+    const f = flags[i]!;
+    let score = NaN;
+    if ((f & FLAG.rehearsed) !== 0) {
+      // scoreOf: each part clamped to 0–1 (a non-finite one counts 0), lapses capped.
+      const a0 = num[ov + VIEW_NUM.againHard]!;
+      const o0 = num[ov + VIEW_NUM.overtime]!;
+      const l0 = num[ov + VIEW_NUM.lapses]!;
+      const a = a0 - a0 === 0 && a0 > 0 ? (a0 < 1 ? a0 : 1) : 0;
+      const o = o0 - o0 === 0 && o0 > 0 ? (o0 < 1 ? o0 : 1) : 0;
+      const l = (l0 > 0 ? (l0 < lapseCap ? l0 : lapseCap) : 0) / lapseCap;
+      let value: number;
+      if ((f & FLAG.recallable) !== 0) {
+        // recallFrom: the curve at the whole days since the last review (none when in the future), clamped.
+        const days = Math.floor((nowMs - num[ov + VIEW_NUM.lastReview]!) / 86_400_000);
+        const p = recallProbability(days > 0 ? days : 0, num[ov + VIEW_NUM.curveStability]!);
+        const r = p - p === 0 && p > 0 ? (p < 1 ? p : 1) : 0;
+        recall[i] = r;
+        value = wForgetting * (1 - r) + wLapses * l + wAgainHard * a + wOvertime * o;
+      } else {
+        // No memory state (only crammed): recall unknown, left out of the score; 0 for ties in the ranking.
+        recall[i] = 0;
+        value = (wLapses * l + wAgainHard * a + wOvertime * o) / wWithoutForgetting;
+      }
+      score = Math.round(100 * value * 10) / 10;
+    }
+    scores[i] = score;
+    const rated = score === score; // not NaN
+    if (dueNow || rated) {
+      // The card's tag groups, then (k === end) its company's group.
+      for (let k = tagStart[i]!, end = tagStart[i + 1]!; k <= end; k++) {
+        const g = k < end ? tagList[k]! : companyBase + companyOf[i]!;
+        if (dueNow) groupDue[g]!++;
+        if (rated) {
+          scoreSum[g]! += score;
+          scored[g]!++;
+        }
+      }
+    }
+  }
+  out.dueToday = dueToday;
 }
 
 /**
