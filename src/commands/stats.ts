@@ -8,6 +8,7 @@ import { UsageError } from '../core/errors.js';
 import { studyDay } from '../core/study-day.js';
 import { columnsFromDigest, digestFor, isStudyDay, statsFromView, statsView, type DigestColumns, type Stats } from '../core/stats.js';
 import { cacheDirFor, loadDeckSummary, withDeckList, type DeckSummary } from '../store/deck-cache.js';
+import { startDeckProbe } from '../store/deck-probe.js';
 import { listDeck } from '../store/deck-walk.js';
 import { defaultProgressFile, findDeck } from '../store/paths.js';
 import { loadStatsDigest, loadStatsView, saveStatsView } from '../store/stats-cache.js';
@@ -36,20 +37,26 @@ export async function run(options: StatsCommandOptions, io: CommandIO): Promise<
   const scope = { since, tags: options.tag, company: options.company };
   const whole = since === undefined && (options.tag?.length ?? 0) === 0 && options.company === undefined;
   const cacheDir = cacheDirFor(locations.deckDir);
+  // find checks the answer files' stamps on another core while this one reads the caches (deck-probe.ts).
+  const probe = whole ? await startDeckProbe(locations.deckDir, cacheDir, io.env) : undefined;
   const listing = listDeck(locations.deckDir, cacheDir);
   let fresh: DeckSummary | undefined;
   if (whole) {
     // The whole deck's view (deck joined with the history's digest) from .prep/cache, when neither the
-    // history nor any answer file changed since it was made: only the clock's part is left to do.
+    // history nor any answer file changed since it was made: only the clock's part is left to do,
+    // done before the answer files are known to be unchanged (withDeckList), and kept only if they are.
     // Else (new reviews, say) the deck's summary from the same check of the answer files.
-    const found = withDeckList(locations.deckDir, listing, (list, summary) => {
-      const stored = loadStatsView(file, cacheDir, list.bytes, list.sha256);
-      return stored ? { stored, errors: list.errors } : { deck: summary() };
-    });
-    if (found?.stored) {
-      const { stored, errors } = found;
-      return show(statsFromView(stored, { now, limit: options.limit }), { nothingYet: stored.allReviews === 0 && stored.records === 0, errors }, options, io);
-    }
+    const found = await withDeckList(
+      locations.deckDir,
+      listing,
+      (list, summary) => {
+        const stored = loadStatsView(file, cacheDir, list.bytes, list.sha256);
+        if (!stored) return { deck: summary() };
+        return { stats: statsFromView(stored, { now, limit: options.limit }), nothingYet: stored.allReviews === 0 && stored.records === 0, errors: list.errors };
+      },
+      probe,
+    );
+    if (found?.stats) return show(found.stats, { nothingYet: found.nothingYet, errors: found.errors }, options, io);
     fresh = found?.deck;
   }
   // The deck before the history: a cold parse of a big deck runs in a worker thread whose heap is

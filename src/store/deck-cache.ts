@@ -64,7 +64,8 @@ import { writeFileAtomic } from './atomic-write.js';
 import { sha256Hex } from './checksum.js';
 import { nodeFs } from './fs-layer.js';
 import { BUILD_ID } from './build-id.js';
-import { codeOf, deckBase, isRacy, listAnswerFiles, listDeck, type Listing } from './deck-walk.js';
+import { probeAgrees, recordAgreement, type DeckProbe } from './deck-probe.js';
+import { codeOf, deckBase, isRacy, listAnswerFiles, listDeck, type Listing, type ListingSource } from './deck-walk.js';
 import { shareJobs } from './parse-pool.js';
 import { locationsFor } from './paths.js';
 
@@ -1075,19 +1076,44 @@ function encodeStamps(rows: readonly StampRow[]): Buffer {
  * file); else undefined.
  */
 function stampsMatch(root: string, files: readonly string[], bytes: Buffer): Float64Array | undefined {
+  const numbers = stampsOf(files, bytes);
+  return numbers && filesHaveStamps(root, files, numbers) ? numbers : undefined;
+}
+
+/** The stamps part's numbers when it names exactly `files`, in the same order, and none is racy (checked by hash: not for this path); else undefined. */
+function stampsOf(files: readonly string[], bytes: Buffer): Float64Array | undefined {
   const count = files.length;
   const numbersLength = 8 * (1 + STAMP_FIELDS * count);
   if (bytes.length < numbersLength) return undefined;
   const numbers =
     bytes.byteOffset % 8 === 0 ? new Float64Array(bytes.buffer, bytes.byteOffset, 1 + STAMP_FIELDS * count) : new Float64Array(new Uint8Array(bytes.subarray(0, numbersLength)).buffer);
   if (numbers[0] !== count || bytes.toString('utf8', numbersLength) !== files.join('\0')) return undefined;
-  const base = deckBase(root);
-  for (let i = 0, at = 1; i < count; i++, at += STAMP_FIELDS) {
-    if (numbers[at + S.RACY] !== 0) return undefined; // checked by hash: not for this path
-    const st = statSync(base + files[i]!, { throwIfNoEntry: false });
-    if (!st || st.size !== numbers[at + S.SIZE] || st.mtimeMs !== numbers[at + S.MTIME] || st.ctimeMs !== numbers[at + S.CTIME] || st.ino !== numbers[at + S.INO]) return undefined;
-  }
+  for (let at = 1 + S.RACY; at < numbers.length; at += STAMP_FIELDS) if (numbers[at] !== 0) return undefined;
   return numbers;
+}
+
+/** Whether each of `files` has, now, the size, mtime, ctime and inode that `numbers` (a stamps part) records: one stat per file. */
+function filesHaveStamps(root: string, files: readonly string[], numbers: Float64Array): boolean {
+  const base = deckBase(root);
+  for (let i = 0, at = 1; i < files.length; i++, at += STAMP_FIELDS) {
+    const st = statSync(base + files[i]!, { throwIfNoEntry: false });
+    if (!st || st.size !== numbers[at + S.SIZE] || st.mtimeMs !== numbers[at + S.MTIME] || st.ctimeMs !== numbers[at + S.CTIME] || st.ino !== numbers[at + S.INO]) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether the answer files still have the stamps `numbers` records (the index's stamps part, whose
+ * SHA-256 is `stampsSha256`): by the probe's output when it is the one recorded for this part, else
+ * by a stat per file, after which that output is recorded (deck-probe.ts). find is done before the
+ * stats begin, so a file changed in between shows in the next output, never hides behind this one.
+ */
+async function filesUnchanged(root: string, files: readonly string[], numbers: Float64Array, stampsSha256: string, probe: DeckProbe | undefined): Promise<boolean> {
+  const output = probe ? await probe.output() : undefined;
+  if (probe && output && probeAgrees(probe, output, stampsSha256)) return true;
+  const unchanged = filesHaveStamps(root, files, numbers);
+  if (unchanged && probe && output) recordAgreement(probe, output, stampsSha256);
+  return unchanged;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1464,8 +1490,8 @@ function withFreshIndex<T>(root: string, files: readonly string[], use: (index: 
  * the cache when every answer file is unchanged and the stored text has the hash the index
  * records; undefined otherwise (the caller then uses `loadDeckSummary`, which rebuilds the cache).
  */
-export function loadDeckListJson(root: string, listing: Listing = listDeck(root, cacheDirFor(root))): Buffer | undefined {
-  return withDeckList(root, listing, (list) => list.bytes);
+export async function loadDeckListJson(root: string, listing: Listing & { source?: ListingSource } = listDeck(root, cacheDirFor(root)), probe?: DeckProbe): Promise<Buffer | undefined> {
+  return withDeckList(root, listing, (list) => list.bytes, probe);
 }
 
 /** The deck's `prep list --json` text from the cache (withDeckList). */
@@ -1480,18 +1506,23 @@ export interface DeckList {
 /**
  * `use` on the deck's list (loadDeckListJson's text, checked), with the deck's summary from the same
  * index on demand (as loadDeckSummary's, or undefined should its part not check out; to be asked
- * within `use`, while the index is open): one stat per answer file for both. Undefined when the
+ * within `use`, while the index is open). What `use` returns is kept only when every answer file
+ * still has the stamp the index records: `use` runs first and the files are checked after it
+ * (filesUnchanged), so that with a probe the check overlaps prep's own work. Undefined when the
  * list is not served from the cache.
  */
-export function withDeckList<T>(root: string, listing: Listing, use: (list: DeckList, summary: () => DeckSummary | undefined) => T): T | undefined {
-  return withFreshIndex(root, listing.files, (index) => {
-    let bytes: Buffer;
+export async function withDeckList<T>(root: string, listing: Listing & { source?: ListingSource }, use: (list: DeckList, summary: () => DeckSummary | undefined) => T, probe?: DeckProbe): Promise<T | undefined> {
+  const read = withIndex(root, (index) => {
+    const bytes = index.part(STAMPS);
+    const numbers = bytes && stampsOf(listing.files, bytes);
+    if (!numbers) return undefined;
+    let list: Buffer;
     try {
-      bytes = readFileSync(path.join(cacheDirFor(root), LIST_NAME));
+      list = readFileSync(path.join(cacheDirFor(root), LIST_NAME));
     } catch {
       return undefined;
     }
-    if (sha256Hex(bytes) !== index.header.listSha256) return undefined;
+    if (sha256Hex(list) !== index.header.listSha256) return undefined;
     const summary = () => {
       try {
         return summaryOf(index, listing);
@@ -1499,6 +1530,12 @@ export function withDeckList<T>(root: string, listing: Listing, use: (list: Deck
         return undefined;
       }
     };
-    return use({ bytes, sha256: index.header.listSha256, errors: index.header.errors + countErrors(listing.problems) }, summary);
+    const value = use({ bytes: list, sha256: index.header.listSha256, errors: index.header.errors + countErrors(listing.problems) }, summary);
+    return { value, numbers, stampsSha256: index.header.partsSha256[STAMPS]! };
   });
+  // find sees what the walk sees only when the walk's record answered (no links, one file system).
+  const usable = listing.source === 'record' ? probe : undefined;
+  if (!read || !usable) probe?.cancel();
+  if (!read) return undefined;
+  return (await filesUnchanged(root, listing.files, read.numbers, read.stampsSha256, usable)) ? read.value : undefined;
 }

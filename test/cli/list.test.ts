@@ -1,6 +1,6 @@
 /** `prep list` through the real built binary, on copies of test/fixtures/decks in temp folders. */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import stringWidth from 'string-width';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -218,6 +218,61 @@ describe('prep list', () => {
       cwd = inner;
     }
   });
+});
+
+// find checks the answer files' stamps on the other core (src/store/deck-probe.ts): GNU find only.
+const gnuFind = process.platform === 'linux' && spawnSync('find', ['/', '-maxdepth', '0', '-printf', '%s']).status === 0;
+
+describe.runIf(gnuFind)('prep list --json with find checking the stamps', () => {
+  /** list --json with the probe on (whatever the core count) or off, and how many answer files prep itself stat'ed. */
+  const listed = (probe: 'on' | 'off' = 'on') => {
+    const log = path.join(cwd, `stat-${Math.random()}`);
+    const run = runPrep(['list', '--json'], { cwd, env: { PREP_TEST_STAT_LOG: log, PREP_TEST_PROBE: probe }, nodeArgs: ['--require', STAT_COUNT] });
+    expect(run.code).toBe(0);
+    return { questions: (JSON.parse(run.stdout) as Summary[]).map((c) => `${c.file} ${c.question}`).sort(), stats: Number(readFileSync(log, 'utf8')) };
+  };
+  /** Rewrites an answer in place with the same size and puts its mtime back to the nanosecond (as rsync -a or cp -p over it would). */
+  const rewriteKeepingStamp = (file: string, from: string, to: string) => {
+    expect(to.length).toBe(from.length);
+    const saved = path.join(cwd, 'saved-times');
+    writeFileSync(saved, '');
+    expect(spawnSync('touch', ['-r', file, saved]).status).toBe(0);
+    writeFileSync(file, readFileSync(file, 'utf8').replace(from, to));
+    expect(spawnSync('touch', ['-r', saved, file]).status).toBe(0);
+  };
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 3_100));
+
+  it('stats no answer file once find has agreed, and still sees an answer rewritten with its size and mtime kept', async () => {
+    useDeck('good');
+    await settle();
+    const walked = listed(); // walks and records the folders: find is not asked without that record
+    expect(walked.stats).toBe(4);
+    expect(listed()).toEqual({ ...walked, stats: 4 }); // the stat check passes: find's output is recorded
+    expect(listed()).toEqual({ ...walked, stats: 0 }); // the same output: no stat
+
+    rewriteKeepingStamp(path.join(cwd, 'answers', 'technical', 'index.md'), 'What is a database index?', 'What is a DATABASE index?');
+    const edited = listed();
+    expect(edited.questions).toContain('technical/index.md What is a DATABASE index?');
+    expect(edited.stats).toBeGreaterThanOrEqual(4); // find's output changed (the ctime): checked by stat, and parsed again
+  }, 30_000);
+
+  it('stats every answer file when asked not to use find', async () => {
+    useDeck('good');
+    await settle();
+    listed('off');
+    for (let i = 0; i < 3; i++) expect(listed('off').stats).toBe(4);
+  }, 30_000);
+
+  it('does not ask find about a deck with a linked folder, whose files find would not see', async () => {
+    useDeck('good');
+    const outside = path.join(cwd, 'elsewhere');
+    writeTree(outside, { 'linked.md': '---\nquestion: Is this linked?\n---\n\nYes.\n' });
+    symlinkSync(outside, path.join(cwd, 'answers', 'linked'));
+    await settle();
+    for (let i = 0; i < 3; i++) expect(listed().questions).toContain('linked/linked.md Is this linked?');
+    rewriteKeepingStamp(path.join(outside, 'linked.md'), 'Is this linked?', 'Is THIS linked?');
+    expect(listed().questions).toContain('linked/linked.md Is THIS linked?');
+  }, 30_000);
 });
 
 describe('prep list colour and terminal safety', () => {

@@ -1,4 +1,5 @@
 /** `prep stats` through the real built binary (npm run build first), on a copy of the sample fixture. */
+import { spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -12,6 +13,8 @@ import { copyFixture, FIXTURES, tempDir } from '../helpers/files.js';
 const FIXTURE = path.join(FIXTURES, 'progress');
 const STAT_COUNT = path.join(REPO, 'test', 'helpers', 'stat-count.cjs');
 const NOW = '2026-11-14T12:00:00Z';
+/** find checks the answer files' stamps on the other core (src/store/deck-probe.ts): GNU find only. */
+const gnuFind = process.platform === 'linux' && spawnSync('find', ['/', '-maxdepth', '0', '-printf', '%s']).status === 0;
 let root: string;
 let progressFile: string;
 
@@ -170,11 +173,35 @@ describe('prep stats --json from the kept view', () => {
     const first = JSON.parse(prep(['--json']).stdout); // keeps the view
     appendReview('btree', '2026-11-14T11:30:00Z', 3, 40, 90);
     const log = path.join(root, 'stat-count');
-    const run = runPrep(['stats', '--json'], { cwd: root, env: { TZ: 'UTC', PREP_NOW: NOW, PREP_TEST_STAT_LOG: log }, nodeArgs: ['--require', STAT_COUNT] });
+    // find off (deck-probe.ts): this counts prep's own stats.
+    const run = runPrep(['stats', '--json'], { cwd: root, env: { TZ: 'UTC', PREP_NOW: NOW, PREP_TEST_STAT_LOG: log, PREP_TEST_PROBE: 'off' }, nodeArgs: ['--require', STAT_COUNT] });
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout).overview.reviews.total).toBe(first.overview.reviews.total + 1);
     // The view missed (the journal grew): the deck's summary came from the same check of the 7 files.
     expect(readFileSync(log, 'utf8')).toBe('7');
+  }, 30_000);
+
+  it.runIf(gnuFind)('shows a question rewritten with its size and mtime kept, once find has agreed on the stamps', async () => {
+    await settle();
+    const counted = () => {
+      const log = path.join(root, `stat-${Math.random()}`);
+      const run = runPrep(['stats', '--json'], { cwd: root, env: { TZ: 'UTC', PREP_NOW: NOW, PREP_TEST_STAT_LOG: log, PREP_TEST_PROBE: 'on' }, nodeArgs: ['--require', STAT_COUNT] });
+      expect(run.code).toBe(0);
+      return { stats: JSON.parse(run.stdout) as { weakest: { id: string; question: string }[] }, checked: Number(readFileSync(log, 'utf8')) };
+    };
+    counted(); // walks the folders and keeps the view
+    counted(); // from the view; the stat check passes, and find's output is recorded
+    const agreed = counted();
+    expect(agreed.checked).toBe(0); // find's output agreed: no stat
+    const question = agreed.stats.weakest[0]!.question;
+    const file = path.join(root, 'answers', 'behavioural', 'conflict.md');
+    expect(readFileSync(file, 'utf8')).toContain(question);
+    const saved = path.join(root, 'saved-times');
+    writeFileSync(saved, '');
+    expect(spawnSync('touch', ['-r', file, saved]).status).toBe(0);
+    writeFileSync(file, readFileSync(file, 'utf8').replace(question, question.toUpperCase()));
+    expect(spawnSync('touch', ['-r', saved, file]).status).toBe(0);
+    expect(counted().stats.weakest[0]!.question).toBe(question.toUpperCase());
   }, 30_000);
 
   it('shows the tables from the view too, with the count of answer files in error', async () => {

@@ -116,7 +116,7 @@ describe('stamps', () => {
     // Files changed less than 3 s before a load are checked by hash, never served by stamp: wait that out.
     await new Promise((resolve) => setTimeout(resolve, 3_100));
     load();
-    const list = loadDeckListJson(deck);
+    const list = await loadDeckListJson(deck);
     expect(list?.toString('utf8')).toBe(`${JSON.stringify(fresh().cards.map(summarizeCard))}\n`);
     expect(JSON.stringify(list?.toString('utf8'))).toContain('回答.md');
     const before = statSync(path.join(cacheDirFor(deck), INDEX_NAME)).mtimeMs;
@@ -126,7 +126,7 @@ describe('stamps', () => {
     // A renamed file: same count of files, another name at one position.
     rmSync(path.join(deck, '中文/回答.md'));
     put('中文/答案.md', answer(99).replace('Question 99', '问题 99'));
-    expect(loadDeckListJson(deck)).toBeUndefined();
+    expect(await loadDeckListJson(deck)).toBeUndefined();
     expect((await loadDeckSummary(deck)).cards).toEqual(fresh().cards.map(summarizeCard));
   }, 15_000);
 });

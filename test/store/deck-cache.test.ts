@@ -282,29 +282,29 @@ describe('deck cache', () => {
     const settle = () => new Promise((resolve) => setTimeout(resolve, 3_100));
 
     it('is the compact list of a fresh parse, served only while every file keeps its stamp', async () => {
-      expect(loadDeckListJson(deck)).toBeUndefined(); // no cache yet
+      expect(await loadDeckListJson(deck)).toBeUndefined(); // no cache yet
       load();
-      expect(loadDeckListJson(deck)).toBeUndefined(); // racy: just written
+      expect(await loadDeckListJson(deck)).toBeUndefined(); // racy: just written
       await settle();
       load();
-      expect(loadDeckListJson(deck)?.toString('utf8')).toBe(expectedText());
+      expect((await loadDeckListJson(deck))?.toString('utf8')).toBe(expectedText());
       put('two.md', '# Why us?\n\nBecause of **growth**.\n');
-      expect(loadDeckListJson(deck)).toBeUndefined(); // edited: stale
+      expect(await loadDeckListJson(deck)).toBeUndefined(); // edited: stale
       load();
-      expect(loadDeckListJson(deck)).toBeUndefined(); // the edit is racy: checked by hash until it settles
+      expect(await loadDeckListJson(deck)).toBeUndefined(); // the edit is racy: checked by hash until it settles
     }, 15_000);
 
     it('ignores a stored list that is altered, truncated, missing or from another index', async () => {
       await settle();
       load();
-      expect(loadDeckListJson(deck)?.toString('utf8')).toBe(expectedText());
+      expect((await loadDeckListJson(deck))?.toString('utf8')).toBe(expectedText());
       const good = readFileSync(listFile());
       for (const bad of [Buffer.from(good.toString('utf8').replace('Why now?', 'Why NOT?')), good.subarray(0, good.length - 5), Buffer.from('[]\n')]) {
         writeFileSync(listFile(), bad);
-        expect(loadDeckListJson(deck)).toBeUndefined();
+        expect(await loadDeckListJson(deck)).toBeUndefined();
       }
       rmSync(listFile());
-      expect(loadDeckListJson(deck)).toBeUndefined();
+      expect(await loadDeckListJson(deck)).toBeUndefined();
     }, 15_000);
   });
 

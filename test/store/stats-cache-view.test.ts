@@ -34,8 +34,8 @@ async function makeView(): Promise<StatsView> {
   saveStatsView(cacheDir, history.history!, view, summary.cards);
   return view;
 }
-const stored = () => {
-  const list = loadDeckListJson(deck);
+const stored = async () => {
+  const list = await loadDeckListJson(deck);
   return list && loadStatsView(file, cacheDir, list);
 };
 /** The stats of a fresh read of everything, no cache involved. */
@@ -56,9 +56,9 @@ afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 describe('stats view cache', () => {
   it('serves the saved view, which gives the same stats as a fresh join, at any clock', async () => {
-    expect(stored()).toBeUndefined(); // nothing saved yet
+    expect(await stored()).toBeUndefined(); // nothing saved yet
     const made = await makeView();
-    const loaded = stored();
+    const loaded = await stored();
     expect(loaded).toBeDefined();
     for (const now of CLOCKS) {
       for (const limit of [undefined, 1, 3, 100]) {
@@ -70,11 +70,11 @@ describe('stats view cache', () => {
 
   it('keeps the order of group names for the locale it was made in only', async () => {
     await makeView();
-    expect(stored()!.nameRanks).toBeDefined();
+    expect((await stored())!.nameRanks).toBeDefined();
     const saved = process.env.LC_ALL;
     try {
       process.env.LC_ALL = saved === 'da_DK.UTF-8' ? 'lt_LT.UTF-8' : 'da_DK.UTF-8'; // another locale: ask localeCompare
-      const view = stored()!;
+      const view = (await stored())!;
       expect(view.nameRanks).toBeUndefined();
       expect(JSON.stringify(statsFromView(view, { now: CLOCKS[0]! }))).toBe(JSON.stringify(await truth(CLOCKS[0]!)));
     } finally {
@@ -85,21 +85,21 @@ describe('stats view cache', () => {
 
   it('is not served once the history has a new review (journal) or was replaced', async () => {
     await makeView();
-    expect(stored()).toBeDefined();
+    expect(await stored()).toBeDefined();
     const seq = readProgress(file).lastSeq + 1;
     appendFileSync(journalFileFor(file), serializeJournalLine(seq, reviewEvent(seq, 'btree', new Date('2026-11-14T09:00:00Z'))));
-    expect(stored()).toBeUndefined();
+    expect(await stored()).toBeUndefined();
     // The digest folds the line in; a new view joins it, and is served again.
     await makeView();
-    expect(stored()).toBeDefined();
-    expect(JSON.stringify(statsFromView(stored()!, { now: CLOCKS[0]! }))).toBe(JSON.stringify(await truth(CLOCKS[0]!)));
+    expect(await stored()).toBeDefined();
+    expect(JSON.stringify(statsFromView((await stored())!, { now: CLOCKS[0]! }))).toBe(JSON.stringify(await truth(CLOCKS[0]!)));
     writeFileSync(file, readFileSync(file)); // same bytes, new stamp
-    expect(stored()).toBeUndefined();
+    expect(await stored()).toBeUndefined();
   }, 20_000);
 
   it('is not served for another deck list (an answer edited)', async () => {
     await makeView();
-    const list = loadDeckListJson(deck)!;
+    const list = (await loadDeckListJson(deck))!;
     expect(loadStatsView(file, cacheDir, list)).toBeDefined();
     const edited = Buffer.from(list.toString('utf8').replace('"line":', '"line": '));
     expect(loadStatsView(file, cacheDir, edited)).toBeUndefined();
@@ -138,11 +138,11 @@ describe('stats view cache', () => {
     for (const bytes of bad) {
       expect(bytes.equals(good)).toBe(false);
       writeFileSync(viewFile(), bytes);
-      expect(stored()).toBeUndefined();
+      expect(await stored()).toBeUndefined();
     }
     writeFileSync(viewFile(), withPayload(payload)); // the helper itself keeps a good view good
-    expect(stored()).toBeDefined();
+    expect(await stored()).toBeDefined();
     writeFileSync(viewFile(), good.toString('utf8').replace('"magic":"prep-stats-view"', '"magic":"prep-stats-digest"'));
-    expect(stored()).toBeUndefined();
+    expect(await stored()).toBeUndefined();
   }, 20_000);
 });

@@ -1,0 +1,192 @@
+/**
+ * A second core for the one stat per answer file of a warm start (Linux only).
+ *
+ * A warm `list` or `stats` at 10,000 answers spends more time in `statSync` than in anything else
+ * of its own: Node 20 makes a Stats object with four Dates per call (about 7 µs here, where the
+ * system call itself takes 2). So at the start of the command, the system's `find` is started to
+ * print the stamp of every answer file (size, inode, ctime to the nanosecond, name) while prep reads
+ * its caches on the main thread. If that output is, byte for byte, the one recorded the last time
+ * the stat check passed for the same index, no answer file changed since: every change to a file's
+ * content or name changes its ctime, its size or the names, and ctime cannot be set back. Any other
+ * answer (a different output, no record, find missing or failing, or slower than PROBE_TIMEOUT_MS)
+ * means the usual stat check, which records the output again when it passes.
+ *
+ * Equality, not order: nothing here compares times, so a clock set back (a dual-boot machine whose
+ * clock is corrected by hours) cannot hide a change, as `find -newer` would.
+ *
+ * The record (`deck-probe` in the cache folder) holds the output's SHA-256 and length, the SHA-256
+ * of the index's stamps part it was checked against, the deck and the build. The output itself goes
+ * to a file that is unlinked before find starts, so nothing is left behind.
+ *
+ * Only where it helps and is known to work: Linux (GNU find's -printf; busybox or BSD find fail and
+ * are recorded as failing for a day), more than one core, and a deck whose folders were answered
+ * from the walk's record (deck-walk.ts: no links, one file system), so find sees what the walk sees.
+ */
+import { closeSync, fstatSync, openSync, readFileSync, readSync, unlinkSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { writeFileAtomic } from './atomic-write.js';
+import { BUILD_ID } from './build-id.js';
+import { sha256Hex } from './checksum.js';
+import { nodeFs } from './fs-layer.js';
+
+export const PROBE_RECORD_NAME = 'deck-probe';
+const MAGIC = 'prep-deck-probe 1';
+/** find takes 40–90 ms at 10,000 files; past this, the stat check is the faster way. */
+export const PROBE_TIMEOUT_MS = 2000;
+/** A find that failed is not tried again for this long. */
+const RETRY_AFTER_MS = 24 * 3600_000;
+
+interface ProbeRecord {
+  magic: string;
+  build: string;
+  deck: string;
+  /** SHA-256 of the index's stamps part the output was seen to agree with. */
+  stamps?: string;
+  output?: string;
+  length?: number;
+  /** When find last failed here (ms since 1970); no output is recorded then. */
+  failedAt?: number;
+}
+
+/** A running probe: its output once find is done (undefined when it failed), and the record it will be compared with. */
+export interface DeckProbe {
+  output(): Promise<Buffer | undefined>;
+  /** Stops find when its answer is not needed. */
+  cancel(): void;
+  readonly recorded: ProbeRecord | undefined;
+  readonly root: string;
+  readonly cacheDir: string;
+}
+
+/**
+ * Starts find on the answer files of the deck at `root` (absolute), when it can help: Linux, more
+ * than one core, an existing cache folder, and no failure of find recorded in the last day.
+ * Undefined otherwise; never throws.
+ */
+export async function startDeckProbe(root: string, cacheDir: string, env: NodeJS.ProcessEnv = process.env, now: number = Date.now()): Promise<DeckProbe | undefined> {
+  if (process.platform !== 'linux' || env.PREP_TEST_PROBE === 'off') return undefined;
+  root = path.resolve(root);
+  if (env.PREP_TEST_PROBE !== 'on' && availableParallelism() < 2) return undefined;
+  const recorded = readProbeRecord(cacheDir, root);
+  if (recorded?.failedAt !== undefined && now - recorded.failedAt < RETRY_AFTER_MS && now >= recorded.failedAt) return undefined;
+  let fd: number;
+  try {
+    // A file nobody can open by name: the output needs no pipe read while the main thread is busy, and no clean-up.
+    const name = path.join(cacheDir, `probe-${process.pid}-${now}`);
+    fd = openSync(name, 'wx+', 0o600);
+    unlinkSync(name);
+  } catch {
+    return undefined; // no cache folder yet (a cold start), or read-only
+  }
+  const { spawn } = await import('node:child_process');
+  let child: import('node:child_process').ChildProcess;
+  try {
+    child = spawn('find', findArguments(root), { stdio: ['ignore', fd, 'ignore'], env: { PATH: env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C' } });
+  } catch {
+    closeSync(fd);
+    return undefined;
+  }
+  // 'missing': no find on PATH; a number: find's exit code.
+  const exited = new Promise<number | 'missing'>((resolve) => {
+    child.once('error', () => resolve('missing'));
+    child.once('exit', (code) => resolve(code ?? -1));
+  });
+  let answer: Promise<Buffer | undefined> | undefined;
+  const finish = () => {
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed
+    }
+  };
+  return {
+    recorded,
+    root,
+    cacheDir,
+    output() {
+      answer ??= (async () => {
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<'late'>((resolve) => {
+          timer = setTimeout(() => resolve('late'), PROBE_TIMEOUT_MS);
+        });
+        const code = await Promise.race([exited, late]);
+        clearTimeout(timer);
+        if (code !== 0) child.kill();
+        try {
+          const size = fstatSync(fd).size;
+          // Missing, or failing before printing anything (busybox and BSD find know no -printf): not tried again for a day.
+          // A failure after some output (a file removed while find ran) is only this run's.
+          if (code === 'missing' || (code !== 0 && code !== 'late' && size === 0)) recordFailure(cacheDir, root, now);
+          if (code !== 0) return undefined;
+          const bytes = Buffer.allocUnsafe(size);
+          let done = 0;
+          while (done < size) {
+            const n = readSync(fd, bytes, done, size - done, done);
+            if (n <= 0) return undefined;
+            done += n;
+          }
+          return bytes;
+        } catch {
+          return undefined;
+        } finally {
+          finish();
+        }
+      })();
+      return answer;
+    },
+    cancel() {
+      if (answer) return;
+      child.kill();
+      finish();
+    },
+  };
+}
+
+/**
+ * find's arguments: every answer file under `root` (as deck-walk.ts's walk finds them: names ending
+ * in .md or .markdown in any case, hidden folders and node_modules skipped), one record per file:
+ * size, inode, ctime in seconds with its fraction to the nanosecond, the deck-relative name, then NUL
+ * (which no name holds). `root` is absolute, so find never takes it for an option.
+ */
+export function findArguments(root: string): string[] {
+  return [root, '-mindepth', '1', '(', '-name', '.*', '-o', '-name', 'node_modules', ')', '-prune', '-o', '-type', 'f', '(', '-iname', '*.md', '-o', '-iname', '*.markdown', ')', '-printf', '%s %i %C@ %P\\0'];
+}
+
+/**
+ * Whether `output` is the output recorded for this deck, this build and the index whose stamps part
+ * has SHA-256 `stampsSha256`: then every answer file has the stamp that index records.
+ */
+export function probeAgrees(probe: DeckProbe, output: Buffer, stampsSha256: string): boolean {
+  const r = probe.recorded;
+  return r !== undefined && r.stamps === stampsSha256 && r.length === output.length && r.output === sha256Hex(output);
+}
+
+/** Records `output` as agreeing with the index's stamps part (just checked by stat, after find was done). */
+export function recordAgreement(probe: DeckProbe, output: Buffer, stampsSha256: string): void {
+  writeProbeRecord(probe.cacheDir, { magic: MAGIC, build: BUILD_ID, deck: probe.root, stamps: stampsSha256, output: sha256Hex(output), length: output.length });
+}
+
+function recordFailure(cacheDir: string, root: string, now: number): void {
+  writeProbeRecord(cacheDir, { magic: MAGIC, build: BUILD_ID, deck: root, failedAt: now });
+}
+
+function readProbeRecord(cacheDir: string, root: string): ProbeRecord | undefined {
+  try {
+    const r = JSON.parse(readFileSync(path.join(cacheDir, PROBE_RECORD_NAME), 'utf8')) as Partial<ProbeRecord> | null;
+    if (r === null || typeof r !== 'object' || r.magic !== MAGIC || r.build !== BUILD_ID || r.deck !== root) return undefined;
+    if (r.failedAt !== undefined) return typeof r.failedAt === 'number' ? { magic: r.magic, build: r.build, deck: r.deck, failedAt: r.failedAt } : undefined;
+    if (typeof r.stamps !== 'string' || typeof r.output !== 'string' || typeof r.length !== 'number') return undefined;
+    return r as ProbeRecord;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeProbeRecord(cacheDir: string, record: ProbeRecord): void {
+  try {
+    writeFileAtomic(path.join(cacheDir, PROBE_RECORD_NAME), [Buffer.from(`${JSON.stringify(record)}\n`, 'utf8')], nodeFs, { syncFolder: false });
+  } catch {
+    // read-only folder, full disk: the next start checks by stat again
+  }
+}
