@@ -147,10 +147,11 @@ export async function startDeckProbe(root: string, cacheDir: string, env: NodeJS
  * find's arguments: every answer file under `root` (as deck-walk.ts's walk finds them: names ending
  * in .md or .markdown in any case, hidden folders and node_modules skipped), one record per file:
  * size, inode, ctime in seconds with its fraction to the nanosecond, the deck-relative name, then NUL
- * (which no name holds). `root` is absolute, so find never takes it for an option.
+ * (which no name holds). `root` is absolute, so find never takes it for an option; -H follows it
+ * when it is a link (a deck kept elsewhere and linked), as the walk does, and no other link.
  */
 export function findArguments(root: string): string[] {
-  return [root, '-mindepth', '1', '(', '-name', '.*', '-o', '-name', 'node_modules', ')', '-prune', '-o', '-type', 'f', '(', '-iname', '*.md', '-o', '-iname', '*.markdown', ')', '-printf', '%s %i %C@ %P\\0'];
+  return ['-H', root, '-mindepth', '1', '(', '-name', '.*', '-o', '-name', 'node_modules', ')', '-prune', '-o', '-type', 'f', '(', '-iname', '*.md', '-o', '-iname', '*.markdown', ')', '-printf', '%s %i %C@ %P\\0'];
 }
 
 /**

@@ -263,6 +263,17 @@ describe.runIf(gnuFind)('prep list --json with find checking the stamps', () => 
     for (let i = 0; i < 3; i++) expect(listed('off').stats).toBe(4);
   }, 30_000);
 
+  it('sees an answer rewritten with its stamp kept in a deck reached through a link', async () => {
+    copyFixture('decks/good', path.join(cwd, 'kept-elsewhere'));
+    symlinkSync(path.join(cwd, 'kept-elsewhere'), path.join(cwd, 'answers'));
+    await settle();
+    const walked = listed();
+    listed();
+    expect(listed()).toEqual({ ...walked, stats: 0 }); // find agreed
+    rewriteKeepingStamp(path.join(cwd, 'kept-elsewhere', 'technical', 'index.md'), 'What is a database index?', 'What is a DATABASE index?');
+    expect(listed().questions).toContain('technical/index.md What is a DATABASE index?');
+  }, 30_000);
+
   it('does not ask find about a deck with a linked folder, whose files find would not see', async () => {
     useDeck('good');
     const outside = path.join(cwd, 'elsewhere');

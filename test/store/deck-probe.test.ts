@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -64,6 +64,14 @@ describe.runIf(gnuFind)('startDeckProbe (GNU find)', () => {
   it('lists the answer files the walk finds, and no others', async () => {
     const output = await outputOf(await start());
     expect(namesIn(output!)).toEqual([...listAnswerFiles(deck).files].sort());
+  });
+
+  it('follows the deck folder itself when it is a link, as the walk does', async () => {
+    const linked = path.join(root, 'linked-answers');
+    symlinkSync(deck, linked);
+    const output = await outputOf(await startDeckProbe(linked, cacheDir, ON));
+    expect(namesIn(output!)).toEqual([...listAnswerFiles(linked).files].sort());
+    expect(namesIn(output!)).toContain('a.md');
   });
 
   it('leaves no file behind in the cache folder', async () => {
