@@ -50,7 +50,7 @@ export async function run(options: StatsCommandOptions, io: CommandIO): Promise<
       locations.deckDir,
       listing,
       (list, summary) => {
-        const stored = loadStatsView(file, cacheDir, list.bytes, list.sha256);
+        const stored = loadStatsView(file, cacheDir, list);
         if (!stored) return { deck: summary() };
         return { stats: statsFromView(stored, { now, limit: options.limit }), nothingYet: stored.allReviews === 0 && stored.records === 0, errors: list.errors };
       },

@@ -1486,25 +1486,44 @@ function withFreshIndex<T>(root: string, files: readonly string[], use: (index: 
 }
 
 /**
+ * Writes the deck's list again from the index's summary part when the file is missing, damaged or
+ * altered: it is derived from that part, so it is made again only when its SHA-256 is the one the
+ * index records. Otherwise every warm run would find it bad until the next parse.
+ */
+function rewriteList(index: IndexReader, listing: Listing, file: string): void {
+  try {
+    const summary = summaryOf(index, listing);
+    if (!summary) return;
+    const chunks = compactListJson(summary.cards);
+    if (sha256Hex(...chunks) === index.header.listSha256) writeFileAtomic(file, chunks, nodeFs, { syncFolder: false });
+  } catch {
+    // read-only folder, full disk: served from the summary until the next parse
+  }
+}
+
+/**
  * `prep list --json` of the whole deck as compact JSON text (UTF-8, one line ending in a newline), straight from
  * the cache when every answer file is unchanged and the stored text has the hash the index
  * records; undefined otherwise (the caller then uses `loadDeckSummary`, which rebuilds the cache).
  */
 export async function loadDeckListJson(root: string, listing: Listing & { source?: ListingSource } = listDeck(root, cacheDirFor(root)), probe?: DeckProbe): Promise<Buffer | undefined> {
-  return withDeckList(root, listing, (list) => list.bytes, probe);
+  return withDeckList(root, listing, (list) => list.bytes(), probe);
 }
 
-/** The deck's `prep list --json` text from the cache (withDeckList). */
+/** The deck's `prep list --json` text in the cache (withDeckList). */
 export interface DeckList {
-  bytes: Buffer;
-  /** Its SHA-256 (checked against the index), for a cache keyed by it. */
+  /** Its SHA-256, as the index records it: for a cache keyed by it. */
   sha256: string;
+  /** The file that holds it. */
+  file: string;
+  /** Its bytes, read and checked against that SHA-256; undefined when they do not check out. */
+  bytes(): Buffer | undefined;
   /** Problems of severity error (answer files and folders), as loadDeckSummary counts them. */
   errors: number;
 }
 
 /**
- * `use` on the deck's list (loadDeckListJson's text, checked), with the deck's summary from the same
+ * `use` on the deck's list (loadDeckListJson's text, read and checked on demand), with the deck's summary from the same
  * index on demand (as loadDeckSummary's, or undefined should its part not check out; to be asked
  * within `use`, while the index is open). What `use` returns is kept only when every answer file
  * still has the stamp the index records: `use` runs first and the files are checked after it
@@ -1516,13 +1535,19 @@ export async function withDeckList<T>(root: string, listing: Listing & { source?
     const bytes = index.part(STAMPS);
     const numbers = bytes && stampsOf(listing.files, bytes);
     if (!numbers) return undefined;
-    let list: Buffer;
-    try {
-      list = readFileSync(path.join(cacheDirFor(root), LIST_NAME));
-    } catch {
-      return undefined;
-    }
-    if (sha256Hex(list) !== index.header.listSha256) return undefined;
+    const file = path.join(cacheDirFor(root), LIST_NAME);
+    const sha256 = index.header.listSha256;
+    let listGood: boolean | undefined;
+    const listBytes = () => {
+      let list: Buffer | undefined;
+      try {
+        list = readFileSync(file);
+      } catch {
+        // missing
+      }
+      listGood = list !== undefined && sha256Hex(list) === sha256;
+      return listGood ? list : undefined;
+    };
     const summary = () => {
       try {
         return summaryOf(index, listing);
@@ -1530,8 +1555,16 @@ export async function withDeckList<T>(root: string, listing: Listing & { source?
         return undefined;
       }
     };
-    const value = use({ bytes: list, sha256: index.header.listSha256, errors: index.header.errors + countErrors(listing.problems) }, summary);
-    return { value, numbers, stampsSha256: index.header.partsSha256[STAMPS]! };
+    try {
+      const value = use({ sha256, file, bytes: listBytes, errors: index.header.errors + countErrors(listing.problems) }, summary);
+      if (listGood === false) rewriteList(index, listing, file);
+      return { value, numbers, stampsSha256: index.header.partsSha256[STAMPS]! };
+    } catch (error) {
+      // `use` found the list not as the index says (a stats view reading a card from it): made again below.
+      if (listGood === undefined) listBytes();
+      if (listGood === false) rewriteList(index, listing, file);
+      throw error;
+    }
   });
   // find sees what the walk sees only when the walk's record answered (no links, one file system).
   const usable = listing.source === 'record' ? probe : undefined;

@@ -15,7 +15,7 @@
  * The progress file is only ever read here; the caches are written atomically and are never required.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readlinkSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { CardSummary } from '../core/card.js';
 import {
@@ -46,8 +46,8 @@ import { journalFileFor } from './paths.js';
 // or new journal lines need them: a warm `prep stats` does not load them.
 
 export const STATS_CACHE_NAME = 'stats-digest';
-/** 2: the digest as columns (string arrays, then float64 numbers); 3: derived per-card columns; 4: float64, uint32 and uint8 blocks. */
-export const STATS_CACHE_VERSION = 4;
+/** 2: the digest as columns (string arrays, then float64 numbers); 3: derived per-card columns; 4: float64, uint32 and uint8 blocks; 5: the view checks the list block by block. */
+export const STATS_CACHE_VERSION = 5;
 const MAGIC = 'prep-stats-digest';
 
 declare const __PREP_STATS_BUILD_ID__: string | undefined;
@@ -441,13 +441,24 @@ function historyOf(h: Header): HistoryStamp {
 // ---------------------------------------------------------------------------------------------
 // The view (`.prep/cache/stats-view`): the whole deck joined with the whole history's digest
 // (core/stats.ts StatsView), for `prep stats` of the whole deck (tables or JSON). Its header is the
-// digest's (the same history, zone and build) plus the SHA-256 of the deck's `prep list --json`
-// text it was joined with; a card's own fields (for the rows shown) are read from that text, at
-// offsets the view keeps. So a warm run reads the history's stamps, the deck cache's list (which
-// the deck cache checks against every answer file's stamp) and this file, and nothing else.
+// digest's (the same history, zone and build) plus the SHA-256 and length of the deck's
+// `prep list --json` text it was joined with, which must be the text the deck cache's index records
+// now. A card's own fields (for the rows shown) are read from the cache's copy of that text, at
+// offsets the view keeps; the view also keeps the SHA-256 of each LIST_BLOCK bytes of it, so a run
+// reads and checks only the blocks that hold the cards it shows, not the 3.5 MB of a 10,000-card
+// deck. So a warm run reads the history's stamps, the index (checked against every answer file's
+// stamp), this file and a few blocks of the list, and nothing else.
 
 export const STATS_VIEW_NAME = 'stats-view';
 const VIEW_MAGIC = 'prep-stats-view';
+/** The list's text is checked in blocks of this many bytes (a card's text is a few hundred). */
+export const LIST_BLOCK = 16 * 1024;
+
+/** The deck's list as the deck cache keeps it: the SHA-256 its index records, and the file. */
+export interface ListRef {
+  sha256: string;
+  file: string;
+}
 
 interface ViewHeader extends Header {
   /** SHA-256 and length of the deck's `prep list --json` text (compact) the view was joined with. */
@@ -469,21 +480,23 @@ interface ViewStrings {
   /** The groups' nameRanks, and the collationKey of the process that made them. */
   nameRanks: number[];
   collation: string;
+  /** How many LIST_BLOCK blocks the list has (a SHA-256 of each ends the payload). */
+  listBlocks: number;
 }
 
 /**
  * The whole deck's stats view, when one was saved for this history (unchanged since: same snapshot,
- * no journal line since) and this deck (`listJson`, the deck cache's `prep list --json` text, is the
- * text it was joined with). Undefined otherwise, or when anything in it is out of shape.
+ * no journal line since) and this deck (`list`: the deck cache's `prep list --json` text is the text
+ * it was joined with, by SHA-256 and length). Undefined otherwise, or when anything in it is out of shape.
  */
-export function loadStatsView(progressFile: string, cacheDir: string, listJson: Buffer, listSha256 = sha256Hex(listJson)): StatsView | undefined {
+export function loadStatsView(progressFile: string, cacheDir: string, list: ListRef): StatsView | undefined {
   const file = path.resolve(progressFile);
   try {
     const read = readCacheFile<ViewHeader>(path.join(cacheDir, STATS_VIEW_NAME), VIEW_MAGIC, file);
     if (!read || read.state.tail !== undefined) return undefined; // reviews since: the digest folds them in, then a new view
     const { header, payload } = read;
-    if (header.listLength !== listJson.length || header.listSha256 !== listSha256) return undefined;
-    return decodeView(payload, listJson);
+    if (header.listSha256 !== list.sha256 || statSync(list.file).size !== header.listLength) return undefined;
+    return decodeView(payload, list.file, header.listLength);
   } catch {
     return undefined;
   }
@@ -498,12 +511,17 @@ export function saveStatsView(cacheDir: string, history: HistoryStamp, view: Sta
     if (view.count !== cards.length || view.since !== null || view.timeZone !== undefined) return;
     // The deck's `prep list --json` text as the deck cache keeps it (compact, one line), and where each card is in it.
     // Card i is list[starts[i], starts[i + 1] - 1): the byte before the next start is its ',' (the last one's ']').
-    // Hashed card by card as it is made: the text of the whole (3 MB at 10,000 cards) is never held.
+    // Hashed as it is made, whole and block by block: the text of the whole (3 MB at 10,000 cards) is never held.
     const starts = new Uint32Array(cards.length + 1);
     const hash = createHash('sha256');
+    const blocks = blockHasher();
     const listLength = writeCompactList(
       cards,
-      (text) => hash.update(text),
+      (text) => {
+        const bytes = Buffer.from(text, 'utf8');
+        hash.update(bytes);
+        blocks.add(bytes);
+      },
       (i, offset) => {
         starts[i] = offset;
       },
@@ -511,7 +529,7 @@ export function saveStatsView(cacheDir: string, history: HistoryStamp, view: Sta
     if (listLength > 0xffff_ffff) return;
     starts[cards.length] = listLength - 1;
     const header: ViewHeader = { ...history, magic: VIEW_MAGIC, listSha256: hash.digest('hex'), listLength, payloadSha256: '0'.repeat(64) };
-    const payload = encodeView(view, starts, Buffer.byteLength(`${JSON.stringify(header)}\n`));
+    const payload = encodeView(view, starts, blocks.finish(), Buffer.byteLength(`${JSON.stringify(header)}\n`));
     header.payloadSha256 = sha256Hex(...payload);
     mkdirSync(cacheDir, { recursive: true });
     writeFileAtomic(path.join(cacheDir, STATS_VIEW_NAME), [Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), ...payload], nodeFs, { syncFolder: false });
@@ -520,8 +538,37 @@ export function saveStatsView(cacheDir: string, history: HistoryStamp, view: Sta
   }
 }
 
-/** One JSON line (strings and scalars), then the float64 blocks (num, groupNums, dayNums), the uint32 ones (list offsets, tagStart, tagList, companyOf) and the bytes (codes, flags). */
-function encodeView(v: StatsView, starts: Uint32Array, headerBytes: number): Buffer[] {
+/** The SHA-256 of each LIST_BLOCK bytes of a text given piece by piece (the last block may be shorter), one after the other. */
+function blockHasher() {
+  const digests: Buffer[] = [];
+  let block = Buffer.allocUnsafe(LIST_BLOCK);
+  let used = 0;
+  return {
+    add(bytes: Buffer) {
+      for (let at = 0; at < bytes.length; ) {
+        const n = bytes.copy(block, used, at);
+        used += n;
+        at += n;
+        if (used === LIST_BLOCK) {
+          digests.push(createHash('sha256').update(block).digest());
+          block = Buffer.allocUnsafe(LIST_BLOCK);
+          used = 0;
+        }
+      }
+    },
+    finish(): Buffer {
+      if (used > 0) digests.push(createHash('sha256').update(block.subarray(0, used)).digest());
+      return Buffer.concat(digests);
+    },
+  };
+}
+
+/**
+ * One JSON line (strings and scalars), then the float64 blocks (num, groupNums, dayNums), the uint32
+ * ones (list offsets, tagStart, tagList, companyOf), the bytes (codes, flags) and the SHA-256 of each
+ * block of the list (`listBlocks`).
+ */
+function encodeView(v: StatsView, starts: Uint32Array, listBlocks: Buffer, headerBytes: number): Buffer[] {
   const strings: ViewStrings = {
     count: v.count,
     tagGroups: v.tagGroups,
@@ -535,14 +582,16 @@ function encodeView(v: StatsView, starts: Uint32Array, headerBytes: number): Buf
     tagListLength: v.tagList.length,
     nameRanks: [...groupNameRanks(v)],
     collation: collationKey(),
+    listBlocks: listBlocks.length / 32,
   };
   const bytes = (a: Float64Array | Uint32Array | Uint8Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
   const line = Buffer.from(JSON.stringify(strings), 'utf8');
   const pad = (8 - ((headerBytes + line.length + 1) % 8)) % 8; // the blocks start at a multiple of 8 in the file
-  return [line, Buffer.from(`${' '.repeat(pad)}\n`), ...[v.num, v.groupNums, v.dayNums, starts, v.tagStart, v.tagList, v.companyOf, v.codes, v.flags].map(bytes)];
+  return [line, Buffer.from(`${' '.repeat(pad)}\n`), ...[v.num, v.groupNums, v.dayNums, starts, v.tagStart, v.tagList, v.companyOf, v.codes, v.flags].map(bytes), listBlocks];
 }
 
-function decodeView(payload: Buffer, list: Buffer): StatsView | undefined {
+/** The view in `payload`, its cards' fields read from the list in `listFile` (`listLength` bytes) when asked for. */
+function decodeView(payload: Buffer, listFile: string, listLength: number): StatsView | undefined {
   const newline = payload.indexOf(0x0a);
   if (newline < 0) return undefined;
   const s = JSON.parse(payload.subarray(0, newline).toString('utf8')) as ViewStrings;
@@ -554,14 +603,18 @@ function decodeView(payload: Buffer, list: Buffer): StatsView | undefined {
   const groups = s.tagGroups.length + s.companyGroups.length;
   const f64 = [n * VIEW_NUM_FIELDS, groups * GROUP_FIELDS, s.days.length * DAY_FIELDS];
   const u32 = [n + 1, n + 1, s.tagListLength, n];
+  const listBlocks = Math.ceil(listLength / LIST_BLOCK);
+  if (s.listBlocks !== listBlocks) return undefined;
   const blocks = payload.subarray(newline + 1);
-  if (blocks.length !== 8 * (f64[0]! + f64[1]! + f64[2]!) + 4 * (u32[0]! + u32[1]! + u32[2]! + u32[3]!) + 2 * n) return undefined;
+  if (blocks.length !== 8 * (f64[0]! + f64[1]! + f64[2]!) + 4 * (u32[0]! + u32[1]! + u32[2]! + u32[3]!) + 2 * n + 32 * listBlocks) return undefined;
   const { float64, uint32, uint8 } = blockReader(blocks);
   const [num, groupNums, dayNums] = f64.map(float64) as [Float64Array, Float64Array, Float64Array];
   const [starts, tagStart, tagList, companyOf] = u32.map(uint32) as [Uint32Array, Uint32Array, Uint32Array, Uint32Array];
   const [codes, flags] = [uint8(n), uint8(n)];
+  const blockHashes = uint8(32 * listBlocks);
   // Each card's text lies between its start and the next one's comma: in order, inside the list.
-  if (starts[n] !== list.length - 1) return undefined;
+  if (starts[n] !== listLength - 1) return undefined;
+  const text = listReader(listFile, listLength, blockHashes);
   for (let i = 0; i < n; i++) if (!(starts[i]! >= 1 && starts[i]! + 1 < starts[i + 1]!)) return undefined;
   // The groups' order by name, when made in this locale; else statsFromView asks localeCompare.
   const ranked = s.collation === collationKey() && Array.isArray(s.nameRanks) && s.nameRanks.length === groups && s.nameRanks.every((r) => Number.isInteger(r) && r >= 0 && r < groups);
@@ -569,7 +622,7 @@ function decodeView(payload: Buffer, list: Buffer): StatsView | undefined {
     timeZone: undefined,
     since: null,
     count: n,
-    card: (i) => cardIn(list, starts[i]!, starts[i + 1]! - 1),
+    card: (i) => cardIn(text, starts[i]!, starts[i + 1]! - 1),
     codes,
     flags,
     num,
@@ -603,9 +656,40 @@ function collationKey(): string {
   return JSON.stringify([process.version, process.versions.icu ?? '', process.versions.unicode ?? '', process.execArgv.filter((arg) => /icu/i.test(arg)), ...vars]);
 }
 
-/** A card's fields from its text in the deck's list (checked by its SHA-256 to be the text the view was joined with). */
-function cardIn(list: Buffer, start: number, end: number): ViewCard {
-  const c = JSON.parse(list.toString('utf8', start, end)) as ViewCard;
+/**
+ * The text of the deck's list between two offsets, read from `file` block by block, each block
+ * checked against its SHA-256 in `hashes` (made with the view from the text it was joined with).
+ * Throws when the file is not that text there.
+ */
+function listReader(file: string, length: number, hashes: Uint8Array): (start: number, end: number) => string {
+  const checked = new Map<number, Buffer>();
+  const blockAt = (k: number, fd: number): Buffer => {
+    let block = checked.get(k);
+    if (block) return block;
+    const size = Math.min(LIST_BLOCK, length - k * LIST_BLOCK);
+    block = Buffer.allocUnsafe(size);
+    if (readSync(fd, block, 0, size, k * LIST_BLOCK) !== size) throw new Error('stats view: the deck list is shorter than when the view was made');
+    if (!createHash('sha256').update(block).digest().equals(hashes.subarray(32 * k, 32 * k + 32))) throw new Error('stats view: the deck list is not the text the view was made with');
+    checked.set(k, block);
+    return block;
+  };
+  return (start, end) => {
+    const first = Math.floor(start / LIST_BLOCK);
+    const last = Math.floor((end - 1) / LIST_BLOCK);
+    const fd = openSync(file, 'r');
+    try {
+      const blocks: Buffer[] = [];
+      for (let k = first; k <= last; k++) blocks.push(blockAt(k, fd));
+      return Buffer.concat(blocks).toString('utf8', start - first * LIST_BLOCK, end - first * LIST_BLOCK);
+    } finally {
+      closeSync(fd);
+    }
+  };
+}
+
+/** A card's fields from its text in the deck's list (checked block by block to be the text the view was joined with). */
+function cardIn(text: (start: number, end: number) => string, start: number, end: number): ViewCard {
+  const c = JSON.parse(text(start, end)) as ViewCard;
   const ok =
     typeof c === 'object' && c !== null && typeof c.id === 'string' && typeof c.question === 'string' && typeof c.file === 'string' && typeof c.line === 'number' &&
     Array.isArray(c.tags) && c.tags.every((t) => typeof t === 'string') && (c.company === null || typeof c.company === 'string') && typeof c.timeLimitSec === 'number';

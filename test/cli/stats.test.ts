@@ -181,6 +181,19 @@ describe('prep stats --json from the kept view', () => {
     expect(readFileSync(log, 'utf8')).toBe('7');
   }, 30_000);
 
+  it('gives the same stats when the cached list of the deck is damaged, and makes the list again', async () => {
+    await settle();
+    prep(['--json']); // keeps the view
+    const first = prep(['--json']).stdout; // from the view
+    const listFile = path.join(root, '.prep', 'cache', 'deck-list-json');
+    const good = readFileSync(listFile);
+    const question = JSON.parse(first).weakest[0].question as string;
+    writeFileSync(listFile, good.toString('utf8').replace(question, question.toUpperCase())); // same length
+    expect(prep(['--json']).stdout).toBe(first);
+    expect(readFileSync(listFile).equals(good)).toBe(true);
+    expect(prep(['--json']).stdout).toBe(first);
+  }, 30_000);
+
   it.runIf(gnuFind)('shows a question rewritten with its size and mtime kept, once find has agreed on the stamps', async () => {
     await settle();
     const counted = () => {

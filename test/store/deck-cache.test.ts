@@ -294,7 +294,7 @@ describe('deck cache', () => {
       expect(await loadDeckListJson(deck)).toBeUndefined(); // the edit is racy: checked by hash until it settles
     }, 15_000);
 
-    it('ignores a stored list that is altered, truncated, missing or from another index', async () => {
+    it('ignores a stored list that is altered, truncated, missing or from another index, and makes it again from the index', async () => {
       await settle();
       load();
       expect((await loadDeckListJson(deck))?.toString('utf8')).toBe(expectedText());
@@ -302,9 +302,12 @@ describe('deck cache', () => {
       for (const bad of [Buffer.from(good.toString('utf8').replace('Why now?', 'Why NOT?')), good.subarray(0, good.length - 5), Buffer.from('[]\n')]) {
         writeFileSync(listFile(), bad);
         expect(await loadDeckListJson(deck)).toBeUndefined();
+        expect(readFileSync(listFile()).equals(good)).toBe(true); // written again from the index's summary
+        expect((await loadDeckListJson(deck))?.toString('utf8')).toBe(expectedText());
       }
       rmSync(listFile());
       expect(await loadDeckListJson(deck)).toBeUndefined();
+      expect((await loadDeckListJson(deck))?.toString('utf8')).toBe(expectedText());
     }, 15_000);
   });
 

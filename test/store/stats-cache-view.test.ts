@@ -11,7 +11,7 @@ import { sha256Hex } from '../../src/store/checksum.js';
 import { serializeJournalLine } from '../../src/store/progress-schema.js';
 import { journalFileFor } from '../../src/store/paths.js';
 import { readProgress } from '../../src/store/progress.js';
-import { loadStatsDigest, loadStatsView, saveStatsView, STATS_VIEW_NAME } from '../../src/store/stats-cache.js';
+import { LIST_BLOCK, loadStatsDigest, loadStatsView, saveStatsView, STATS_VIEW_NAME } from '../../src/store/stats-cache.js';
 import { copyFixture, FIXTURES, tempDir } from '../helpers/files.js';
 import { reviewEvent } from './progress-fixtures.js';
 
@@ -34,9 +34,11 @@ async function makeView(): Promise<StatsView> {
   saveStatsView(cacheDir, history.history!, view, summary.cards);
   return view;
 }
+const listFile = () => path.join(cacheDir, 'deck-list-json');
+/** The view, when the deck cache serves its list (every answer file unchanged) and the view was joined with that list. */
 const stored = async () => {
   const list = await loadDeckListJson(deck);
-  return list && loadStatsView(file, cacheDir, list);
+  return list && loadStatsView(file, cacheDir, { sha256: sha256Hex(list), file: listFile() });
 };
 /** The stats of a fresh read of everything, no cache involved. */
 const truth = async (now: Date) => statsFromColumns((await loadDeckSummary(deck)).cards, columnsFromDigest(digestProgress(readProgress(file))), { now });
@@ -97,13 +99,44 @@ describe('stats view cache', () => {
     expect(await stored()).toBeUndefined();
   }, 20_000);
 
-  it('is not served for another deck list (an answer edited)', async () => {
+  it('is not served for another deck list (an answer edited), nor one cut short', async () => {
     await makeView();
     const list = (await loadDeckListJson(deck))!;
-    expect(loadStatsView(file, cacheDir, list)).toBeDefined();
+    const ref = { sha256: sha256Hex(list), file: listFile() };
+    expect(loadStatsView(file, cacheDir, ref)).toBeDefined();
     const edited = Buffer.from(list.toString('utf8').replace('"line":', '"line": '));
-    expect(loadStatsView(file, cacheDir, edited)).toBeUndefined();
-    expect(loadStatsView(file, cacheDir, list.subarray(0, list.length - 1))).toBeUndefined();
+    expect(loadStatsView(file, cacheDir, { ...ref, sha256: sha256Hex(edited) })).toBeUndefined();
+    writeFileSync(listFile(), list.subarray(0, list.length - 1));
+    expect(loadStatsView(file, cacheDir, ref)).toBeUndefined();
+  }, 20_000);
+
+  it('gives every card of a list many blocks long, those across a block boundary too', async () => {
+    for (let i = 0; i < 160; i++) {
+      const question = `Question ${i} about 中文 and a long, long tail ${'x'.repeat(i % 37)}?`;
+      writeFileSync(path.join(deck, `extra-${i}.md`), `---\nquestion: ${JSON.stringify(question)}\ntags: [t${i % 5}]\n---\n\nAn answer.\n`);
+    }
+    await settle();
+    await makeView();
+    const list = (await loadDeckListJson(deck))!;
+    expect(list.length).toBeGreaterThan(3 * LIST_BLOCK);
+    const view = loadStatsView(file, cacheDir, { sha256: sha256Hex(list), file: listFile() })!;
+    const cards = JSON.parse(list.toString('utf8')) as { id: string; question: string; file: string; line: number; tags: string[]; company: string | null; timeLimitSec: number }[];
+    expect(view.count).toBe(cards.length);
+    for (let i = 0; i < cards.length; i++) expect(view.card(i), `card ${i}`).toMatchObject({ id: cards[i]!.id, question: cards[i]!.question, file: cards[i]!.file, tags: cards[i]!.tags });
+  }, 30_000);
+
+  it('reads only the blocks of the list holding the cards it shows, and refuses a block that is not the one it was made with', async () => {
+    await makeView();
+    const list = (await loadDeckListJson(deck))!;
+    const ref = { sha256: sha256Hex(list), file: listFile() };
+    const view = loadStatsView(file, cacheDir, ref)!;
+    const first = view.card(0);
+    expect(list.toString('utf8')).toContain(JSON.stringify(first.question));
+    // The same length, one question changed in the file: the view still loads, the card's block does not check out.
+    writeFileSync(listFile(), Buffer.from(list.toString('utf8').replace(first.question, first.question.toUpperCase())));
+    const altered = loadStatsView(file, cacheDir, ref)!;
+    expect(() => altered.card(0)).toThrow(/not the text the view was made with/);
+    expect(() => statsFromView(altered, { now: CLOCKS[0]! })).toThrow();
   }, 20_000);
 
   it('ignores a damaged view, and one altered with a matching checksum but out of shape', async () => {
@@ -119,9 +152,11 @@ describe('stats view cache', () => {
     const payload = good.subarray(newline + 1);
     const strings = payload.subarray(0, payload.indexOf(0x0a)).toString('utf8');
     const blocksAt = payload.indexOf(0x0a) + 1;
+    // The payload ends with the SHA-256 of each block of the list; before them, the codes and flags.
+    const listHashes = 32 * Math.ceil(header.listLength / LIST_BLOCK);
     const patchedByte = (offsetFromEnd: number, value: number) => {
       const copy = Buffer.from(payload);
-      copy[copy.length - offsetFromEnd] = value;
+      copy[copy.length - listHashes - offsetFromEnd] = value;
       return copy;
     };
     const withStrings = (text: string) => Buffer.concat([Buffer.from(text), payload.subarray(strings.length)]);
