@@ -1,8 +1,8 @@
-/** The stats view's group order by name (nameRanks): the order localeCompare gives, ties included. */
+/** The stats view: its group order by name (nameRanks), the order localeCompare gives, ties included; and what validView refuses. */
 import { describe, expect, it } from 'vitest';
 import type { CardSummary } from '../../src/core/card.js';
 import { emptyProgress, type ProgressData } from '../../src/core/progress-model.js';
-import { columnsFromDigest, digestProgress, groupNameRanks, statsFromView, statsView } from '../../src/core/stats.js';
+import { columnsFromDigest, digestProgress, FLAG_BITS, groupNameRanks, statsFromView, statsView, validView, type StatsView } from '../../src/core/stats.js';
 
 const NOW = Date.parse('2026-11-14T12:00:00Z');
 const DAY = 86_400_000;
@@ -69,5 +69,33 @@ describe('group names ranked for the view', () => {
     // A wrong order would show: reversed ranks give another order.
     const reversed = { ...view, nameRanks: Uint32Array.from(ranked.nameRanks, (r) => 1000 - r) };
     expect(statsFromView(reversed, { now: new Date(NOW) }).byTag).not.toEqual(statsFromView(view, { now: new Date(NOW) }).byTag);
+  });
+});
+
+describe('validView', () => {
+  const view = () => {
+    const { cards, data } = deck();
+    return statsView(cards, columnsFromDigest(digestProgress(data)), {});
+  };
+
+  it('accepts a view as statsView makes it', () => {
+    expect(validView(view())).toBe(true);
+  });
+
+  it.each<[string, (v: StatsView) => void]>([
+    ['NaN among the numbers', (v) => (v.num[3] = NaN)],
+    ['Infinity among the numbers', (v) => (v.num[v.num.length - 1] = Infinity)],
+    ['-Infinity in a group', (v) => (v.groupNums[0] = -Infinity)],
+    ['a record code out of range', (v) => (v.codes[v.count - 1] = 5)],
+    ['a flag out of range', (v) => (v.flags[0] = FLAG_BITS + 1)],
+    ['tag ranges that go back', (v) => {
+      v.tagStart[1] = v.tagStart[2]! + 1;
+    }],
+    ['a tag group that does not exist', (v) => (v.tagList[v.tagList.length - 1] = v.tagGroups.length)],
+    ['a company group that does not exist', (v) => (v.companyOf[v.count - 1] = v.companyGroups.length)],
+  ])('refuses %s', (_what, damage) => {
+    const v = view();
+    damage(v);
+    expect(validView(v)).toBe(false);
   });
 });
