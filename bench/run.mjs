@@ -1,6 +1,6 @@
 // `npm run bench`: prep's performance against bare `node -e 0`, on synthetic decks and histories.
 // Prints a table (each figure also as a ratio to the baseline, with the targets of issue 7) and
-// writes bench/results.json. Environment: BENCH_RUNS (warm runs, default 7), BENCH_COLD_RUNS
+// writes bench/results.json. Environment: BENCH_RUNS (warm runs, default 15), BENCH_COLD_RUNS
 // (cold runs, default 3), BENCH_SIZES (default 100,1000,10000), BENCH_KEEP=1 keeps the temp folder.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,8 @@ import { loadStore, reviewEvent, writeHistory } from './lib/store.mjs';
 
 const repo = path.resolve(fileURLToPath(import.meta.url), '../..');
 
-const WARM_RUNS = Number(process.env.BENCH_RUNS ?? 7);
+// 15: the speed of this kind of VM drifts by a fifth within minutes, and the ratios are to node -e 0 runs made in turns.
+const WARM_RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 3);
 const SIZES = (process.env.BENCH_SIZES ?? '100,1000,10000').split(',').map(Number);
 const BIG = Math.max(...SIZES);

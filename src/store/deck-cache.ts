@@ -1560,7 +1560,7 @@ export async function withDeckList<T>(root: string, listing: Listing & { source?
       if (listGood === false) rewriteList(index, listing, file);
       return { value, numbers, stampsSha256: index.header.partsSha256[STAMPS]! };
     } catch (error) {
-      // `use` found the list not as the index says (a stats view reading a card from it): made again below.
+      // `use` may have found the list not as the index says (a stats view reading a card from it): made again here.
       if (listGood === undefined) listBytes();
       if (listGood === false) rewriteList(index, listing, file);
       throw error;
