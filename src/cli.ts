@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { PrepError, UsageError } from './core/errors.js';
 import { processIO, type CommandIO } from './commands/io.js';
+import type { DeckProbe } from './store/deck-probe.js';
 import { safeText } from './ui/sanitize.js';
 
 type Runner = (options: never, io: CommandIO) => Promise<number>;
@@ -46,7 +47,7 @@ function action(load: () => Promise<{ run: Runner }>, prepare: (...args: unknown
   return async (...args: unknown[]) => {
     if (!options.handlesCtrlC) stopQuietlyOnCtrlC();
     const { run } = await load();
-    const io = processIO();
+    const io = processIO(earlyProbe);
     process.exitCode = await run(prepare(...args) as never, io);
     if (options.exitWhenWritten) await exitWhenWritten(io.stderrUsed() ? [process.stdout, process.stderr] : [process.stdout]);
   };
@@ -185,7 +186,11 @@ ${examples('prep drill', 'prep drill --tag behavioural --limit 5', 'prep drill -
   return program;
 }
 
-export async function main(argv: string[] = process.argv): Promise<void> {
+/** find, started by boot.ts for the deck the command line names, before this module was even loaded. */
+let earlyProbe: DeckProbe | undefined;
+
+export async function main(argv: string[] = process.argv, probe?: DeckProbe): Promise<void> {
+  earlyProbe = probe;
   // A reader that stops early (`prep list --json | head`) is not a failure: stop quietly.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE') throw error;
@@ -211,6 +216,8 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     await program.parseAsync(argv);
   } catch (error) {
     process.exitCode = exitCodeFor(error);
+  } finally {
+    probe?.cancel(); // not adopted (a usage error, say): no need to wait for it
   }
 }
 

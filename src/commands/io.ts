@@ -1,4 +1,5 @@
 /** The outside world a command talks to, passed in so tests can capture it. */
+import type { DeckProbe } from '../store/deck-probe.js';
 import { jsonText } from '../ui/json.js';
 import { detectTerminal, type TerminalInfo } from '../ui/terminal.js';
 
@@ -9,10 +10,12 @@ export interface CommandIO {
   term: TerminalInfo;
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /** find, started with the process for the deck this command line names (boot.ts); the command adopts or stops it (deck-probe.ts). */
+  probe?: DeckProbe;
 }
 
 /** The process's own streams; `stderrUsed` tells whether stderr was asked for (and so made). */
-export function processIO(): CommandIO & { stderrUsed(): boolean } {
+export function processIO(probe?: DeckProbe): CommandIO & { stderrUsed(): boolean } {
   let stderrUsed = false;
   return {
     stdout: process.stdout,
@@ -25,6 +28,7 @@ export function processIO(): CommandIO & { stderrUsed(): boolean } {
     term: detectTerminal(process.stdout),
     cwd: process.cwd(),
     env: process.env,
+    ...(probe ? { probe } : {}),
   };
 }
 

@@ -67,7 +67,10 @@ import { BUILD_ID } from './build-id.js';
 import { probeAgrees, recordAgreement, type DeckProbe } from './deck-probe.js';
 import { codeOf, deckBase, isRacy, listAnswerFiles, listDeck, type Listing, type ListingSource } from './deck-walk.js';
 import { shareJobs } from './parse-pool.js';
-import { locationsFor } from './paths.js';
+import { cacheDirFor } from './paths.js';
+
+// Where the cache of a deck lives (paths.ts; boot.ts needs it without this module).
+export { cacheDirFor };
 
 /** Bumped whenever the layout below changes (6: the header counts the errors; summaries have keyPointsSource). */
 export const DECK_CACHE_VERSION = 6;
@@ -96,10 +99,6 @@ export function readAnswerBytes(absolute: string, file: string): Uint8Array | Pa
 /** Bytes of one answer file → its cards and problems. Never throws. */
 export type ParseBytes = (bytes: Uint8Array, file: string) => ParsedFile;
 
-/** Where the cache of the deck at `deckDir` lives. */
-export function cacheDirFor(deckDir: string): string {
-  return path.join(locationsFor(deckDir).prepDir, 'cache');
-}
 
 /**
  * The deck, through the cache, importing the parser only when some file needs parsing.

@@ -22,6 +22,7 @@
  * are recorded as failing for a day), more than one core, and a deck whose folders were answered
  * from the walk's record (deck-walk.ts: no links, one file system), so find sees what the walk sees.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, fstatSync, openSync, readFileSync, readSync, unlinkSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
@@ -64,7 +65,7 @@ export interface DeckProbe {
  * than one core, an existing cache folder, and no failure of find recorded in the last day.
  * Undefined otherwise; never throws.
  */
-export async function startDeckProbe(root: string, cacheDir: string, env: NodeJS.ProcessEnv = process.env, now: number = Date.now()): Promise<DeckProbe | undefined> {
+export function startDeckProbe(root: string, cacheDir: string, env: NodeJS.ProcessEnv = process.env, now: number = Date.now()): DeckProbe | undefined {
   if (process.platform !== 'linux' || env.PREP_TEST_PROBE === 'off') return undefined;
   root = path.resolve(root);
   if (env.PREP_TEST_PROBE !== 'on' && availableParallelism() < 2) return undefined;
@@ -79,8 +80,7 @@ export async function startDeckProbe(root: string, cacheDir: string, env: NodeJS
   } catch {
     return undefined; // no cache folder yet (a cold start), or read-only
   }
-  const { spawn } = await import('node:child_process');
-  let child: import('node:child_process').ChildProcess;
+  let child: ChildProcess;
   try {
     child = spawn('find', findArguments(root), { stdio: ['ignore', fd, 'ignore'], env: { PATH: env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C' } });
   } catch {
@@ -93,11 +93,15 @@ export async function startDeckProbe(root: string, cacheDir: string, env: NodeJS
     child.once('exit', (code) => resolve(code ?? -1));
   });
   let answer: Promise<Buffer | undefined> | undefined;
+  let open = true;
+  // Closed once only: a second close could hit a descriptor the number was given to since.
   const finish = () => {
+    if (!open) return;
+    open = false;
     try {
       closeSync(fd);
     } catch {
-      // already closed
+      // nothing to do
     }
   };
   return {
@@ -105,6 +109,7 @@ export async function startDeckProbe(root: string, cacheDir: string, env: NodeJS
     root,
     cacheDir,
     output() {
+      if (!open && !answer) return Promise.resolve(undefined); // cancelled
       answer ??= (async () => {
         let timer: NodeJS.Timeout | undefined;
         const late = new Promise<'late'>((resolve) => {
@@ -141,6 +146,56 @@ export async function startDeckProbe(root: string, cacheDir: string, env: NodeJS
       finish();
     },
   };
+}
+
+/**
+ * What a command line asks of the deck, read before commander is even loaded (boot.ts), so that find
+ * can start with the process: `{ deck }` (undefined: $PREP_DECK or the nearest answers/) for a
+ * `prep list --json` or a `prep stats` of the whole deck, the two that ask find. Undefined for any
+ * other line, including every option this reading does not know (filters, help): the command then
+ * starts find itself if it wants it, and a guess it does not want is stopped (adoptProbe).
+ */
+export function probeTarget(args: readonly string[]): { deck: string | undefined } | undefined {
+  const [command, ...rest] = args;
+  if (command !== 'list' && command !== 'stats') return undefined;
+  const valued = command === 'list' ? ['deck'] : ['deck', 'limit', 'progress'];
+  const short: Record<string, string> = { d: 'deck', n: 'limit', p: 'progress' };
+  let deck: string | undefined;
+  let json = false;
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!;
+    let name: string | undefined;
+    let value: string | undefined;
+    if (arg === '--json') {
+      json = true;
+      continue;
+    } else if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=');
+      name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
+      if (eq >= 0) value = arg.slice(eq + 1);
+    } else if (/^-[a-z]/.test(arg)) {
+      name = short[arg[1]!];
+      if (arg.length > 2) value = arg.slice(2);
+    }
+    if (name === undefined || !valued.includes(name)) return undefined;
+    if (value === undefined) {
+      value = rest[++i];
+      if (value === undefined) return undefined;
+    }
+    if (name === 'deck') deck = value;
+  }
+  return command === 'list' && !json ? undefined : { deck };
+}
+
+/**
+ * The probe started early (boot.ts) when it is for the deck at `root`; else undefined, and a probe
+ * for another deck is stopped.
+ */
+export function adoptProbe(early: DeckProbe | undefined, root: string, cacheDir: string): DeckProbe | undefined {
+  if (!early) return undefined;
+  if (early.root === path.resolve(root) && early.cacheDir === cacheDir) return early;
+  early.cancel();
+  return undefined;
 }
 
 /**

@@ -41,6 +41,11 @@ export function locationsFor(deckDir: string): Locations {
   return { deckDir, prepDir: path.join(path.dirname(deckDir), '.prep') };
 }
 
+/** prep's cache folder for a deck: `.prep/cache` beside it. */
+export function cacheDirFor(deckDir: string): string {
+  return path.join(locationsFor(deckDir).prepDir, 'cache');
+}
+
 const PROGRESS_FILE_NAME = 'progress.json';
 
 /** The progress file of a deck: `.prep/progress.json` beside it. */

@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PROBE_RECORD_NAME, probeAgrees, recordAgreement, startDeckProbe, type DeckProbe } from '../../src/store/deck-probe.js';
+import { adoptProbe, PROBE_RECORD_NAME, probeAgrees, probeTarget, recordAgreement, startDeckProbe, type DeckProbe } from '../../src/store/deck-probe.js';
 import { listAnswerFiles } from '../../src/store/deck-walk.js';
 
 // The probe is GNU find's: elsewhere startDeckProbe answers undefined (tested below where that holds).
@@ -180,5 +180,43 @@ describe('startDeckProbe where it cannot help', () => {
 
   it.runIf(process.platform !== 'linux')('is off outside Linux', async () => {
     expect(await start()).toBeUndefined();
+  });
+});
+
+describe('probeTarget: the deck a command line names, read before commander', () => {
+  it.each<[string[], { deck: string | undefined } | undefined]>([
+    [['list', '--json'], { deck: undefined }],
+    [['stats'], { deck: undefined }],
+    [['stats', '--json'], { deck: undefined }],
+    [['stats', '--deck', 'notes/answers', '--json'], { deck: 'notes/answers' }],
+    [['list', '--json', '--deck=x'], { deck: 'x' }],
+    [['stats', '-d', 'x'], { deck: 'x' }],
+    [['stats', '-dx'], { deck: 'x' }],
+    [['stats', '-d', 'x', '--deck', 'y'], { deck: 'y' }], // the last one counts, as in commander
+    [['stats', '-n', '5', '--progress', 'p.json', '-p', 'q.json', '--limit=3'], { deck: undefined }],
+    [['list'], undefined], // the table: no find
+    [['list', '--json', '--tag', 'behavioural'], undefined], // filtered
+    [['stats', '--since', '2026-11-01'], undefined],
+    [['stats', '-t', 'x'], undefined],
+    [['stats', '--company', 'Acme'], undefined],
+    [['stats', '--help'], undefined],
+    [['stats', '--deck'], undefined], // no value: commander's error
+    [['check'], undefined],
+    [['drill'], undefined],
+    [[], undefined],
+    [['list', '--json', 'extra'], undefined],
+  ])('%j', (args, expected) => {
+    expect(probeTarget(args)).toEqual(expected);
+  });
+});
+
+describe.runIf(gnuFind)('adoptProbe', () => {
+  it('takes the early probe for the same deck, and stops one for another deck', async () => {
+    const early = (await start())!;
+    expect(adoptProbe(early, deck, cacheDir)).toBe(early);
+    expect(adoptProbe(undefined, deck, cacheDir)).toBeUndefined();
+    const other = (await start())!;
+    expect(adoptProbe(other, path.join(root, 'elsewhere'), cacheDir)).toBeUndefined();
+    expect(await other.output()).toBeUndefined(); // stopped
   });
 });
