@@ -10,7 +10,6 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { isatty } from 'node:tty';
 import { Script } from 'node:vm';
 import { codeCacheFor, wrap } from './code-cache.js';
 import { probeTarget, startDeckProbe, type DeckProbe } from './store/deck-probe.js';
@@ -21,7 +20,8 @@ function earlyProbe(): DeckProbe | undefined {
   try {
     const target = probeTarget(process.argv.slice(2));
     // list --json asks find only when its output is not a terminal (it prints the stored list then).
-    if (!target || (process.argv[2] === 'list' && isatty(1))) return undefined;
+    // (node:tty loaded only then: it loads net, which no other start needs.)
+    if (!target || (process.argv[2] === 'list' && process.getBuiltinModule('node:tty').isatty(1))) return undefined;
     const { deckDir } = findDeck({ deck: target.deck, mustExist: false });
     return startDeckProbe(deckDir, cacheDirFor(deckDir));
   } catch {

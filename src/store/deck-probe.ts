@@ -22,9 +22,8 @@
  * are recorded as failing for a day), more than one core, and a deck whose folders were answered
  * from the walk's record (deck-walk.ts: no links, one file system), so find sees what the walk sees.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { closeSync, fstatSync, openSync, readFileSync, readSync, unlinkSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { writeFileAtomic } from './atomic-write.js';
 import { BUILD_ID } from './build-id.js';
@@ -68,7 +67,9 @@ export interface DeckProbe {
 export function startDeckProbe(root: string, cacheDir: string, env: NodeJS.ProcessEnv = process.env, now: number = Date.now()): DeckProbe | undefined {
   if (process.platform !== 'linux' || env.PREP_TEST_PROBE === 'off') return undefined;
   root = path.resolve(root);
-  if (env.PREP_TEST_PROBE !== 'on' && availableParallelism() < 2) return undefined;
+  // node:os and node:child_process are loaded here, not on import: boot.ts bundles this module, and
+  // every command starts through it.
+  if (env.PREP_TEST_PROBE !== 'on' && process.getBuiltinModule('node:os').availableParallelism() < 2) return undefined;
   const recorded = readProbeRecord(cacheDir, root);
   if (recorded?.failedAt !== undefined && now - recorded.failedAt < RETRY_AFTER_MS && now >= recorded.failedAt) return undefined;
   let fd: number;
@@ -82,7 +83,7 @@ export function startDeckProbe(root: string, cacheDir: string, env: NodeJS.Proce
   }
   let child: ChildProcess;
   try {
-    child = spawn('find', findArguments(root), { stdio: ['ignore', fd, 'ignore'], env: { PATH: env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C' } });
+    child = process.getBuiltinModule('node:child_process').spawn('find', findArguments(root), { stdio: ['ignore', fd, 'ignore'], env: { PATH: env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C' } });
   } catch {
     closeSync(fd);
     return undefined;

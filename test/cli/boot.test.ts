@@ -84,3 +84,21 @@ describe('the code cache', () => {
     }
   });
 });
+
+describe('what a start loads', () => {
+  /** The built-in modules a run of `prep ...args` loaded, from Node's own list, written at exit. */
+  const builtinsLoaded = (...args: string[]) => {
+    const log = path.join(copy, `loaded-${Math.random()}`);
+    const hook = path.join(copy, 'hook.cjs');
+    writeFileSync(hook, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(log)}, process.moduleLoadList.join('\\n')));\n`);
+    const run = spawnSync(process.execPath, ['--require', hook, path.join(copy, 'bin', 'prep.js'), ...args], { cwd: copy, env: inheritedEnv(), encoding: 'utf8', timeout: 20_000 });
+    expect(run.status).toBe(0);
+    return readFileSync(log, 'utf8').split('\n');
+  };
+
+  it('starts without child_process or tty unless a command needs them (boot.ts bundles the find probe)', () => {
+    // stdout is a pipe here, so net is loaded to write to it; tty would be on a terminal.
+    const loaded = builtinsLoaded('--version');
+    for (const name of ['NativeModule child_process', 'NativeModule tty']) expect(loaded).not.toContain(name);
+  });
+});
