@@ -1,7 +1,7 @@
 /** `prep list`: the deck as a table, or JSON. */
 import { filterCards } from '../core/deck.js';
 import { cacheDirFor, compactListJson, loadDeckListJson, loadDeckSummary } from '../store/deck-cache.js';
-import { adoptProbe, startDeckProbe } from '../store/deck-probe.js';
+import { probeFor } from '../store/deck-probe.js';
 import { listDeck } from '../store/deck-walk.js';
 import { findDeck } from '../store/paths.js';
 import { printJson, printLines, type CommandIO } from './io.js';
@@ -17,12 +17,12 @@ export async function run(options: ListOptions, io: CommandIO): Promise<number> 
   const { deckDir } = findDeck({ deck: options.deck, cwd: io.cwd, env: io.env });
   if (options.json) {
     // The whole deck to a script: the compact text the cache keeps, checked against the index (stamps and hash).
-    const whole = !options.tag?.length && options.company === undefined;
+    const fromCache = !options.tag?.length && options.company === undefined && !io.term.isTTY;
     const cacheDir = cacheDirFor(deckDir);
     // find checks the answer files' stamps on another core while this one reads the cache (deck-probe.ts).
-    const probe = whole && !io.term.isTTY ? (adoptProbe(io.probe, deckDir, cacheDir) ?? startDeckProbe(deckDir, cacheDir, io.env)) : undefined;
+    const probe = fromCache ? probeFor(io.probe, deckDir, cacheDir, io.env) : undefined;
     const listing = listDeck(deckDir, cacheDir); // listed once, whichever path below answers
-    const stored = whole && !io.term.isTTY ? await loadDeckListJson(deckDir, listing, probe) : undefined;
+    const stored = fromCache ? await loadDeckListJson(deckDir, listing, probe) : undefined;
     if (stored !== undefined) {
       io.stdout.write(stored);
       return 0;

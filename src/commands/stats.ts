@@ -8,7 +8,7 @@ import { UsageError } from '../core/errors.js';
 import { studyDay } from '../core/study-day.js';
 import { columnsFromDigest, digestFor, isStudyDay, statsFromView, statsView, type DigestColumns, type Stats } from '../core/stats.js';
 import { cacheDirFor, loadDeckSummary, withDeckList, type DeckSummary } from '../store/deck-cache.js';
-import { adoptProbe, startDeckProbe } from '../store/deck-probe.js';
+import { probeFor } from '../store/deck-probe.js';
 import { listDeck } from '../store/deck-walk.js';
 import { defaultProgressFile, findDeck } from '../store/paths.js';
 import { loadStatsDigest, loadStatsView, saveStatsView } from '../store/stats-cache.js';
@@ -38,7 +38,7 @@ export async function run(options: StatsCommandOptions, io: CommandIO): Promise<
   const whole = since === undefined && (options.tag?.length ?? 0) === 0 && options.company === undefined;
   const cacheDir = cacheDirFor(locations.deckDir);
   // find checks the answer files' stamps on another core while this one reads the caches (deck-probe.ts).
-  const probe = whole ? (adoptProbe(io.probe, locations.deckDir, cacheDir) ?? startDeckProbe(locations.deckDir, cacheDir, io.env)) : undefined;
+  const probe = whole ? probeFor(io.probe, locations.deckDir, cacheDir, io.env) : undefined;
   const listing = listDeck(locations.deckDir, cacheDir);
   let fresh: DeckSummary | undefined;
   if (whole) {

@@ -3,8 +3,8 @@
  *
  * A warm `list` or `stats` at 10,000 answers spends more time in `statSync` than in anything else
  * of its own: Node 20 makes a Stats object with four Dates per call (about 7 µs here, where the
- * system call itself takes 2). So at the start of the command, the system's `find` is started to
- * print the stamp of every answer file (size, inode, ctime to the nanosecond, name) while prep reads
+ * system call itself takes 2). So as the process starts (boot.ts), or else at the start of the
+ * command, the system's `find` is started to print the stamp of every answer file (size, inode, ctime to the nanosecond, name) while prep reads
  * its caches on the main thread. If that output is, byte for byte, the one recorded the last time
  * the stat check passed for the same index, no answer file changed since: every change to a file's
  * content or name changes its ctime, its size or the names, and ctime cannot be set back. Any other
@@ -33,7 +33,7 @@ import { nodeFs } from './fs-layer.js';
 export const PROBE_RECORD_NAME = 'deck-probe';
 const MAGIC = 'prep-deck-probe 1';
 /** find takes 40–90 ms at 10,000 files; past this, the stat check is the faster way. */
-export const PROBE_TIMEOUT_MS = 2000;
+const PROBE_TIMEOUT_MS = 2000;
 /** A find that failed is not tried again for this long. */
 const RETRY_AFTER_MS = 24 * 3600_000;
 
@@ -60,7 +60,7 @@ export interface DeckProbe {
 }
 
 /**
- * Starts find on the answer files of the deck at `root` (absolute), when it can help: Linux, more
+ * Starts find on the answer files of the deck at `root`, when it can help: Linux, more
  * than one core, an existing cache folder, and no failure of find recorded in the last day.
  * Undefined otherwise; never throws.
  */
@@ -188,6 +188,11 @@ export function probeTarget(args: readonly string[]): { deck: string | undefined
   return command === 'list' && !json ? undefined : { deck };
 }
 
+/** The probe for a command: the one boot.ts started when it is for this deck (adoptProbe), else a new one. */
+export function probeFor(early: DeckProbe | undefined, root: string, cacheDir: string, env: NodeJS.ProcessEnv): DeckProbe | undefined {
+  return adoptProbe(early, root, cacheDir) ?? startDeckProbe(root, cacheDir, env);
+}
+
 /**
  * The probe started early (boot.ts) when it is for the deck at `root`; else undefined, and a probe
  * for another deck is stopped.
@@ -206,7 +211,7 @@ export function adoptProbe(early: DeckProbe | undefined, root: string, cacheDir:
  * (which no name holds). `root` is absolute, so find never takes it for an option; -H follows it
  * when it is a link (a deck kept elsewhere and linked), as the walk does, and no other link.
  */
-export function findArguments(root: string): string[] {
+function findArguments(root: string): string[] {
   return ['-H', root, '-mindepth', '1', '(', '-name', '.*', '-o', '-name', 'node_modules', ')', '-prune', '-o', '-type', 'f', '(', '-iname', '*.md', '-o', '-iname', '*.markdown', ')', '-printf', '%s %i %C@ %P\\0'];
 }
 

@@ -541,7 +541,7 @@ export function saveStatsView(cacheDir: string, history: HistoryStamp, view: Sta
 /** The SHA-256 of each LIST_BLOCK bytes of a text given piece by piece (the last block may be shorter), one after the other. */
 function blockHasher() {
   const digests: Buffer[] = [];
-  let block = Buffer.allocUnsafe(LIST_BLOCK);
+  const block = Buffer.allocUnsafe(LIST_BLOCK); // hashed as soon as it is full, then filled again
   let used = 0;
   return {
     add(bytes: Buffer) {
@@ -551,7 +551,6 @@ function blockHasher() {
         at += n;
         if (used === LIST_BLOCK) {
           digests.push(createHash('sha256').update(block).digest());
-          block = Buffer.allocUnsafe(LIST_BLOCK);
           used = 0;
         }
       }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import stringWidth from 'string-width';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PREP_BIN, REPO, assertBuilt, inheritedEnv, runPrep } from '../helpers/cli.js';
-import { copyFixture, tempDir, writeTree } from '../helpers/files.js';
+import { copyFixture, gnuFind, rewriteKeepingTimes, tempDir, writeTree } from '../helpers/files.js';
 
 const ESC = '\u001b';
 const STAT_COUNT = path.join(REPO, 'test', 'helpers', 'stat-count.cjs');
@@ -220,9 +220,6 @@ describe('prep list', () => {
   });
 });
 
-// find checks the answer files' stamps on the other core (src/store/deck-probe.ts): GNU find only.
-const gnuFind = process.platform === 'linux' && spawnSync('find', ['/', '-maxdepth', '0', '-printf', '%s']).status === 0;
-
 describe.runIf(gnuFind)('prep list --json with find checking the stamps', () => {
   /** list --json with the probe on (whatever the core count) or off, and how many answer files prep itself stat'ed. */
   const listed = (probe: 'on' | 'off' = 'on') => {
@@ -234,11 +231,7 @@ describe.runIf(gnuFind)('prep list --json with find checking the stamps', () => 
   /** Rewrites an answer in place with the same size and puts its mtime back to the nanosecond (as rsync -a or cp -p over it would). */
   const rewriteKeepingStamp = (file: string, from: string, to: string) => {
     expect(to.length).toBe(from.length);
-    const saved = path.join(cwd, 'saved-times');
-    writeFileSync(saved, '');
-    expect(spawnSync('touch', ['-r', file, saved]).status).toBe(0);
-    writeFileSync(file, readFileSync(file, 'utf8').replace(from, to));
-    expect(spawnSync('touch', ['-r', saved, file]).status).toBe(0);
+    rewriteKeepingTimes(file, (text) => text.replace(from, to));
   };
   const settle = () => new Promise((resolve) => setTimeout(resolve, 3_100));
 

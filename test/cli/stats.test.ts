@@ -1,5 +1,4 @@
 /** `prep stats` through the real built binary (npm run build first), on a copy of the sample fixture. */
-import { spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -8,13 +7,11 @@ import { serializeJournalLine } from '../../src/store/progress-schema.js';
 import { readProgress } from '../../src/store/progress.js';
 import { displayWidth } from '../../src/ui/width.js';
 import { REPO, assertBuilt, runPrep } from '../helpers/cli.js';
-import { copyFixture, FIXTURES, tempDir } from '../helpers/files.js';
+import { copyFixture, FIXTURES, gnuFind, rewriteKeepingTimes, tempDir } from '../helpers/files.js';
 
 const FIXTURE = path.join(FIXTURES, 'progress');
 const STAT_COUNT = path.join(REPO, 'test', 'helpers', 'stat-count.cjs');
 const NOW = '2026-11-14T12:00:00Z';
-/** find checks the answer files' stamps on the other core (src/store/deck-probe.ts): GNU find only. */
-const gnuFind = process.platform === 'linux' && spawnSync('find', ['/', '-maxdepth', '0', '-printf', '%s']).status === 0;
 let root: string;
 let progressFile: string;
 
@@ -209,11 +206,7 @@ describe('prep stats --json from the kept view', () => {
     const question = agreed.stats.weakest[0]!.question;
     const file = path.join(root, 'answers', 'behavioural', 'conflict.md');
     expect(readFileSync(file, 'utf8')).toContain(question);
-    const saved = path.join(root, 'saved-times');
-    writeFileSync(saved, '');
-    expect(spawnSync('touch', ['-r', file, saved]).status).toBe(0);
-    writeFileSync(file, readFileSync(file, 'utf8').replace(question, question.toUpperCase()));
-    expect(spawnSync('touch', ['-r', saved, file]).status).toBe(0);
+    rewriteKeepingTimes(file, (text) => text.replace(question, question.toUpperCase()));
     expect(counted().stats.weakest[0]!.question).toBe(question.toUpperCase());
   }, 30_000);
 

@@ -1,13 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { adoptProbe, PROBE_RECORD_NAME, probeAgrees, probeTarget, recordAgreement, startDeckProbe, type DeckProbe } from '../../src/store/deck-probe.js';
 import { listAnswerFiles } from '../../src/store/deck-walk.js';
+import { gnuFind, rewriteKeepingTimes } from '../helpers/files.js';
 
-// The probe is GNU find's: elsewhere startDeckProbe answers undefined (tested below where that holds).
-const gnuFind = process.platform === 'linux' && spawnSync('find', ['/', '-maxdepth', '0', '-printf', '%s']).status === 0;
+// The probe is GNU find's (gnuFind): elsewhere startDeckProbe answers undefined (tested below where that holds).
 
 let root: string;
 let deck: string;
@@ -88,12 +87,9 @@ describe.runIf(gnuFind)('startDeckProbe (GNU find)', () => {
     ['an answer rewritten with the same size, its mtime set back to the nanosecond', () => {
       // As rsync -a or cp -p over it would leave it: only its ctime tells.
       const file = path.join(deck, 'a.md');
-      const saved = path.join(root, 'times');
-      writeFileSync(saved, '');
-      expect(spawnSync('touch', ['-r', file, saved]).status).toBe(0);
-      writeFileSync(file, 'FIRST ANSWER');
-      expect(spawnSync('touch', ['-r', saved, file]).status).toBe(0);
-      expect(statSync(file, { bigint: true }).mtimeNs).toBe(statSync(saved, { bigint: true }).mtimeNs);
+      const mtimeNs = statSync(file, { bigint: true }).mtimeNs;
+      rewriteKeepingTimes(file, () => 'FIRST ANSWER');
+      expect(statSync(file, { bigint: true }).mtimeNs).toBe(mtimeNs);
     }],
     ['an answer renamed', () => renameSync(path.join(deck, 'a.md'), path.join(deck, 'a2.md'))],
     ['an answer added in a subfolder', () => put('b/c/new.md')],
